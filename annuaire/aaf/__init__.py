@@ -1,0 +1,1 @@
+"""The AAF (Annuaire Académique Fédérateur) feed: parse, stage, merge, report."""

@@ -1,0 +1,577 @@
+"""The set-based merge of the staging tables into the directory, inside one transaction.
+
+Every statement works on whole sets (no per-person round trip) and writes only what differs:
+rerunning the same files writes no row. Statements are plain SQL that both PostgreSQL and
+SQLite (≥ 3.35) accept.
+"""
+
+from dataclasses import dataclass, field
+
+from annuaire import models as m
+
+from .logins import login_base_of, next_free_login
+
+ETAB = m.Etablissement._meta.db_table
+MATIERE = m.Matiere._meta.db_table
+MEF = m.Mef._meta.db_table
+PERSON = m.Person._meta.db_table
+REG = m.Regroupement._meta.db_table
+ROLE = m.Role._meta.db_table
+INSCRIPTION = m.Inscription._meta.db_table
+ENSEIGNEMENT = m.Enseignement._meta.db_table
+PRINCIPAL = m.ProfPrincipal._meta.db_table
+MATIERE_ENS = m.MatiereEnseignee._meta.db_table
+FONCTION = m.Fonction._meta.db_table
+PARENTE = m.Parente._meta.db_table
+S_ETAB = m.StagedEtablissement._meta.db_table
+S_MATIERE = m.StagedMatiere._meta.db_table
+S_MEF = m.StagedMef._meta.db_table
+S_PERSON = m.StagedPerson._meta.db_table
+S_LINK = m.StagedLink._meta.db_table
+
+PERSON_FEED_COLUMNS = (
+    "population", "profile", "civilite", "last_name", "first_name", "birth_name",
+    "other_first_names", "birth_date", "email", "phone_home", "phone_work", "phone_mobile",
+    "address", "postal_code", "city", "country", "ine", "eleve_struct_id", "regime", "boursier",
+    "transport", "statut", "mef_code", "mef_libelle", "niveau", "filiere", "teaches", "extra",
+    "aaf_hash", "search_name",
+)
+ETAB_FEED_COLUMNS = (
+    "uai", "name", "type_label", "type_code", "contrat", "ministere", "ministere_code", "siret",
+    "street", "po_box", "postal_code", "city", "phone", "fax", "mail", "bassin", "academie",
+    "academie_code", "extra", "aaf_hash",
+)
+REGROUPEMENT_KINDS = "('division', 'groupe', 'ens_division', 'ens_groupe', 'principal')"
+NATURE_OF_KIND = "CASE WHEN {k} IN ('groupe', 'ens_groupe') THEN 'groupe' ELSE 'division' END"
+WARNING_SAMPLE = 10000
+
+
+class ThresholdExceeded(Exception):
+    def __init__(self, breaches):
+        self.breaches = breaches
+        super().__init__("seuil de désactivation dépassé")
+
+
+@dataclass
+class MergeResult:
+    counts: list = field(default_factory=list)  # (population, etab_aaf, outcome, n)
+    warnings: list = field(default_factory=list)  # dicts for ImportIssue
+    warning_totals: dict = field(default_factory=dict)
+    controls: list = field(default_factory=list)
+    deactivation_check: list = field(default_factory=list)
+    rows_written: int = 0
+
+
+class Merge:
+    def __init__(self, sql, *, kind, populations, now, force, threshold, files, progress=None):
+        self.sql = sql
+        self.kind = kind
+        self.populations = [p for p in populations if p in ("Eleve", "PersRelEleve", "PersEducNat")]
+        self.now = sql.now(now)
+        self.force = force
+        self.threshold = threshold
+        self.files = files
+        self.progress = progress or (lambda step, done, total: None)
+        self.result = MergeResult()
+
+    STEPS = 14
+
+    def run(self):
+        steps = [
+            self.deduplicate, self.structures, self.person_diff, self.absent_and_threshold,
+            self.insert_persons, self.update_persons, self.deactivate, self.owners_and_links,
+            self.regroupements, self.relations, self.parent_roles, self.regroupements_cleanup,
+            self.duplicate_controls, self.count_outcomes,
+        ]
+        for i, step in enumerate(steps):
+            self.progress(step.__name__, i, len(steps))
+            step()
+        self.progress("done", len(steps), len(steps))
+        self.result.rows_written = self.sql.rows_written
+        return self.result
+
+    # --- helpers ------------------------------------------------------------------------------
+    def _file(self, idx):
+        return self.files[idx]["name"] if 0 <= idx < len(self.files) else ""
+
+    def warn(self, code, message, *, population="", file_idx=-1, line=None, identifier="",
+             etab=""):
+        total = self.result.warning_totals.get(code, 0)
+        self.result.warning_totals[code] = total + 1
+        if total < WARNING_SAMPLE:
+            self.result.warnings.append({
+                "level": "avertissement", "code": code, "population": population,
+                "file": self._file(file_idx), "line": line, "identifier": identifier,
+                "etab": etab, "message": message,
+            })
+
+    def merge_relation(self, table, owner_col, keys, values, desired, *, owners="t_owner",
+                       delete_filter="", nullable=(), constants=()):
+        """Make ``table``'s rows of the owners in ``owners`` equal to the ``desired`` select."""
+        sql = self.sql
+        sql.temp("t_desired", desired)
+
+        def eq(left, right, column):
+            if column in nullable:
+                return f"COALESCE({left}.{column}, 0) = COALESCE({right}.{column}, 0)"
+            return f"{left}.{column} = {right}.{column}"
+
+        every = " AND ".join(eq("d", table, c) for c in (owner_col, *keys, *values))
+        sql.run(
+            f"DELETE FROM {table} WHERE {owner_col} IN (SELECT pid FROM {owners}) {delete_filter} "
+            f"AND NOT EXISTS (SELECT 1 FROM t_desired d WHERE {every})",
+            writes=True,
+        )
+        columns = (owner_col, *keys, *values, *constants)
+        same_key = " AND ".join(eq("x", "d", c) for c in (owner_col, *keys))
+        sql.run(
+            f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"SELECT {', '.join('d.' + c for c in columns)} FROM t_desired d "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} x WHERE {same_key})",
+            writes=True,
+        )
+
+    # --- steps --------------------------------------------------------------------------------
+    def deduplicate(self):
+        """A record sent twice in one delivery: the last one read wins, with a warning."""
+        sql = self.sql
+        for table, key, population in (
+            (S_ETAB, "aaf_id", "EtabEducNat"), (S_MATIERE, "code", "MatiereEducNat"),
+            (S_MEF, "code", "MefEducNat"), (S_PERSON, "aaf_id", None),
+        ):
+            pop = "s.population" if population is None else f"'{population}'"
+            sql.temp("t_dup", f"""
+                SELECT s.id, s.{key} AS ident, s.file_idx, s.line, {pop} AS population,
+                       MAX(CAST(t.file_idx AS BIGINT) * 100000000 + t.line) AS winner
+                FROM {table} s JOIN {table} t ON t.{key} = s.{key}
+                 AND (t.file_idx > s.file_idx OR (t.file_idx = s.file_idx AND t.line > s.line))
+                GROUP BY s.id, s.{key}, s.file_idx, s.line{', s.population' if population is None else ''}""")
+            for _id, ident, file_idx, line, pop_value, winner in sql.all("SELECT * FROM t_dup"):
+                self.warn(
+                    "doublon_livraison",
+                    f"identifiant {ident} présent plusieurs fois dans la livraison : seule la "
+                    f"dernière occurrence ({self._file(winner // 100000000)}, ligne "
+                    f"{winner % 100000000}) est prise en compte",
+                    population=pop_value, file_idx=file_idx, line=line, identifier=ident)
+            if table == S_PERSON:
+                sql.run(f"""DELETE FROM {S_LINK} WHERE EXISTS (SELECT 1 FROM t_dup d
+                    WHERE d.ident = {S_LINK}.person_aaf AND d.file_idx = {S_LINK}.file_idx
+                      AND d.line = {S_LINK}.line)""")
+            sql.run(f"DELETE FROM {table} WHERE id IN (SELECT id FROM t_dup)")
+
+    def structures(self):
+        sql = self.sql
+        sql.temp("t_etab", f"""
+            SELECT s.id AS sid, s.aaf_id, s.op, s.aaf_hash, s.file_idx, s.line, e.id AS live_id,
+              CASE WHEN e.id IS NULL THEN 'created' WHEN e.aaf_hash <> s.aaf_hash THEN 'updated'
+                   ELSE 'unchanged' END AS outcome
+            FROM {S_ETAB} s LEFT JOIN {ETAB} e ON e.aaf_id = s.aaf_id WHERE s.op <> 'delete'""")
+        for aaf_id, file_idx, line in sql.all(
+                f"SELECT aaf_id, file_idx, line FROM {S_ETAB} WHERE op = 'delete'"):
+            self.warn("suppression_structure",
+                      f"demande de suppression de la structure {aaf_id} ignorée : une structure "
+                      "n'est jamais supprimée par l'import", population="EtabEducNat",
+                      file_idx=file_idx, line=line, identifier=aaf_id, etab=aaf_id)
+        cols = ", ".join(ETAB_FEED_COLUMNS)
+        sql.run(f"""
+            INSERT INTO {ETAB} (aaf_id, {cols}, created_at, updated_at)
+            SELECT s.aaf_id, {', '.join('s.' + c for c in ETAB_FEED_COLUMNS)}, %s, %s
+            FROM {S_ETAB} s JOIN t_etab t ON t.sid = s.id WHERE t.outcome = 'created'""",
+            (self.now, self.now), writes=True)
+        sets = ", ".join(f"{c} = s.{c}" for c in ETAB_FEED_COLUMNS)
+        sql.run(f"""
+            UPDATE {ETAB} SET {sets}, updated_at = %s FROM {S_ETAB} s, t_etab t
+            WHERE t.live_id = {ETAB}.id AND s.id = t.sid AND t.outcome = 'updated'""",
+            (self.now,), writes=True)
+        for live, staged, extra_cols, name in (
+            (MATIERE, S_MATIERE, ("libelle",), "t_matiere"),
+            (MEF, S_MEF, ("libelle", "rattach", "stat11"), "t_mef"),
+        ):
+            sql.temp(name, f"""
+                SELECT s.id AS sid, s.code, s.file_idx, s.line, x.id AS live_id,
+                  CASE WHEN x.id IS NULL THEN 'created' WHEN x.aaf_hash <> s.aaf_hash
+                       THEN 'updated' ELSE 'unchanged' END AS outcome
+                FROM {staged} s LEFT JOIN {live} x ON x.code = s.code WHERE s.op <> 'delete'""")
+            cols = ("aaf_hash", *extra_cols)
+            sql.run(f"""
+                INSERT INTO {live} (code, {', '.join(cols)})
+                SELECT s.code, {', '.join('s.' + c for c in cols)} FROM {staged} s
+                JOIN {name} t ON t.sid = s.id WHERE t.outcome = 'created'""", writes=True)
+            sql.run(f"""
+                UPDATE {live} SET {', '.join(f'{c} = s.{c}' for c in cols)}
+                FROM {staged} s, {name} t
+                WHERE t.live_id = {live}.id AND s.id = t.sid AND t.outcome = 'updated'""",
+                writes=True)
+
+    def person_diff(self):
+        sql = self.sql
+        sql.temp("t_person", f"""
+            SELECT s.id AS sid, s.aaf_id, s.population, s.op, s.file_idx, s.line,
+                   s.main_etab_aaf, p.id AS pid,
+              CASE
+                WHEN s.op = 'delete' THEN CASE WHEN p.id IS NULL THEN 'unknown'
+                     WHEN p.deactivated_at IS NULL THEN 'deactivated' ELSE 'unchanged' END
+                WHEN p.id IS NULL THEN 'created'
+                WHEN p.deactivated_at IS NOT NULL THEN 'reactivated'
+                WHEN p.aaf_hash <> s.aaf_hash THEN 'updated'
+                ELSE 'unchanged' END AS outcome
+            FROM {S_PERSON} s LEFT JOIN {PERSON} p ON p.aaf_id = s.aaf_id""")
+        if sql.postgres:
+            sql.index("t_person", "aaf_id")
+        for aaf_id, population, file_idx, line in sql.all(
+                "SELECT aaf_id, population, file_idx, line FROM t_person "
+                "WHERE outcome = 'unknown'"):
+            self.warn("suppression_inconnue",
+                      f"demande de suppression de {aaf_id}, absent de l'annuaire : ignorée",
+                      population=population, file_idx=file_idx, line=line, identifier=aaf_id)
+        for aaf_id, population, file_idx, line in sql.all(
+                "SELECT aaf_id, population, file_idx, line FROM t_person "
+                "WHERE op = 'modify' AND outcome = 'created'"):
+            self.warn("modification_inconnue",
+                      f"modification de {aaf_id}, absent de l'annuaire : compte créé",
+                      population=population, file_idx=file_idx, line=line, identifier=aaf_id)
+
+    def absent_and_threshold(self):
+        """Complet: who disappears, and whether that is plausible for each establishment."""
+        sql = self.sql
+        if self.kind != "Complet" or not self.populations:
+            sql.temp("t_absent", f"SELECT id AS pid, aaf_id, population FROM {PERSON} WHERE 1 = 0")
+            return
+        pops = ", ".join(f"'{p}'" for p in self.populations)
+        sql.temp("t_scope", f"""
+            SELECT DISTINCT x.population, e.id AS etab_id FROM (
+              SELECT p.population, s.aaf_id AS etab_aaf FROM {S_ETAB} s,
+                (SELECT 'Eleve' AS population UNION ALL SELECT 'PersRelEleve'
+                 UNION ALL SELECT 'PersEducNat') p
+              UNION SELECT population, main_etab_aaf FROM {S_PERSON}
+              UNION SELECT s.population, l.etab_aaf FROM {S_LINK} l
+                JOIN {S_PERSON} s ON s.aaf_id = l.person_aaf WHERE l.kind = 'role'
+              UNION SELECT 'PersRelEleve', main_etab_aaf FROM {S_PERSON}
+                WHERE population = 'Eleve'
+            ) x JOIN {ETAB} e ON e.aaf_id = x.etab_aaf WHERE x.population IN ({pops})""")
+        sql.temp("t_absent", f"""
+            SELECT p.id AS pid, p.aaf_id, p.population FROM {PERSON} p
+            WHERE p.aaf_id IS NOT NULL AND p.deactivated_at IS NULL
+              AND p.population IN ({pops})
+              AND NOT EXISTS (SELECT 1 FROM {S_PERSON} s WHERE s.aaf_id = p.aaf_id)
+              AND NOT EXISTS (SELECT 1 FROM {ROLE} r WHERE r.person_id = p.id
+                    AND r.source = 'aaf' AND r.etablissement_id IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM t_scope sc WHERE sc.etab_id = r.etablissement_id
+                                    AND sc.population = p.population))
+              AND NOT EXISTS (SELECT 1 FROM {PARENTE} pa JOIN {ROLE} r
+                    ON r.person_id = pa.eleve_id AND r.source = 'aaf'
+                    WHERE pa.responsable_id = p.id
+                    AND NOT EXISTS (SELECT 1 FROM t_scope sc WHERE sc.etab_id = r.etablissement_id
+                                    AND sc.population = p.population))""")
+        active = dict(sql.all(f"""
+            SELECT r.etablissement_id, COUNT(DISTINCT r.person_id) FROM {ROLE} r
+            JOIN {PERSON} p ON p.id = r.person_id
+            WHERE r.source = 'aaf' AND p.deactivated_at IS NULL AND p.population IN ({pops})
+              AND r.etablissement_id IN (SELECT etab_id FROM t_scope)
+            GROUP BY r.etablissement_id"""))
+        leaving = sql.all(f"""
+            SELECT r.etablissement_id, e.uai, e.name, COUNT(DISTINCT r.person_id)
+            FROM {ROLE} r JOIN t_absent a ON a.pid = r.person_id
+            JOIN {ETAB} e ON e.id = r.etablissement_id WHERE r.source = 'aaf'
+            GROUP BY r.etablissement_id, e.uai, e.name""")
+        checks = []
+        for etab_id, uai, name, count in leaving:
+            total = active.get(etab_id, 0) or count
+            share = count / total
+            checks.append({
+                "etab_id": etab_id, "uai": uai, "name": name, "active": total,
+                "to_deactivate": count, "share": round(share, 4),
+                "exceeds": share > self.threshold,
+            })
+        checks.sort(key=lambda c: -c["share"])
+        self.result.deactivation_check = checks
+        breaches = [c for c in checks if c["exceeds"]]
+        if breaches and not self.force:
+            raise ThresholdExceeded(breaches)
+
+    def insert_persons(self):
+        """New accounts: a login each (first come, first served among homonyms), then one INSERT."""
+        sql = self.sql
+        sql.temp("t_login", "SELECT 0 AS sid, '' AS login, '' AS login_base WHERE 1 = 0")
+        rows = self._created_candidates()
+        batch, bases = [], set()
+        pending = []
+        for sid, candidate in rows:
+            base = login_base_of(candidate)
+            if len(bases) >= 2000 and base not in bases:
+                pending.extend(self._assign_logins(batch, bases))
+                batch, bases = [], set()
+            batch.append((sid, candidate, base))
+            bases.add(base)
+            if len(pending) >= 5000:
+                self._write_logins(pending)
+                pending = []
+        pending.extend(self._assign_logins(batch, bases))
+        self._write_logins(pending)
+        cols = ", ".join(PERSON_FEED_COLUMNS)
+        t, f = sql.true(), sql.false()
+        sql.run(f"""
+            INSERT INTO {PERSON} (login, login_base, aaf_id, {cols}, password, is_active,
+                is_staff, is_superuser, date_joined, updated_at, suspended_reason)
+            SELECT l.login, l.login_base, s.aaf_id, {', '.join('s.' + c for c in PERSON_FEED_COLUMNS)},
+                   '!', {t}, {f}, {f}, %s, %s, ''
+            FROM {S_PERSON} s JOIN t_login l ON l.sid = s.id""", (self.now, self.now), writes=True)
+        sql.run(f"""UPDATE t_person SET pid = p.id FROM {PERSON} p
+                    WHERE p.aaf_id = t_person.aaf_id AND t_person.outcome = 'created'""")
+
+    def _created_candidates(self):
+        from django.db import connection
+
+        # A server-side cursor on PostgreSQL: a first import creates a million accounts.
+        cursor = connection.chunked_cursor()
+        cursor.execute(f"""
+            SELECT s.id, s.login_base FROM t_person t JOIN {S_PERSON} s ON s.id = t.sid
+            WHERE t.outcome = 'created' ORDER BY s.login_base, s.last_name, s.first_name, s.aaf_id""")
+        while chunk := cursor.fetchmany(5000):
+            yield from chunk
+        cursor.close()
+
+    def _assign_logins(self, batch, bases):
+        if not batch:
+            return []
+        placeholders = ", ".join(["%s"] * len(bases))
+        taken = {}
+        for base, login in self.sql.all(
+                f"SELECT login_base, login FROM {PERSON} WHERE login_base IN ({placeholders})",
+                list(bases)):
+            taken.setdefault(base, set()).add(login)
+        out = []
+        for sid, candidate, base in batch:
+            logins = taken.setdefault(base, set())
+            login = next_free_login(candidate, logins)
+            logins.add(login)
+            out.append((sid, login, login_base_of(login)))
+        return out
+
+    def _write_logins(self, rows):
+        if rows:
+            self.sql.executemany(
+                "INSERT INTO t_login (sid, login, login_base) VALUES (%s, %s, %s)", rows)
+
+    def update_persons(self):
+        sets = ", ".join(f"{c} = s.{c}" for c in PERSON_FEED_COLUMNS)
+        self.sql.run(f"""
+            UPDATE {PERSON} SET {sets}, deactivated_at = NULL,
+                   is_active = (suspended_at IS NULL), updated_at = %s
+            FROM {S_PERSON} s, t_person t
+            WHERE t.pid = {PERSON}.id AND s.id = t.sid AND t.outcome IN ('updated', 'reactivated')""",
+            (self.now,), writes=True)
+
+    def deactivate(self):
+        sql = self.sql
+        sql.temp("t_deact", """
+            SELECT pid FROM t_absent UNION SELECT pid FROM t_person WHERE outcome = 'deactivated'""")
+        sql.run(f"""UPDATE {PERSON} SET deactivated_at = %s, is_active = {sql.false()},
+                    updated_at = %s WHERE id IN (SELECT pid FROM t_deact)""",
+                (self.now, self.now), writes=True)
+
+    def owners_and_links(self):
+        """Whose relations to recompute: changed records, and records naming something new."""
+        sql = self.sql
+        sql.temp("t_new_ref", """
+            SELECT aaf_id AS ref FROM t_etab WHERE outcome = 'created'
+            UNION SELECT aaf_id FROM t_person WHERE outcome IN ('created', 'reactivated')
+            UNION SELECT code FROM t_matiere WHERE outcome = 'created'""")
+        sql.temp("t_owner", f"""
+            SELECT pid, aaf_id, population FROM t_person
+            WHERE outcome IN ('created', 'updated', 'reactivated')
+            UNION
+            SELECT t.pid, t.aaf_id, t.population FROM t_person t JOIN {S_LINK} l
+              ON l.person_aaf = t.aaf_id
+            WHERE t.outcome = 'unchanged' AND t.op <> 'delete' AND (
+                l.etab_aaf IN (SELECT ref FROM t_new_ref)
+                OR (l.kind = 'parente' AND l.code IN (SELECT ref FROM t_new_ref))
+                OR (l.kind IN ('ens_division', 'ens_groupe') AND l.code2 IN (SELECT ref FROM t_new_ref)))""")
+        sql.temp("t_link", f"""
+            SELECT o.pid AS owner_id, o.population, l.kind, l.etab_aaf, e.id AS etab_id, l.code,
+                   l.code2, l.code3, l.code4, l.n1, l.n2, l.n3, l.n4, l.file_idx, l.line,
+                   l.person_aaf
+            FROM {S_LINK} l JOIN t_owner o ON o.aaf_id = l.person_aaf
+            LEFT JOIN {ETAB} e ON e.aaf_id = l.etab_aaf""")
+        for person, population, etab, file_idx, line, n in sql.all(f"""
+                SELECT l.person_aaf, s.population, l.etab_aaf, MIN(l.file_idx), MIN(l.line),
+                       COUNT(*)
+                FROM {S_LINK} l JOIN {S_PERSON} s ON s.aaf_id = l.person_aaf
+                LEFT JOIN {ETAB} e ON e.aaf_id = l.etab_aaf
+                WHERE l.etab_aaf <> '' AND e.id IS NULL
+                GROUP BY l.person_aaf, s.population, l.etab_aaf
+                ORDER BY MIN(l.file_idx), MIN(l.line)"""):
+            self.warn("structure_inconnue",
+                      f"{n} rattachement(s) à la structure {etab}, absente de l'annuaire, "
+                      "ignoré(s)", population=population, file_idx=file_idx, line=line,
+                      identifier=person, etab=etab)
+        # Regroupements the owners were in before: candidates for removal once empty.
+        sql.temp("t_reg_before", f"""
+            SELECT regroupement_id AS rid FROM {INSCRIPTION}
+              WHERE eleve_id IN (SELECT pid FROM t_owner)
+            UNION SELECT regroupement_id FROM {ENSEIGNEMENT}
+              WHERE enseignant_id IN (SELECT pid FROM t_owner)
+            UNION SELECT regroupement_id FROM {PRINCIPAL}
+              WHERE enseignant_id IN (SELECT pid FROM t_owner)""")
+        sql.temp("t_parent_aff", f"""
+            SELECT responsable_id AS pid FROM {PARENTE}
+            WHERE eleve_id IN (SELECT pid FROM t_owner) OR eleve_id IN (SELECT pid FROM t_deact)""")
+
+    def regroupements(self):
+        nature = NATURE_OF_KIND.format(k="kind")
+        self.sql.run(f"""
+            INSERT INTO {REG} (etablissement_id, nature, code)
+            SELECT d.etab_id, d.nature, d.code FROM (
+              SELECT DISTINCT etab_id, {nature} AS nature, code FROM t_link
+              WHERE kind IN {REGROUPEMENT_KINDS} AND etab_id IS NOT NULL) d
+            WHERE NOT EXISTS (SELECT 1 FROM {REG} r WHERE r.etablissement_id = d.etab_id
+                              AND r.nature = d.nature AND r.code = d.code)""", writes=True)
+        self.sql.temp("t_link_reg", f"""
+            SELECT l.*, r.id AS reg_id FROM t_link l JOIN {REG} r
+              ON r.etablissement_id = l.etab_id AND r.code = l.code
+             AND r.nature = {NATURE_OF_KIND.format(k="l.kind")}
+            WHERE l.kind IN {REGROUPEMENT_KINDS}""")
+
+    def relations(self):
+        sql = self.sql
+        for code2, person, file_idx, line in sql.all(f"""
+                SELECT l.code2, l.person_aaf, l.file_idx, l.line FROM {S_LINK} l
+                JOIN {ETAB} e ON e.aaf_id = l.etab_aaf
+                LEFT JOIN {MATIERE} m ON m.code = l.code2
+                WHERE l.kind IN ('ens_division', 'ens_groupe') AND l.code2 <> '' AND m.id IS NULL"""):
+            self.warn("matiere_inconnue",
+                      f"matière {code2} absente de la nomenclature : service ignoré",
+                      population="PersEducNat", file_idx=file_idx, line=line, identifier=person)
+        for relative, person, file_idx, line in sql.all(f"""
+                SELECT l.code, l.person_aaf, l.file_idx, l.line FROM {S_LINK} l
+                LEFT JOIN {PERSON} r ON r.aaf_id = l.code
+                WHERE l.kind = 'parente' AND r.id IS NULL"""):
+            self.warn("responsable_inconnu",
+                      f"responsable {relative} absent de l'annuaire : lien ignoré",
+                      population="Eleve", file_idx=file_idx, line=line, identifier=person)
+        self.merge_relation(INSCRIPTION, "eleve_id", ("regroupement_id",), (), """
+            SELECT DISTINCT owner_id AS eleve_id, reg_id AS regroupement_id FROM t_link_reg
+            WHERE kind IN ('division', 'groupe')""")
+        self.merge_relation(ENSEIGNEMENT, "enseignant_id", ("regroupement_id", "matiere_id"), (), f"""
+            SELECT DISTINCT l.owner_id AS enseignant_id, l.reg_id AS regroupement_id,
+                   m.id AS matiere_id
+            FROM t_link_reg l LEFT JOIN {MATIERE} m ON m.code = l.code2
+            WHERE l.kind IN ('ens_division', 'ens_groupe') AND (l.code2 = '' OR m.id IS NOT NULL)""",
+            nullable=("matiere_id",))
+        self.merge_relation(PRINCIPAL, "enseignant_id", ("regroupement_id",), (), """
+            SELECT DISTINCT owner_id AS enseignant_id, reg_id AS regroupement_id FROM t_link_reg
+            WHERE kind = 'principal'""")
+        self.merge_relation(MATIERE_ENS, "enseignant_id", ("etablissement_id", "libelle"), (), """
+            SELECT DISTINCT owner_id AS enseignant_id, etab_id AS etablissement_id,
+                   code AS libelle FROM t_link WHERE kind = 'matiere_etab' AND etab_id IS NOT NULL""")
+        self.merge_relation(
+            FONCTION, "person_id", ("etablissement_id", "code", "discipline_code"),
+            ("libelle", "discipline_libelle"), """
+            SELECT owner_id AS person_id, etab_id AS etablissement_id, code,
+                   code3 AS discipline_code, MAX(code2) AS libelle,
+                   MAX(code4) AS discipline_libelle
+            FROM t_link WHERE kind = 'fonction' AND etab_id IS NOT NULL
+            GROUP BY owner_id, etab_id, code, code3""")
+        self.merge_relation(
+            PARENTE, "eleve_id", ("responsable_id",),
+            ("lien_code", "financier", "legal", "contact", "paiement", "representant_legal"), f"""
+            SELECT l.owner_id AS eleve_id, r.id AS responsable_id, MAX(l.code2) AS lien_code,
+                   MAX(l.n1) > 0 AS financier, MAX(l.n2) AS legal, MAX(l.n3) > 0 AS contact,
+                   MAX(l.n4) > 0 AS paiement, MAX(l.code3) = '1' AS representant_legal
+            FROM t_link l JOIN {PERSON} r ON r.aaf_id = l.code
+            WHERE l.kind = 'parente' GROUP BY l.owner_id, r.id""")
+        self.merge_relation(
+            ROLE, "person_id", ("etablissement_id", "role"), (), """
+            SELECT DISTINCT owner_id AS person_id, etab_id AS etablissement_id, code AS role,
+                   'aaf' AS source
+            FROM t_link WHERE kind = 'role' AND etab_id IS NOT NULL""",
+            delete_filter="AND source = 'aaf' AND role <> 'parent'", constants=("source",))
+
+    def parent_roles(self):
+        """A legal guardian is « parent » where an active child of theirs is a pupil."""
+        sql = self.sql
+        sql.run(f"""INSERT INTO t_parent_aff (pid)
+            SELECT responsable_id FROM {PARENTE} WHERE eleve_id IN (SELECT pid FROM t_owner)
+            UNION SELECT pid FROM t_owner WHERE population = 'PersRelEleve'""")
+        sql.temp("t_parent", "SELECT DISTINCT pid FROM t_parent_aff")
+        self.merge_relation(ROLE, "person_id", ("etablissement_id", "role"), (), f"""
+            SELECT DISTINCT pa.responsable_id AS person_id, r.etablissement_id,
+                   'parent' AS role, 'aaf' AS source
+            FROM {PARENTE} pa JOIN t_parent a ON a.pid = pa.responsable_id
+            JOIN {PERSON} e ON e.id = pa.eleve_id AND e.deactivated_at IS NULL
+            JOIN {ROLE} r ON r.person_id = pa.eleve_id AND r.role = 'eleve'
+            WHERE pa.representant_legal""", owners="t_parent",
+            delete_filter="AND source = 'aaf' AND role = 'parent'", constants=("source",))
+
+    def regroupements_cleanup(self):
+        self.sql.run(f"""
+            DELETE FROM {REG} WHERE id IN (SELECT rid FROM t_reg_before)
+            AND NOT EXISTS (SELECT 1 FROM {INSCRIPTION} i WHERE i.regroupement_id = {REG}.id)
+            AND NOT EXISTS (SELECT 1 FROM {ENSEIGNEMENT} x WHERE x.regroupement_id = {REG}.id)
+            AND NOT EXISTS (SELECT 1 FROM {PRINCIPAL} x WHERE x.regroupement_id = {REG}.id)""",
+            writes=True)
+
+    def duplicate_controls(self):
+        """Probable duplicates among this delivery's people, for the report's controls."""
+        sql = self.sql
+        pairs = sql.all(f"""
+            SELECT DISTINCT a.aaf_id, b.aaf_id, a.population, a.last_name, a.first_name,
+                   a.birth_date, a.id, b.id
+            FROM t_person t JOIN {PERSON} a ON a.id = t.pid
+            JOIN {PERSON} b ON b.population = a.population AND b.search_name = a.search_name
+             AND b.birth_date = a.birth_date AND b.id <> a.id
+            WHERE t.op <> 'delete' AND a.deactivated_at IS NULL AND b.deactivated_at IS NULL
+              AND a.birth_date IS NOT NULL
+              AND (a.id < b.id OR NOT EXISTS (SELECT 1 FROM t_person u WHERE u.pid = b.id))""")
+        for a_id, b_id, population, last, first, birth, _a, _b in pairs[:WARNING_SAMPLE]:
+            self.result.controls.append({
+                "code": "doublon_probable", "population": population, "identifier": a_id,
+                "message": f"{last.upper()} {first}, né(e) le {birth:%d/%m/%Y}"
+                if hasattr(birth, "strftime") else f"{last.upper()} {first}, né(e) le {birth}",
+                "detail": f"même nom et même date de naissance que {b_id}",
+                "fix": "Dans SIECLE, vérifier s'il s'agit de la même personne saisie deux fois ; "
+                       "si oui, fusionner les deux fiches pour qu'un seul identifiant subsiste.",
+            })
+        pairs = sql.all(f"""
+            SELECT DISTINCT r1.aaf_id, r2.aaf_id, r1.last_name, r1.first_name, e.last_name,
+                   e.first_name
+            FROM t_person t JOIN {PARENTE} p1 ON p1.eleve_id = t.pid
+            JOIN {PARENTE} p2 ON p2.eleve_id = p1.eleve_id AND p2.responsable_id > p1.responsable_id
+            JOIN {PERSON} r1 ON r1.id = p1.responsable_id
+            JOIN {PERSON} r2 ON r2.id = p2.responsable_id AND r2.search_name = r1.search_name
+            JOIN {PERSON} e ON e.id = t.pid
+            WHERE t.population = 'Eleve' AND r1.deactivated_at IS NULL
+              AND r2.deactivated_at IS NULL""")
+        for a_id, b_id, last, first, child_last, child_first in pairs[:WARNING_SAMPLE]:
+            self.result.controls.append({
+                "code": "doublon_probable", "population": "PersRelEleve", "identifier": a_id,
+                "message": f"{last.upper()} {first}",
+                "detail": f"même nom que {b_id}, responsable du même élève "
+                          f"({child_last.upper()} {child_first})",
+                "fix": "Dans SIECLE (Responsables), fusionner les deux fiches du même responsable "
+                       "puis rattacher l'élève à la fiche conservée.",
+            })
+
+    def count_outcomes(self):
+        sql = self.sql
+        sql.temp("t_parent_etab", f"""
+            SELECT l.code AS aaf_id, MIN(c.main_etab_aaf) AS etab FROM {S_LINK} l
+            JOIN {S_PERSON} c ON c.aaf_id = l.person_aaf
+            WHERE l.kind = 'parente' GROUP BY l.code""")
+        counts = sql.all("""
+            SELECT t.population, COALESCE(NULLIF(t.main_etab_aaf, ''), pe.etab, ''), t.outcome,
+                   COUNT(*)
+            FROM t_person t LEFT JOIN t_parent_etab pe ON pe.aaf_id = t.aaf_id
+            WHERE t.outcome NOT IN ('unknown', 'deactivated') GROUP BY 1, 2, 3""")
+        counts += sql.all(f"""
+            SELECT p.population, COALESCE((SELECT MIN(e.aaf_id) FROM {ROLE} r JOIN {ETAB} e
+                   ON e.id = r.etablissement_id WHERE r.person_id = p.id), ''),
+                   'deactivated', COUNT(*)
+            FROM t_deact d JOIN {PERSON} p ON p.id = d.pid GROUP BY 1, 2""")
+        counts += [("EtabEducNat", aaf, outcome, 1) for aaf, outcome in
+                   sql.all("SELECT aaf_id, outcome FROM t_etab")]
+        counts += [("MatiereEducNat", "", o, n) for o, n in
+                   sql.all("SELECT outcome, COUNT(*) FROM t_matiere GROUP BY outcome")]
+        counts += [("MefEducNat", "", o, n) for o, n in
+                   sql.all("SELECT outcome, COUNT(*) FROM t_mef GROUP BY outcome")]
+        self.result.counts = counts

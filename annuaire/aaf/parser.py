@@ -1,0 +1,237 @@
+"""A pure, streaming parser of AAF XML files: bytes in, records out.
+
+Safety: no entity is expanded, no DTD loaded, nothing fetched from the network, libxml2's
+default limits kept (256 levels of nesting, 10 MB per text node), and a file may not declare
+entities or a DTD other than the feed's own ``ficAlimMENESR.dtd``.
+"""
+
+import os
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from .errors import AafFileError
+
+ROOT = "ficAlimMENESR"
+RECORD_OPS = {"addRequest": "add", "modifyRequest": "modify", "deleteRequest": "delete"}
+CATEGORIES = {
+    "EtabEducNat": "EtabEducNat",
+    "Eleve": "Eleve",
+    "PersRelEleve": "PersRelEleve",
+    "PersEducNat": "PersEducNat",
+    "MatEducNat": "MatiereEducNat",
+    "MatiereEducNat": "MatiereEducNat",
+    "MefEducNat": "MefEducNat",
+}
+ALLOWED_SYSTEM_DTD = "ficAlimMENESR.dtd"
+_DECLARED_ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?<\?xml[^>]*encoding=["']([A-Za-z0-9._-]+)["']""")
+_HEADER_COMMENT = re.compile(r'(\w+)\s*=\s*"([^"]*)"')
+_PARSER_OPTIONS = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "huge_tree": False,
+    "remove_comments": False,
+}
+
+
+@dataclass(slots=True)
+class AafRecord:
+    op: str
+    category: str | None
+    identifier: str
+    attributes: dict[str, list[str]]
+    line: int
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AafHeader:
+    encoding: str | None = None
+    comments: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def version(self):
+        return self.comments.get("versionAF")
+
+
+_MESSAGES = [
+    (re.compile(r"Opening and ending tag mismatch: ([\w:.-]+) line (\d+) and ([\w:.-]+)"),
+     lambda m: f"la balise <{m[1]}> ouverte ligne {m[2]} est fermée par </{m[3]}> : "
+     "fichier XML mal formé"),
+    (re.compile(r"Premature end of data|EndTag: '</' not found|expected '>'|"
+                r"Couldn't find end of Start Tag|chunk is not well balanced"),
+     lambda m: "le fichier s'arrête au milieu d'un élément : fichier tronqué ou mal formé"),
+    (re.compile(r"Start tag expected, '<' not found|Document is empty"),
+     lambda m: "ce fichier n'est pas un fichier XML (ou il est vide)"),
+    (re.compile(r"Excessive depth in document"),
+     lambda m: "imbrication d'éléments trop profonde (plus de 256 niveaux) : fichier refusé"),
+    (re.compile(r"Input is not proper UTF-8|Char 0x[0-9A-F]+ out of allowed range|"
+                r"invalid character in attribute value|Bytes: 0x"),
+     lambda m: "octets invalides pour l'encodage déclaré (UTF-8 si le fichier n'en déclare "
+     "aucun) : vérifiez l'encodage du fichier"),
+    (re.compile(r"Extra content at the end of the document"),
+     lambda m: "contenu après la fin de l'élément racine : fichier mal formé"),
+    (re.compile(r"[Ee]ntity|xmlParseEntityRef"),
+     lambda m: "référence ou déclaration d'entité refusée (entités XML interdites)"),
+    (re.compile(r"Huge input lookup|xmlSAX2Characters: huge text node|text node too long"),
+     lambda m: "nœud de texte démesuré : fichier refusé"),
+    (re.compile(r"unsupported encoding|Unsupported encoding"),
+     lambda m: "encodage déclaré inconnu"),
+]
+
+
+def french_syntax_message(message):
+    """A French sentence for libxml2's error message."""
+    for pattern, render in _MESSAGES:
+        match = pattern.search(message)
+        if match:
+            return render(match)
+    return f"XML mal formé ({message.strip()})"
+
+
+class _CountingReader:
+    """A binary file that reports each read's size, for a progress bar by bytes."""
+
+    def __init__(self, handle, on_read):
+        self.handle = handle
+        self.on_read = on_read
+
+    def read(self, size=-1):
+        data = self.handle.read(size)
+        self.on_read(len(data))
+        return data
+
+
+class AafParser:
+    """Streams the records of one AAF file; ``header`` is filled once ``records()`` starts."""
+
+    def __init__(self, path, name, max_bytes, on_read=None):
+        self.path = path
+        self.name = name
+        self.max_bytes = max_bytes
+        self.on_read = on_read
+        self.header = AafHeader()
+
+    def _error(self, message, line=None):
+        return AafFileError(self.name, message, line)
+
+    def _syntax_error(self, exc):
+        line = getattr(exc, "lineno", None) or (exc.position[0] if exc.position else None)
+        return self._error(french_syntax_message(getattr(exc, "msg", str(exc))), line)
+
+    def _check_prolog(self, root):
+        info = root.getroottree().docinfo
+        dtd = info.internalDTD
+        if dtd is not None and any(True for _ in dtd.iterentities()):
+            raise self._error(
+                "le fichier déclare des entités XML (risque d'expansion d'entités) : refusé", 1
+            )
+        if dtd is not None and any(True for _ in dtd.iterelements()):
+            raise self._error("le fichier embarque une DTD interne : refusé", 1)
+        if info.public_id or (info.system_url and info.system_url != ALLOWED_SYSTEM_DTD):
+            raise self._error(
+                f"le fichier désigne une DTD externe non autorisée ({info.system_url or info.public_id}) "
+                f": seule « {ALLOWED_SYSTEM_DTD} » est admise",
+                1,
+            )
+        if root.tag != ROOT:
+            raise self._error(
+                f"élément racine <{root.tag}> inattendu : un fichier AAF commence par <{ROOT}>",
+                root.sourceline,
+            )
+
+    def _read_header(self):
+        """Check the prolog and root, read the header comments, stop at the first record."""
+        with open(self.path, "rb") as handle:
+            events = etree.iterparse(handle, events=("start", "comment"), **_PARSER_OPTIONS)
+            depth_root = None
+            try:
+                for event, node in events:
+                    if event == "comment":
+                        if depth_root is not None:
+                            self.header.comments.update(_HEADER_COMMENT.findall(node.text or ""))
+                        continue
+                    if depth_root is None:
+                        depth_root = node
+                        self._check_prolog(node)
+                        continue
+                    break
+            except etree.XMLSyntaxError as exc:
+                raise self._syntax_error(exc) from exc
+            if depth_root is None:
+                raise self._error("ce fichier n'est pas un fichier XML (ou il est vide)", 1)
+
+    def records(self):
+        size = os.path.getsize(self.path)
+        if size > self.max_bytes:
+            raise self._error(
+                f"fichier trop volumineux ({size / 1048576:,.0f} Mo) : la limite est de "
+                f"{self.max_bytes / 1048576:,.0f} Mo (ENT_AAF_MAX_FILE_MB)"
+            )
+        if size == 0:
+            raise self._error("fichier vide", 1)
+        with open(self.path, "rb") as handle:
+            declaration = _DECLARED_ENCODING.match(handle.read(200))
+        self.header.encoding = declaration.group(1).decode("ascii").upper() if declaration else None
+        self._read_header()
+        with open(self.path, "rb") as raw:
+            handle = _CountingReader(raw, self.on_read) if self.on_read else raw
+            events = etree.iterparse(handle, events=("end",), tag=tuple(RECORD_OPS), **_PARSER_OPTIONS)
+            try:
+                for _event, element in events:
+                    parent = element.getparent()
+                    if parent is None or parent.getparent() is not None:
+                        raise self._error(
+                            f"<{element.tag}> hors de place (il doit être directement sous <{ROOT}>)",
+                            element.sourceline,
+                        )
+                    yield self._record(element)
+                    element.clear(keep_tail=False)
+                    while (previous := element.getprevious()) is not None:
+                        if isinstance(previous.tag, str) and previous.tag not in RECORD_OPS:
+                            raise self._error(
+                                f"élément <{previous.tag}> inattendu sous <{ROOT}>",
+                                previous.sourceline,
+                            )
+                        del parent[0]
+            except etree.XMLSyntaxError as exc:
+                raise self._syntax_error(exc) from exc
+
+    def _record(self, element):
+        category = None
+        identifier = ""
+        attributes = {}
+        problems = []
+        for part in element:
+            tag = part.tag
+            if tag == "attributes" or tag == "modifications":
+                for attr in part:
+                    if not isinstance(attr.tag, str):
+                        continue
+                    name = attr.get("name")
+                    if not name:
+                        problems.append(f"<{attr.tag}> sans attribut name (ligne {attr.sourceline})")
+                        continue
+                    values = []
+                    for value in attr:
+                        if not isinstance(value.tag, str):
+                            continue
+                        if len(value):
+                            problems.append(
+                                f"valeur de « {name} » contenant une référence d'entité non résolue"
+                            )
+                        values.append((value.text or "").strip())
+                    attributes.setdefault(name, []).extend(values)
+            elif tag == "identifier":
+                identifier = (part.findtext("id") or "").strip()
+            elif tag == "operationalAttributes":
+                attr = part.find("attr")
+                if attr is not None:
+                    category = (attr.findtext("value") or "").strip()
+        return AafRecord(
+            op=RECORD_OPS[element.tag], category=category, identifier=identifier,
+            attributes=attributes, line=element.sourceline or 0, problems=problems,
+        )

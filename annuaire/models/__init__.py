@@ -1,0 +1,33 @@
+from .imports import AafImport, ImportIssue, PurgeRun
+from .links import Enseignement, Fonction, Inscription, MatiereEnseignee, Parente, ProfPrincipal
+from .people import AccountState, Person, Population, Profile
+from .roles import Role, RoleSource
+from .staging import StagedEtablissement, StagedLink, StagedMatiere, StagedMef, StagedPerson
+from .structures import Etablissement, Matiere, Mef, Regroupement
+
+__all__ = [
+    "AafImport",
+    "AccountState",
+    "Enseignement",
+    "Etablissement",
+    "Fonction",
+    "ImportIssue",
+    "Inscription",
+    "Matiere",
+    "MatiereEnseignee",
+    "Mef",
+    "Parente",
+    "Person",
+    "Population",
+    "ProfPrincipal",
+    "Profile",
+    "PurgeRun",
+    "Regroupement",
+    "Role",
+    "RoleSource",
+    "StagedEtablissement",
+    "StagedLink",
+    "StagedMatiere",
+    "StagedMef",
+    "StagedPerson",
+]

@@ -1,0 +1,158 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Population(models.TextChoices):
+    ELEVE = "Eleve", "Élève"
+    PERS_REL_ELEVE = "PersRelEleve", "Responsable d'élève"
+    PERS_EDUC_NAT = "PersEducNat", "Personnel de l'Éducation nationale"
+    LOCAL = "local", "Compte local"
+
+
+class Profile(models.TextChoices):
+    ELEVE = "eleve", "Élève"
+    PARENT = "parent", "Parent"
+    ENSEIGNANT = "enseignant", "Enseignant"
+    PERSONNEL = "personnel", "Personnel"
+
+
+class AccountState(models.TextChoices):
+    OPERATIONNEL = "operationnel", "Opérationnel"
+    NON_ACTIVE = "non_active", "Non activé"
+    DESACTIVE = "desactive", "Désactivé"
+    SUSPENDU = "suspendu", "Suspendu"
+
+
+class PersonManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, login, password=None, **fields):
+        from annuaire.aaf.logins import login_base_of
+
+        fields.setdefault("population", Population.LOCAL)
+        fields.setdefault("profile", Profile.PERSONNEL)
+        person = self.model(login=login, login_base=login_base_of(login), **fields)
+        if password:
+            person.set_password(password)
+            person.activated_at = timezone.now()
+        else:
+            person.set_unusable_password()
+        person.refresh_search_name()
+        person.save(using=self._db)
+        return person
+
+    def create_superuser(self, login, password=None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(login, password, **fields)
+
+    def state_filter(self, state):
+        """The Q object selecting accounts in one of the four account states."""
+        if state == AccountState.DESACTIVE:
+            return Q(deactivated_at__isnull=False)
+        if state == AccountState.SUSPENDU:
+            return Q(deactivated_at__isnull=True, suspended_at__isnull=False)
+        base = Q(deactivated_at__isnull=True, suspended_at__isnull=True)
+        if state == AccountState.NON_ACTIVE:
+            return base & Q(activated_at__isnull=True)
+        return base & Q(activated_at__isnull=False)
+
+
+class Person(AbstractBaseUser, PermissionsMixin):
+    """A person of the directory and their portal account.
+
+    Fields below ``# feed`` come from the AAF feed and are overwritten by each import; the
+    login, the account dates and the password are the portal's own.
+    """
+
+    login = models.CharField("identifiant", max_length=80, unique=True)
+    login_base = models.CharField(max_length=80, db_index=True, editable=False)
+    aaf_id = models.CharField("identifiant AAF", max_length=64, unique=True, null=True)
+    population = models.CharField(max_length=16, choices=Population.choices)
+    profile = models.CharField("profil", max_length=16, choices=Profile.choices)
+    # feed
+    civilite = models.CharField("civilité", max_length=16, blank=True)
+    last_name = models.CharField("nom", max_length=255, blank=True)
+    first_name = models.CharField("prénom", max_length=255, blank=True)
+    birth_name = models.CharField("nom de naissance", max_length=255, blank=True)
+    other_first_names = models.CharField("autres prénoms", max_length=255, blank=True)
+    birth_date = models.DateField("date de naissance", null=True, blank=True)
+    email = models.CharField("courriel", max_length=254, blank=True)
+    phone_home = models.CharField("téléphone domicile", max_length=40, blank=True)
+    phone_work = models.CharField("téléphone travail", max_length=40, blank=True)
+    phone_mobile = models.CharField("téléphone portable", max_length=40, blank=True)
+    address = models.CharField("adresse", max_length=512, blank=True)
+    postal_code = models.CharField("code postal", max_length=16, blank=True)
+    city = models.CharField("commune", max_length=120, blank=True)
+    country = models.CharField("pays", max_length=120, blank=True)
+    ine = models.CharField("INE", max_length=16, blank=True)
+    eleve_struct_id = models.CharField(max_length=64, blank=True)
+    regime = models.CharField("régime", max_length=120, blank=True)
+    boursier = models.BooleanField(null=True)
+    transport = models.BooleanField(null=True)
+    statut = models.CharField(max_length=64, blank=True)
+    mef_code = models.CharField("MEF", max_length=16, blank=True)
+    mef_libelle = models.CharField("libellé MEF", max_length=255, blank=True)
+    niveau = models.CharField("niveau de formation", max_length=255, blank=True)
+    filiere = models.CharField("filière", max_length=255, blank=True)
+    teaches = models.BooleanField("présence devant élèves", null=True)
+    extra = models.JSONField("autres attributs", default=dict, blank=True)
+    aaf_hash = models.CharField(max_length=32, blank=True)
+    # portal
+    search_name = models.CharField(max_length=600, blank=True, editable=False)
+    activated_at = models.DateTimeField("activé le", null=True, blank=True)
+    deactivated_at = models.DateTimeField("désactivé le", null=True, blank=True)
+    suspended_at = models.DateTimeField("suspendu le", null=True, blank=True)
+    suspended_reason = models.CharField("motif de suspension", max_length=255, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    USERNAME_FIELD = "login"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = PersonManager()
+
+    class Meta:
+        verbose_name = "personne"
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="person_name_idx"),
+            models.Index(fields=["population", "deactivated_at"], name="person_pop_state_idx"),
+            models.Index(fields=["population", "search_name"], name="person_pop_search_idx"),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        return " ".join(part for part in (self.last_name.upper(), self.first_name) if part) or (
+            self.login
+        )
+
+    @property
+    def state(self):
+        if self.deactivated_at:
+            return AccountState.DESACTIVE
+        if self.suspended_at:
+            return AccountState.SUSPENDU
+        if not self.activated_at:
+            return AccountState.NON_ACTIVE
+        return AccountState.OPERATIONNEL
+
+    def get_state_display(self):
+        return AccountState(self.state).label
+
+    def refresh_search_name(self):
+        from annuaire.text import search_key
+
+        self.search_name = search_key(self.last_name, self.first_name, self.birth_name)
+
+    def get_full_name(self):
+        return self.display_name
+
+    def get_short_name(self):
+        return self.first_name or self.login

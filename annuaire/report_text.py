@@ -1,0 +1,108 @@
+"""The import report as plain text, for the shell (``import_aaf``)."""
+
+from .aaf.files import POPULATIONS
+from .aaf.report import OUTCOME_LABELS, OUTCOMES, POPULATION_LABELS
+from .models import AafImport, ImportIssue
+
+WARNING_LABELS = {
+    "structure_inconnue": "rattachements à une structure absente de l'annuaire",
+    "responsable_inconnu": "liens vers un responsable absent de l'annuaire",
+    "matiere_inconnue": "services dans une matière absente de la nomenclature",
+    "valeur_mal_formee": "valeurs mal formées ignorées",
+    "doublon_livraison": "enregistrements présents deux fois dans la livraison",
+    "suppression_inconnue": "suppressions de personnes absentes de l'annuaire",
+    "modification_inconnue": "modifications de personnes absentes (comptes créés)",
+    "suppression_structure": "suppressions de structures ignorées",
+}
+
+
+def _population_order(population):
+    return POPULATIONS.index(population) if population in POPULATIONS else len(POPULATIONS)
+
+
+def _table(counts, populations):
+    widths = [16] + [11] * len(OUTCOMES)
+    lines = ["".join(h.ljust(w) for h, w in zip(
+        ["Population", *[OUTCOME_LABELS[o] for o in OUTCOMES]], widths, strict=True))]
+    for population in sorted(populations, key=_population_order):
+        row = counts.get(population)
+        if not row:
+            continue
+        cells = [POPULATION_LABELS.get(population, population)] + [str(row[o]) for o in OUTCOMES]
+        lines.append("".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)))
+    return lines
+
+
+def report_as_text(imp: AafImport):
+    report = imp.report or {}
+    lines = [f"Import AAF n°{imp.pk} — {imp.kind or '?'} — {imp.get_status_display()}"]
+    if imp.error:
+        lines.append(f"Erreur : {imp.error}")
+    for f in report.get("files", []):
+        lines.append(
+            f"  {f['name']} : {f.get('population')} {f.get('kind') or ''}, "
+            f"{f.get('records', 0)} enregistrements, {f.get('version') or 'version non déclarée'}, "
+            f"{f.get('encoding')}")
+    counts = report.get("counts", {})
+    if counts:
+        lines.append("")
+        lines.extend(_table(counts, list(counts)))
+    for etab in report.get("by_etab", []):
+        if not etab["aaf_id"]:
+            continue
+        lines.append("")
+        lines.append(f"{etab['name']} ({etab['uai'] or etab['aaf_id']})")
+        lines.extend("  " + line for line in _table(etab["counts"], list(etab["counts"])))
+    breaches = [c for c in report.get("deactivation_check", []) if c.get("exceeds")]
+    if imp.status == AafImport.Status.WAITING:
+        lines.append("")
+        lines.append("En attente de confirmation : ce Complet désactiverait plus que le seuil "
+                     "autorisé de comptes dans :")
+        for c in breaches:
+            lines.append(f"  {c['name']} ({c['uai']}) : {c['to_deactivate']} sur {c['active']} "
+                         f"({c['share']:.0%})")
+        lines.append(f"Confirmer : python manage.py import_aaf --confirm {imp.pk} ; "
+                     f"annuler : --cancel {imp.pk}")
+    rejected = ImportIssue.objects.filter(aaf_import=imp, level=ImportIssue.Level.REJET)
+    if report.get("rejected_count"):
+        lines.append("")
+        lines.append(f"Enregistrements rejetés : {report['rejected_count']}")
+        for issue in rejected[:200]:
+            lines.append(f"  {issue.file}, ligne {issue.line}, identifiant "
+                         f"{issue.identifier or '(aucun)'} : {issue.message}")
+    if report.get("warnings"):
+        lines.append("")
+        lines.append("Avertissements :")
+        for code, n in sorted(report["warnings"].items()):
+            lines.append(f"  {n} {WARNING_LABELS.get(code, code)}")
+    if report.get("unknown_attributes"):
+        lines.append("")
+        lines.append("Attributs non reconnus (conservés) :")
+        for u in report["unknown_attributes"]:
+            lines.append(f"  {u['population']}.{u['name']} : {u['count']} fois "
+                         f"(première fois {u['file']}, ligne {u['line']})")
+    controls = ImportIssue.objects.filter(aaf_import=imp, level=ImportIssue.Level.CONTROLE)
+    if report.get("controls_count"):
+        lines.append("")
+        lines.append(f"Contrôles avant distribution des comptes : {report['controls_count']}")
+        for issue in controls[:100]:
+            lines.append(f"  {issue.identifier} {issue.message}")
+            lines.append(f"    → {issue.fix}")
+    if "rows_written" in report:
+        lines.append("")
+        lines.append(f"Lignes écrites dans l'annuaire : {report['rows_written']}")
+    return "\n".join(lines)
+
+
+def report_as_json(imp: AafImport):
+    report = dict(imp.report or {})
+    report["import_id"] = imp.pk
+    report["status"] = imp.status
+    report["error"] = imp.error or None
+    report["rejected"] = [
+        {"file": i.file, "line": i.line, "identifier": i.identifier,
+         "population": i.population, "reason": i.message}
+        for i in ImportIssue.objects.filter(aaf_import=imp, level=ImportIssue.Level.REJET)
+    ]
+    report.setdefault("counts", {})
+    return report

@@ -1,0 +1,279 @@
+"""Writes to the directory: AAF imports, purges."""
+
+import logging
+import shutil
+import tempfile
+import time
+import uuid
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from .aaf import pipeline
+from .aaf.errors import AafFileError, AafImportError
+from .models import AafImport, ImportIssue, Person, PurgeRun, Regroupement
+from .progress import progress_get, progress_set
+
+logger = logging.getLogger(__name__)
+
+PHASE_WEIGHTS = {"lecture": (0.0, 0.7), "application": (0.7, 1.0)}
+PHASE_LABELS = {"lecture": "Lecture des fichiers", "application": "Application à l'annuaire"}
+
+
+class ImportBusy(Exception):
+    """Another AAF import of the same scope is queued or running."""
+
+
+class ImportStateError(Exception):
+    """The import is not in a state that allows this action."""
+
+
+def _busy_message(active):
+    who = active.created_by.display_name if active.created_by else "la ligne de commande"
+    when = timezone.localtime(active.created_at).strftime("%d/%m/%Y à %H:%M")
+    return (f"Un import AAF est déjà en cours (n°{active.pk}, lancé par {who} le {when}) : "
+            "attendez qu'il se termine avant d'en lancer un autre.")
+
+
+def aaf_imports_expire_stale():
+    """Mark as interrupted the active imports whose worker stopped reporting."""
+    limit = settings.ENT_IMPORT_STALE_SECONDS
+    now = time.time()
+    for imp in AafImport.objects.filter(status__in=AafImport.ACTIVE_STATUSES):
+        beat = progress_get(kind="aaf", pk=imp.pk)
+        last = beat["at"] if beat else (imp.started_at or imp.created_at).timestamp()
+        if now - last > limit:
+            AafImport.objects.filter(pk=imp.pk, status=imp.status).update(
+                status=AafImport.Status.FAILED, finished_at=timezone.now(),
+                error="Import interrompu : le processus qui l'exécutait ne donne plus signe de "
+                      "vie. Vous pouvez le relancer.")
+
+
+def aaf_import_create(*, paths, source_dir="", user=None, simulate=False,
+                      origin=AafImport.Origin.WEB):
+    """Register an import; refused with ImportBusy while another one is queued or running."""
+    aaf_imports_expire_stale()
+    try:
+        with transaction.atomic():
+            return AafImport.objects.create(
+                paths=[str(p) for p in paths], source_dir=str(source_dir), created_by=user,
+                mode=AafImport.Mode.SIMULATE if simulate else AafImport.Mode.APPLY,
+                origin=origin,
+            )
+    except IntegrityError as exc:
+        active = AafImport.objects.filter(status__in=AafImport.ACTIVE_STATUSES).first()
+        raise ImportBusy(_busy_message(active) if active else "Un import AAF est déjà en cours.") from exc
+
+
+def aaf_upload_store(*, uploaded_files):
+    """Save uploaded files under MEDIA_ROOT; returns the folder. Refuses an oversize upload."""
+    total = sum(f.size for f in uploaded_files)
+    if total > settings.ENT_AAF_MAX_UPLOAD_BYTES:
+        raise AafImportError(
+            f"envoi trop volumineux ({total / 1048576:,.0f} Mo) : la limite est de "
+            f"{settings.ENT_AAF_MAX_UPLOAD_BYTES / 1048576:,.0f} Mo")
+    folder = Path(settings.MEDIA_ROOT) / "aaf" / uuid.uuid4().hex
+    folder.mkdir(parents=True, exist_ok=True)
+    for uploaded in uploaded_files:
+        name = Path(uploaded.name).name or "fichier.xml"
+        with open(folder / name, "wb") as out:
+            for chunk in uploaded.chunks():
+                out.write(chunk)
+    return folder
+
+
+def aaf_import_start(*, uploaded_files, user, simulate=False):
+    """Store an upload, register its import and queue it for a worker."""
+    folder = aaf_upload_store(uploaded_files=uploaded_files)
+    try:
+        imp = aaf_import_create(paths=[folder], source_dir=folder, user=user, simulate=simulate)
+    except ImportBusy:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    aaf_import_enqueue(imp)
+    return imp
+
+
+def aaf_import_enqueue(imp):
+    from .tasks import aaf_import_task
+
+    progress_set(kind="aaf", pk=imp.pk, phase="attente", fraction=0)
+    transaction.on_commit(lambda: aaf_import_task.delay(imp.pk))
+
+
+def _progress_writer(pk):
+    last = [0.0]
+
+    def write(phase, fraction, detail=""):
+        start, end = PHASE_WEIGHTS.get(phase, (0.0, 1.0))
+        now = time.monotonic()
+        # A few writes per second at most: the parser calls this on every read.
+        if now - last[0] < 0.5 and fraction < 1:
+            return
+        last[0] = now
+        progress_set(kind="aaf", pk=pk, phase=PHASE_LABELS.get(phase, phase),
+                     fraction=start + (end - start) * fraction, detail=detail)
+
+    return write
+
+
+def aaf_import_execute(*, import_id, progress=None):
+    """Run a queued (or interrupted) import to its end. Safe to call again after a kill."""
+    updated = AafImport.objects.filter(
+        pk=import_id, status__in=AafImport.ACTIVE_STATUSES,
+    ).update(status=AafImport.Status.RUNNING, started_at=timezone.now())
+    if not updated:
+        return AafImport.objects.get(pk=import_id)
+    imp = AafImport.objects.get(pk=import_id)
+    AafImport.objects.filter(pk=imp.pk).update(attempts=imp.attempts + 1)
+    writer = _progress_writer(imp.pk)
+
+    def report_progress(phase, fraction, detail=""):
+        writer(phase, fraction, detail)
+        if progress:
+            progress(phase, fraction, detail)
+
+    workdir = Path(tempfile.mkdtemp(prefix=f"aaf-{imp.pk}-"))
+    try:
+        result = pipeline.run(
+            imp.paths, workdir, simulate=imp.mode == AafImport.Mode.SIMULATE, force=imp.force,
+            progress=report_progress,
+        )
+    except (AafFileError, AafImportError) as exc:
+        _finish(imp, AafImport.Status.FAILED, error=str(exc), report={
+            "status": "failed", "error": str(exc),
+            "file": getattr(exc, "file", None), "line": getattr(exc, "line", None)})
+        return imp
+    except Exception:
+        logger.exception("AAF import %s failed", imp.pk)
+        _finish(imp, AafImport.Status.FAILED,
+                error="Erreur interne pendant l'import : rien n'a été écrit dans l'annuaire. "
+                      "Les administrateurs techniques en ont le détail dans les journaux.",
+                report={"status": "failed"})
+        raise
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    status = {
+        "applied": AafImport.Status.APPLIED, "simulated": AafImport.Status.SIMULATED,
+        "waiting": AafImport.Status.WAITING,
+    }[result.status]
+    with transaction.atomic():
+        ImportIssue.objects.filter(aaf_import=imp).delete()
+        ImportIssue.objects.bulk_create(
+            [ImportIssue(aaf_import=imp, **_issue_fields(issue)) for issue in result.issues],
+            batch_size=2000)
+        _finish(imp, status, report=result.report)
+    return imp
+
+
+def _issue_fields(issue):
+    return {
+        "level": issue["level"], "code": issue.get("code", ""),
+        "population": issue.get("population", "") or "", "file": issue.get("file", "") or "",
+        "line": issue.get("line"), "identifier": issue.get("identifier", "") or "",
+        "etab": issue.get("etab", "") or "", "message": issue.get("message", ""),
+        "fix": issue.get("fix", ""),
+    }
+
+
+def _finish(imp, status, *, report, error=""):
+    imp.status = status
+    imp.report = report
+    imp.error = error
+    imp.kind = report.get("kind", imp.kind or "")
+    imp.files = report.get("files", imp.files)
+    imp.rows_written = report.get("rows_written", 0) or 0
+    imp.finished_at = timezone.now()
+    imp.save(update_fields=["status", "report", "error", "kind", "files", "rows_written",
+                            "finished_at"])
+    progress_set(kind="aaf", pk=imp.pk, phase="Terminé", fraction=1)
+
+
+def _newer_applied_exists(imp):
+    return AafImport.objects.filter(
+        status=AafImport.Status.APPLIED, finished_at__gt=imp.finished_at or imp.created_at,
+    ).exclude(pk=imp.pk).exists()
+
+
+def aaf_import_confirm(*, aaf_import, user):
+    """Apply a simulated import, or one waiting for confirmation of its deactivations."""
+    if aaf_import.status not in (AafImport.Status.WAITING, AafImport.Status.SIMULATED):
+        raise ImportStateError("Cet import ne peut plus être appliqué.")
+    if _newer_applied_exists(aaf_import):
+        raise ImportStateError(
+            "Un import plus récent a été appliqué depuis : relancez plutôt un import de ces "
+            "fichiers pour partir de l'annuaire actuel.")
+    force = aaf_import.status == AafImport.Status.WAITING or bool(
+        aaf_import.report.get("deactivation_check"))
+    aaf_imports_expire_stale()
+    try:
+        with transaction.atomic():
+            updated = AafImport.objects.filter(
+                pk=aaf_import.pk, status=aaf_import.status,
+            ).update(status=AafImport.Status.QUEUED, mode=AafImport.Mode.APPLY, force=force,
+                     decided_by=user, finished_at=None)
+    except IntegrityError as exc:
+        raise ImportBusy("Un import AAF est déjà en cours : réessayez quand il sera terminé.") from exc
+    if not updated:
+        raise ImportStateError("Cet import vient d'être traité par quelqu'un d'autre.")
+    aaf_import.refresh_from_db()
+    aaf_import_enqueue(aaf_import)
+    return aaf_import
+
+
+def aaf_import_cancel(*, aaf_import, user):
+    if aaf_import.status not in (AafImport.Status.WAITING, AafImport.Status.SIMULATED):
+        raise ImportStateError("Seul un import simulé ou à confirmer peut être annulé.")
+    updated = AafImport.objects.filter(pk=aaf_import.pk, status=aaf_import.status).update(
+        status=AafImport.Status.CANCELLED, decided_by=user)
+    if not updated:
+        raise ImportStateError("Cet import vient d'être traité par quelqu'un d'autre.")
+    aaf_import.refresh_from_db()
+    return aaf_import
+
+
+def aaf_import_retry(*, aaf_import, user):
+    """Queue again an import that failed (an interrupted worker, a fixed file)."""
+    if aaf_import.status != AafImport.Status.FAILED:
+        raise ImportStateError("Seul un import en échec peut être relancé.")
+    if not aaf_import.source_dir and aaf_import.origin == AafImport.Origin.WEB:
+        raise ImportStateError("Les fichiers de cet import ne sont plus disponibles.")
+    aaf_imports_expire_stale()
+    try:
+        with transaction.atomic():
+            AafImport.objects.filter(pk=aaf_import.pk).update(
+                status=AafImport.Status.QUEUED, error="", decided_by=user, finished_at=None)
+    except IntegrityError as exc:
+        raise ImportBusy("Un import AAF est déjà en cours : réessayez quand il sera terminé.") from exc
+    aaf_import.refresh_from_db()
+    aaf_import_enqueue(aaf_import)
+    return aaf_import
+
+
+# --- Purge ----------------------------------------------------------------------------------
+def accounts_purge(*, now=None, origin="beat", user=None):
+    """Delete the accounts deactivated for longer than the delay; leave an audit row of counts."""
+    now = now or timezone.now()
+    delay = settings.ENT_PURGE_DELAY_DAYS
+    cutoff = now - timedelta(days=delay)
+    with transaction.atomic():
+        doomed = Person.objects.filter(deactivated_at__isnull=False, deactivated_at__lte=cutoff)
+        counts = Counter()
+        for population, n in doomed.values_list("population").annotate(n=Count("id")):
+            counts[population] += n
+        total = sum(counts.values())
+        if total:
+            doomed.delete()
+            Regroupement.objects.filter(
+                inscriptions__isnull=True, enseignements__isnull=True,
+                profs_principaux__isnull=True,
+            ).delete()
+        return PurgeRun.objects.create(
+            delay_days=delay, cutoff=cutoff, total=total, counts=dict(counts), origin=origin,
+            triggered_by=user,
+        )
