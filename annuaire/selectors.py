@@ -1,0 +1,221 @@
+"""Reads of the directory. Each takes the viewer and returns only what the viewer may see."""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch
+from django.http import Http404
+
+from ent import rights
+
+from .models import (
+    AccountState,
+    Enseignement,
+    Etablissement,
+    Fonction,
+    ImportIssue,
+    Inscription,
+    MatiereEnseignee,
+    Parente,
+    Person,
+    ProfPrincipal,
+    Regroupement,
+    Role,
+)
+from .text import search_terms
+
+PROFILE_FILTERS = [
+    ("eleve", "Élèves"), ("parent", "Parents"), ("enseignant", "Enseignants"),
+    ("direction", "Direction"), ("vie_scolaire", "CPE / vie scolaire"),
+    ("documentaliste", "Documentalistes"), ("personnel", "Autres personnels"),
+    ("admin_etab", "Administrateurs d'établissement"),
+]
+
+
+@dataclass
+class DirectoryFilters:
+    q: str = ""
+    profile: str = ""
+    regroupement: int | None = None
+    matiere: str = ""
+    state: str = ""
+
+
+def directory_etabs(*, viewer):
+    """Establishments whose whole directory the viewer browses, with filters."""
+    return rights.full_directory_etabs(viewer).only("id", "name", "uai")
+
+
+def directory_etab_get(*, viewer, etab_id):
+    try:
+        return directory_etabs(viewer=viewer).get(pk=etab_id)
+    except (Etablissement.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("Établissement inconnu") from exc
+
+
+def directory_filter_options(*, etab):
+    regroupements = list(Regroupement.objects.filter(etablissement=etab).order_by("nature", "code"))
+    subjects = set(
+        Enseignement.objects.filter(regroupement__etablissement=etab, matiere__isnull=False)
+        .values_list("matiere__libelle", flat=True).distinct())
+    subjects |= set(MatiereEnseignee.objects.filter(etablissement=etab)
+                    .values_list("libelle", flat=True).distinct())
+    return {
+        "divisions": [r for r in regroupements if r.nature == Regroupement.Nature.DIVISION],
+        "groupes": [r for r in regroupements if r.nature == Regroupement.Nature.GROUPE],
+        "matieres": sorted(subjects),
+        "profiles": PROFILE_FILTERS,
+        "states": AccountState.choices,
+    }
+
+
+def directory_search(*, viewer, etab=None, filters=None):
+    """People matching the filters, among those the viewer may see (in ``etab`` when given)."""
+    filters = filters or DirectoryFilters()
+    people = Person.objects.filter(rights.persons_visible_q(viewer))
+    if etab is not None:
+        people = people.filter(Exists(Role.objects.filter(person=OuterRef("pk"), etablissement=etab)))
+    if filters.state:
+        people = people.filter(Person.objects.state_filter(filters.state))
+    else:
+        people = people.filter(deactivated_at__isnull=True)
+    for term in search_terms(filters.q):
+        people = people.filter(search_name__contains=term)
+    if filters.profile:
+        roles = Role.objects.filter(person=OuterRef("pk"), role=filters.profile)
+        if etab is not None:
+            roles = roles.filter(etablissement=etab)
+        people = people.filter(Exists(roles))
+    if filters.regroupement:
+        regs = Regroupement.objects.filter(pk=filters.regroupement)
+        if etab is not None:
+            regs = regs.filter(etablissement=etab)
+        people = people.filter(
+            Exists(Inscription.objects.filter(eleve=OuterRef("pk"), regroupement__in=regs))
+            | Exists(Enseignement.objects.filter(enseignant=OuterRef("pk"), regroupement__in=regs)))
+    if filters.matiere:
+        taught = Enseignement.objects.filter(enseignant=OuterRef("pk"), matiere__libelle=filters.matiere)
+        local = MatiereEnseignee.objects.filter(enseignant=OuterRef("pk"), libelle=filters.matiere)
+        if etab is not None:
+            taught = taught.filter(regroupement__etablissement=etab)
+            local = local.filter(etablissement=etab)
+        people = people.filter(Exists(taught) | Exists(local))
+    return people.order_by("last_name", "first_name", "id")
+
+
+def directory_page_prefetch(people, *, etab=None):
+    """What a directory row shows: roles and divisions, in one query each for the page."""
+    roles = Role.objects.select_related("etablissement")
+    regs = Inscription.objects.select_related("regroupement").order_by("regroupement__code")
+    if etab is not None:
+        roles = roles.filter(etablissement=etab)
+        regs = regs.filter(regroupement__etablissement=etab)
+    return people.prefetch_related(
+        Prefetch("roles", queryset=roles, to_attr="shown_roles"),
+        Prefetch("inscriptions", queryset=regs, to_attr="shown_inscriptions"),
+    )
+
+
+@dataclass
+class PersonCard:
+    person: Person
+    roles: list
+    divisions: list
+    groupes: list
+    enseignements: list
+    principal_of: list
+    matieres_locales: list
+    fonctions: list
+    enfants: list
+    responsables: list
+    show_account: bool
+
+
+def person_card(*, viewer, person_id):
+    """A person's card, with the rattachements the viewer may see; 404 outside their reach."""
+    try:
+        person = Person.objects.filter(rights.persons_visible_q(viewer)).get(pk=person_id)
+    except (Person.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("Personne introuvable") from exc
+    scope = rights.visible_etab_ids(viewer)
+
+    def in_scope(qs, field):
+        return qs if scope is None else qs.filter(**{f"{field}__in": scope})
+
+    roles = list(in_scope(Role.objects.filter(person=person), "etablissement_id")
+                 .select_related("etablissement").order_by("etablissement__name", "role"))
+    inscriptions = list(in_scope(
+        Inscription.objects.filter(eleve=person), "regroupement__etablissement_id")
+        .select_related("regroupement__etablissement").order_by("regroupement__code"))
+    enseignements = list(in_scope(
+        Enseignement.objects.filter(enseignant=person), "regroupement__etablissement_id")
+        .select_related("regroupement__etablissement", "matiere")
+        .order_by("regroupement__code", "matiere__libelle"))
+    principal_of = list(in_scope(
+        ProfPrincipal.objects.filter(enseignant=person), "regroupement__etablissement_id")
+        .select_related("regroupement"))
+    matieres_locales = list(in_scope(
+        MatiereEnseignee.objects.filter(enseignant=person), "etablissement_id")
+        .select_related("etablissement").order_by("libelle"))
+    fonctions = list(in_scope(Fonction.objects.filter(person=person), "etablissement_id")
+                     .select_related("etablissement").order_by("libelle"))
+    visible = rights.persons_visible_q(viewer)
+    visible_people = Person.objects.filter(visible).values("pk")
+    enfants = list(Parente.objects.filter(responsable=person, eleve__in=visible_people)
+                   .select_related("eleve").order_by("eleve__last_name", "eleve__first_name"))
+    responsables = list(Parente.objects.filter(eleve=person, responsable__in=visible_people)
+                        .select_related("responsable")
+                        .order_by("-representant_legal", "responsable__last_name"))
+    etab_ids = {r.etablissement_id for r in roles}
+    return PersonCard(
+        person=person, roles=roles,
+        divisions=[i.regroupement for i in inscriptions
+                   if i.regroupement.nature == Regroupement.Nature.DIVISION],
+        groupes=[i.regroupement for i in inscriptions
+                 if i.regroupement.nature == Regroupement.Nature.GROUPE],
+        enseignements=enseignements, principal_of=[p.regroupement for p in principal_of],
+        matieres_locales=matieres_locales, fonctions=fonctions, enfants=enfants,
+        responsables=responsables,
+        show_account=rights.can_see_account_details(viewer, etab_ids),
+    )
+
+
+def home_summary(*, viewer):
+    """Who the viewer is, for the home page: roles by establishment."""
+    by_etab = {}
+    for role in rights.roles_of(viewer):
+        key = role.etablissement.name if role.etablissement else "Toute l'académie"
+        by_etab.setdefault(key, []).append(role.get_role_display())
+    return sorted(by_etab.items())
+
+
+# --- AAF imports ----------------------------------------------------------------------------
+def aaf_imports_list(*, viewer):
+    from .models import AafImport
+
+    if not rights.can_import_aaf(viewer):
+        return AafImport.objects.none()
+    return AafImport.objects.select_related("created_by", "decided_by")
+
+
+def aaf_import_get(*, viewer, pk):
+    try:
+        return aaf_imports_list(viewer=viewer).get(pk=pk)
+    except Exception as exc:
+        raise Http404("Import introuvable") from exc
+
+
+def aaf_import_issues(*, aaf_import, level, code=""):
+    issues = ImportIssue.objects.filter(aaf_import=aaf_import, level=level)
+    if code:
+        issues = issues.filter(code=code)
+    return issues.order_by("id")
+
+
+def aaf_import_issue_counts(*, aaf_import):
+    from django.db.models import Count
+
+    counts = {}
+    for level, code, n in (ImportIssue.objects.filter(aaf_import=aaf_import)
+                           .values_list("level", "code").annotate(n=Count("id"))):
+        counts.setdefault(level, {})[code] = n
+    return counts

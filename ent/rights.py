@@ -1,0 +1,148 @@
+"""Who may see and change what. Every view and selector asks here; nothing else decides.
+
+Rights come from ``Role`` rows (per establishment) and, for the technical superuser, from
+Django's flag. Each function takes the viewer first; the ``*_q`` functions return the Q object a
+selector filters with, so a page's listing and its 404s follow the same rule.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+
+from annuaire.models import (
+    Enseignement,
+    Etablissement,
+    Inscription,
+    Parente,
+    Person,
+    ProfPrincipal,
+    Regroupement,
+    Role,
+)
+
+R = Role.Kind
+# Roles that see the whole directory of their establishment.
+FULL_DIRECTORY_ROLES = {R.DIRECTION, R.ADMIN_ETAB, R.VIE_SCOLAIRE, R.DOCUMENTALISTE}
+# Roles that administer their establishment (accounts, states, logins).
+ETAB_ADMIN_ROLES = {R.DIRECTION, R.ADMIN_ETAB}
+STAFF_ROLES = {R.ENSEIGNANT, R.DIRECTION, R.VIE_SCOLAIRE, R.DOCUMENTALISTE, R.PERSONNEL,
+               R.ADMIN_ETAB}
+# Staff a family sees in their child's establishment, besides the child's teachers.
+FAMILY_CONTACT_ROLES = {R.DIRECTION, R.VIE_SCOLAIRE}
+
+
+def roles_of(viewer):
+    """The viewer's roles, read once per request (cached on the object)."""
+    if not getattr(viewer, "is_authenticated", False):
+        return []
+    cached = getattr(viewer, "_roles_cache", None)
+    if cached is None:
+        cached = list(Role.objects.filter(person=viewer).select_related("etablissement"))
+        viewer._roles_cache = cached
+    return cached
+
+
+def is_academy_admin(viewer):
+    return bool(getattr(viewer, "is_superuser", False)) or any(
+        r.role == R.ADMIN_ACADEMIQUE for r in roles_of(viewer))
+
+
+def etab_ids_with(viewer, kinds):
+    return {r.etablissement_id for r in roles_of(viewer) if r.role in kinds and r.etablissement_id}
+
+
+def can_import_aaf(viewer):
+    return is_academy_admin(viewer)
+
+
+def can_purge_accounts(viewer):
+    return is_academy_admin(viewer)
+
+
+def can_browse_directory(viewer):
+    return getattr(viewer, "is_authenticated", False) and bool(
+        is_academy_admin(viewer) or roles_of(viewer))
+
+
+def full_directory_etabs_q(viewer):
+    """Establishments whose whole directory the viewer may browse and filter."""
+    if is_academy_admin(viewer):
+        return Q()
+    return Q(id__in=etab_ids_with(viewer, FULL_DIRECTORY_ROLES))
+
+
+def full_directory_etabs(viewer):
+    return Etablissement.objects.filter(full_directory_etabs_q(viewer))
+
+
+def can_see_account_details(viewer, etab_ids):
+    """Logins and account states: the establishment's administrators and the académie's."""
+    return is_academy_admin(viewer) or bool(set(etab_ids) & etab_ids_with(viewer, ETAB_ADMIN_ROLES))
+
+
+def visible_etab_ids(viewer):
+    """Establishments the viewer belongs to in any role (None: all of them)."""
+    if is_academy_admin(viewer):
+        return None
+    return {r.etablissement_id for r in roles_of(viewer) if r.etablissement_id}
+
+
+def _has_role(etab_ids, kinds=None):
+    roles = Role.objects.filter(person=OuterRef("pk"), etablissement_id__in=etab_ids)
+    if kinds is not None:
+        roles = roles.filter(role__in=kinds)
+    return Exists(roles)
+
+
+def persons_visible_q(viewer):
+    """The people the viewer may see in the directory."""
+    if not getattr(viewer, "is_authenticated", False):
+        return Q(pk__in=[])
+    if is_academy_admin(viewer):
+        return Q()
+    q = Q(pk=viewer.pk)
+    full = etab_ids_with(viewer, FULL_DIRECTORY_ROLES)
+    if full:
+        q |= _has_role(full)
+    active = Q(deactivated_at__isnull=True)
+    staff_etabs = etab_ids_with(viewer, STAFF_ROLES)
+    if staff_etabs:
+        q |= active & _has_role(staff_etabs, STAFF_ROLES)
+    teacher_etabs = etab_ids_with(viewer, {R.ENSEIGNANT})
+    if teacher_etabs:
+        taught = Regroupement.objects.filter(etablissement_id__in=teacher_etabs).filter(
+            Q(enseignements__enseignant=viewer) | Q(profs_principaux__enseignant=viewer))
+        pupils = Inscription.objects.filter(regroupement__in=taught).values("eleve_id")
+        q |= active & Q(pk__in=pupils)
+        q |= active & Q(pk__in=Parente.objects.filter(
+            eleve_id__in=pupils, representant_legal=True).values("responsable_id"))
+    pupil_etabs = etab_ids_with(viewer, {R.ELEVE})
+    if pupil_etabs:
+        mine = Inscription.objects.filter(eleve=viewer).values("regroupement_id")
+        own_divisions = Inscription.objects.filter(
+            eleve=viewer, regroupement__nature=Regroupement.Nature.DIVISION,
+        ).values("regroupement_id")
+        q |= active & Q(pk__in=Inscription.objects.filter(
+            regroupement_id__in=own_divisions).values("eleve_id"))
+        q |= active & Q(pk__in=Enseignement.objects.filter(
+            regroupement_id__in=mine).values("enseignant_id"))
+        q |= active & Q(pk__in=Parente.objects.filter(eleve=viewer).values("responsable_id"))
+    if any(r.role == R.PARENT for r in roles_of(viewer)):
+        children = Parente.objects.filter(
+            responsable=viewer, representant_legal=True, eleve__deactivated_at__isnull=True,
+        ).values("eleve_id")
+        child_regs = Inscription.objects.filter(eleve_id__in=children).values("regroupement_id")
+        q |= active & Q(pk__in=children)
+        q |= active & Q(pk__in=Enseignement.objects.filter(
+            regroupement_id__in=child_regs).values("enseignant_id"))
+        q |= active & Q(pk__in=ProfPrincipal.objects.filter(
+            regroupement_id__in=child_regs).values("enseignant_id"))
+        parent_etabs = etab_ids_with(viewer, {R.PARENT})
+        q |= active & _has_role(parent_etabs, FAMILY_CONTACT_ROLES)
+    return q
+
+
+def persons_visible(viewer):
+    return Person.objects.filter(persons_visible_q(viewer))
+
+
+def person_visible(viewer, person_id):
+    return persons_visible(viewer).filter(pk=person_id).exists()
