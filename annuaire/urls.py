@@ -1,2 +1,18 @@
+from django.urls import path
+
+from .views import directory, imports, purges
+
 app_name = "annuaire"
-urlpatterns = []
+urlpatterns = [
+    path("", directory.directory, name="directory"),
+    path("personne/<int:pk>/", directory.person_detail, name="person"),
+    path("imports/", imports.imports, name="imports"),
+    path("imports/<int:pk>/", imports.import_detail, name="import"),
+    path("imports/<int:pk>/progression/", imports.import_progress, name="import_progress"),
+    path("imports/<int:pk>/appliquer/", imports.import_confirm, name="import_confirm"),
+    path("imports/<int:pk>/annuler/", imports.import_cancel, name="import_cancel"),
+    path("imports/<int:pk>/relancer/", imports.import_retry, name="import_retry"),
+    path("imports/<int:pk>/<str:level>/", imports.import_issues, name="import_issues"),
+    path("purges/", purges.purges, name="purges"),
+    path("purges/lancer/", purges.purge_now, name="purge_now"),
+]

@@ -102,6 +102,9 @@ def persons_visible_q(viewer):
     full = etab_ids_with(viewer, FULL_DIRECTORY_ROLES)
     if full:
         q |= _has_role(full)
+        # Relatives who are not legal guardians have no role: they come with their pupil.
+        q |= Q(pk__in=Parente.objects.filter(
+            eleve__roles__etablissement_id__in=full).values("responsable_id"))
     active = Q(deactivated_at__isnull=True)
     staff_etabs = etab_ids_with(viewer, STAFF_ROLES)
     if staff_etabs:

@@ -5,6 +5,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sante/", views.health, name="health"),
     path("compte/", include("allauth.urls")),
     path("annuaire/", include("annuaire.urls")),
     path("django-admin/", admin.site.urls),

@@ -1,0 +1,39 @@
+"""Shapes an import's stored report into what its page shows."""
+
+from .aaf.files import POPULATIONS
+from .aaf.report import OUTCOME_LABELS, OUTCOMES, POPULATION_LABELS
+from .report_text import WARNING_LABELS
+
+
+def _rows(counts):
+    rows = []
+    for population in POPULATIONS:
+        if population in counts:
+            values = counts[population]
+            rows.append({
+                "population": POPULATION_LABELS.get(population, population),
+                "values": [values.get(outcome, 0) for outcome in OUTCOMES],
+            })
+    return rows
+
+
+def import_report_context(imp, issue_counts):
+    report = imp.report or {}
+    etabs = []
+    for etab in report.get("by_etab", []):
+        etabs.append({**etab, "rows": _rows(etab.get("counts", {}))})
+    warnings = [
+        {"code": code, "label": WARNING_LABELS.get(code, code), "count": n,
+         "stored": issue_counts.get("avertissement", {}).get(code, 0)}
+        for code, n in sorted(report.get("warnings", {}).items(), key=lambda kv: -kv[1])
+    ]
+    return {
+        "report": report,
+        "outcome_labels": [OUTCOME_LABELS[o] for o in OUTCOMES],
+        "count_rows": _rows(report.get("counts", {})),
+        "etab_reports": etabs,
+        "warning_rows": warnings,
+        "rejected_count": report.get("rejected_count", 0),
+        "controls_count": report.get("controls_count", 0),
+        "breaches": [c for c in report.get("deactivation_check", []) if c.get("exceeds")],
+    }

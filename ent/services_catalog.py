@@ -1,0 +1,38 @@
+"""The services of the portal and who may use each; the home page lists those allowed."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from . import rights
+
+
+@dataclass(frozen=True)
+class Service:
+    key: str
+    label: str
+    description: str
+    url_name: str
+    allowed: object
+
+    @property
+    def url(self):
+        return reverse(self.url_name)
+
+
+SERVICES = [
+    Service("annuaire", "Annuaire", "Rechercher les personnes de vos établissements et classes.",
+            "annuaire:directory", rights.can_browse_directory),
+    Service("imports_aaf", "Imports de l'annuaire (AAF)",
+            "Importer les fichiers de l'annuaire académique et consulter les rapports.",
+            "annuaire:imports", rights.can_import_aaf),
+    Service("purges", "Comptes désactivés et purges",
+            "Suivre les comptes sortis de l'annuaire et l'historique des purges.",
+            "annuaire:purges", rights.can_purge_accounts),
+    Service("administration", "Administration technique", "Interface d'administration Django.",
+            "admin:index", lambda viewer: bool(getattr(viewer, "is_superuser", False))),
+]
+
+
+def services_for(viewer):
+    return [service for service in SERVICES if service.allowed(viewer)]

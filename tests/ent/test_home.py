@@ -1,0 +1,30 @@
+import pytest
+from django.urls import reverse
+
+
+def test_home_requires_login(client, db):
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_home_shows_identity_establishments_and_services(world, login):
+    text = login(world.principal_a).get(reverse("home")).content.decode()
+    assert world.principal_a.display_name in text and world.principal_a.login in text
+    assert "COLLEGE JEAN MOULIN (LYON) — Direction" in text
+    assert "Annuaire" in text and "Imports de l&#x27;annuaire" not in text
+
+
+@pytest.mark.parametrize("who, services", [
+    ("academy_admin", {"annuaire", "imports_aaf", "purges"}),
+    ("principal_a", {"annuaire"}),
+    ("teacher_a", {"annuaire"}),
+    ("parent_a", {"annuaire"}),
+    ("pupil_a", {"annuaire"}),
+])
+def test_services_per_role(world, login, who, services):
+    response = login(getattr(world, who)).get(reverse("home"))
+    assert {s.key for s in response.context["services"]} == services
+
+
+def test_health(client, db):
+    response = client.get(reverse("health"))
+    assert response.status_code == 200 and response.content == b"ok"
