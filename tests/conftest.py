@@ -179,3 +179,32 @@ def staged_copy(tmp_path):
         return folder
 
     return _copy
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path):
+    """Start real Celery workers (on PostgreSQL and Redis) that run the tasks the test sends."""
+    import uuid
+
+    from .workers import WorkerProcess, use_real_broker, worker_environment
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = worker_environment(queue, visibility_timeout=2)
+    if env is None:
+        pytest.skip("un worker Celery réel demande PostgreSQL et Redis (make test)")
+    use_real_broker(queue)
+    started = []
+
+    def start():
+        log = open(tmp_path / f"worker-{len(started)}.log", "wb")  # noqa: SIM115
+        worker = WorkerProcess(queue, env, log).start()
+        started.append((worker, log))
+        return worker
+
+    yield start
+    for worker, log in started:
+        worker.stop()
+        log.close()
+    from ent.celery import app
+
+    app.conf.task_default_queue = "celery"
