@@ -38,7 +38,8 @@ def test_a_bad_file_gets_a_french_message_on_desktop(world, desktop, live_server
                                                      aaf_samples, settings):
     page = sign_in(desktop, world.academy_admin)
     page.goto(f"{live_server.url}/annuaire/imports/")
-    bad = aaf_samples / "service-annuaire" / "delta" / "FULL_ENTTSSERVICES_Delta_20130122_PersEducNat_0000.xml"
+    delta = aaf_samples / "service-annuaire" / "delta"
+    bad = delta / "FULL_ENTTSSERVICES_Delta_20130122_PersEducNat_0000.xml"
     page.get_by_label("Fichiers AAF").set_input_files(str(bad))
     page.get_by_role("button", name="Lancer l'import").click()
     expect(page.get_by_role("alert")).to_contain_text(
