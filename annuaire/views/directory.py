@@ -38,6 +38,7 @@ def directory(request):
         "etabs": etabs, "etab": etab, "form": form, "page": page,
         "querystring_base": urlencode(kept) + "&" if kept else "",
         "show_account": show_states,
+        "advanced_open": any(request.GET.get(k) for k in ("division", "groupe", "matiere", "state")),
         "crumbs": [("Annuaire", None)],
     })
 

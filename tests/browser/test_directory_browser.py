@@ -23,6 +23,7 @@ def test_login_and_search_the_directory_on_a_phone(world, phone, live_server, si
 def test_filter_by_subject_on_desktop(world, desktop, live_server, sign_in):
     page = sign_in(desktop, world.principal_a)
     page.goto(f"{live_server.url}/annuaire/")
+    page.get_by_text("Plus de filtres").click()
     page.get_by_label("Matière enseignée").select_option("ANGLAIS LV1")
     page.get_by_role("button", name="Rechercher").click()
     expect(page.get_by_role("status")).to_have_text("1 personne")
