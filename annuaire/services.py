@@ -16,7 +16,16 @@ from django.utils import timezone
 
 from .aaf import pipeline
 from .aaf.errors import AafFileError, AafImportError
-from .models import AafImport, ImportIssue, Person, PurgeRun, Regroupement
+from .models import (
+    AafImport,
+    Enseignement,
+    ImportIssue,
+    Inscription,
+    Person,
+    ProfPrincipal,
+    PurgeRun,
+    Regroupement,
+)
 from .progress import progress_get, progress_set
 
 logger = logging.getLogger(__name__)
@@ -172,13 +181,17 @@ def aaf_import_execute(*, import_id, progress=None):
 
 
 def _issue_fields(issue):
-    return {
+    fields = {
         "level": issue["level"], "code": issue.get("code", ""),
         "population": issue.get("population", "") or "", "file": issue.get("file", "") or "",
         "line": issue.get("line"), "identifier": issue.get("identifier", "") or "",
         "etab": issue.get("etab", "") or "", "message": issue.get("message", ""),
         "fix": issue.get("fix", ""),
     }
+    # A rejected record may carry an identifier as long as the file wants.
+    for name in ("code", "population", "file", "identifier", "etab"):
+        fields[name] = fields[name][:ImportIssue._meta.get_field(name).max_length]
+    return fields
 
 
 def _finish(imp, status, *, report, error=""):
@@ -200,8 +213,12 @@ def _newer_applied_exists(imp):
     ).exclude(pk=imp.pk).exists()
 
 
-def aaf_import_confirm(*, aaf_import, user):
-    """Apply a simulated import, or one waiting for confirmation of its deactivations."""
+def aaf_import_confirm(*, aaf_import, user, enqueue=True):
+    """Apply a simulated import, or one waiting for confirmation of its deactivations.
+
+    ``enqueue=False`` leaves the queued import to the caller (the command line runs it itself:
+    a worker must not run it at the same time).
+    """
     if aaf_import.status not in (AafImport.Status.WAITING, AafImport.Status.SIMULATED):
         raise ImportStateError("Cet import ne peut plus être appliqué.")
     if _newer_applied_exists(aaf_import):
@@ -222,7 +239,8 @@ def aaf_import_confirm(*, aaf_import, user):
     if not updated:
         raise ImportStateError("Cet import vient d'être traité par quelqu'un d'autre.")
     aaf_import.refresh_from_db()
-    aaf_import_enqueue(aaf_import)
+    if enqueue:
+        aaf_import_enqueue(aaf_import)
     return aaf_import
 
 
@@ -256,6 +274,11 @@ def aaf_import_retry(*, aaf_import, user):
 
 
 # --- Purge ----------------------------------------------------------------------------------
+def _chunks(values, size=5000):
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
 def accounts_purge(*, now=None, origin="beat", user=None):
     """Delete the accounts deactivated for longer than the delay; leave an audit row of counts."""
     now = now or timezone.now()
@@ -268,11 +291,25 @@ def accounts_purge(*, now=None, origin="beat", user=None):
             counts[population] += n
         total = sum(counts.values())
         if total:
+            # Only the classes and groups the purged people were in may go once empty: others
+            # (made by hand, or awaiting a timetable) are not the purge's business.
+            regroupements = sorted({
+                *Inscription.objects.filter(eleve__in=doomed).values_list("regroupement_id", flat=True),
+                *Enseignement.objects.filter(enseignant__in=doomed).values_list(
+                    "regroupement_id", flat=True),
+                *ProfPrincipal.objects.filter(enseignant__in=doomed).values_list(
+                    "regroupement_id", flat=True),
+            })
+            aaf_ids = list(doomed.exclude(aaf_id=None).values_list("aaf_id", flat=True))
             doomed.delete()
-            Regroupement.objects.filter(
-                inscriptions__isnull=True, enseignements__isnull=True,
-                profs_principaux__isnull=True,
-            ).delete()
+            for chunk in _chunks(regroupements):
+                Regroupement.objects.filter(
+                    pk__in=chunk, inscriptions__isnull=True, enseignements__isnull=True,
+                    profs_principaux__isnull=True,
+                ).delete()
+            # Import reports name the people they rejected or flagged: personal data too.
+            for chunk in _chunks(aaf_ids):
+                ImportIssue.objects.filter(identifier__in=chunk).delete()
         return PurgeRun.objects.create(
             delay_days=delay, cutoff=cutoff, total=total, counts=dict(counts), origin=origin,
             triggered_by=user,

@@ -1,6 +1,7 @@
 """Finding the AAF files of a delivery: files, folders and zip archives."""
 
 import re
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,8 +68,10 @@ def describe(path, name):
 
 def _extract_zip(archive, workdir, max_bytes):
     """Extract the XML members of a zip, refusing traversal, bombs and oversize members."""
-    target = Path(workdir) / f"zip-{Path(archive).stem}"
-    target.mkdir(parents=True, exist_ok=True)
+    Path(workdir).mkdir(parents=True, exist_ok=True)
+    # A folder of its own per archive, and per member below it: two archives, or two folders
+    # of one archive, may hold files of the same name.
+    target = Path(tempfile.mkdtemp(prefix=f"zip-{Path(archive).stem}-", dir=workdir))
     label = Path(archive).name
     try:
         zf = zipfile.ZipFile(archive)
@@ -80,31 +83,33 @@ def _extract_zip(archive, workdir, max_bytes):
         if len(members) > ZIP_MAX_MEMBERS:
             raise AafFileError(label, f"l'archive contient plus de {ZIP_MAX_MEMBERS} fichiers")
         total = 0
-        for member in members:
+        for index, member in enumerate(members):
             member_name = Path(member.filename).name
             if not member_name.lower().endswith(".xml"):
                 continue
+            shown = f"{label}/{member.filename.lstrip('/')}"
             total += member.file_size
             if member.file_size > max_bytes or total > max_bytes * 8:
                 raise AafFileError(
-                    f"{label}/{member_name}",
-                    f"fichier trop volumineux une fois décompressé ({member.file_size:,} octets)",
+                    shown,
+                    f"fichier trop volumineux une fois décompressé ({member.file_size} octets)",
                 )
             if member.compress_size and member.file_size / member.compress_size > ZIP_MAX_RATIO:
                 raise AafFileError(
-                    f"{label}/{member_name}", "taux de compression anormal : archive refusée"
+                    shown, "taux de compression anormal : archive refusée"
                 )
-            destination = target / member_name
+            destination = target / str(index) / member_name
+            destination.parent.mkdir()
             written = 0
             with zf.open(member) as src, open(destination, "wb") as dst:
                 while chunk := src.read(1 << 20):
                     written += len(chunk)
                     if written > member.file_size:
                         raise AafFileError(
-                            f"{label}/{member_name}", "taille décompressée différente de l'annoncée"
+                            shown, "taille décompressée différente de l'annoncée"
                         )
                     dst.write(chunk)
-            out.append((destination, f"{label}/{member_name}"))
+            out.append((destination, shown))
     return out
 
 

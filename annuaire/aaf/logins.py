@@ -12,7 +12,7 @@ _SEVERAL = re.compile(r"\s+et\s+|\s*&\s*|\s+/\s+|\s*\+\s*|\s+ou\s+")
 _APOSTROPHE = re.compile(r"'")
 _SEPARATORS = re.compile(r"[\s\-_]+")
 _OTHER = re.compile(r"[^a-z0-9-]")
-_TRAILING_DIGITS = re.compile(r"\d+$")
+_TRAILING_DIGITS = re.compile(r"[-.]*\d+$")
 
 
 def several_people_reason(first_name, last_name):
@@ -28,9 +28,10 @@ def several_people_reason(first_name, last_name):
 
 
 def _first_person(value):
-    folded = fold(value)
-    folded = _CIVILITE_WORD.sub(" ", folded)
-    return _SEVERAL.split(folded.strip())[0]
+    folded = _CIVILITE_WORD.sub(" ", fold(value))
+    # Padded, so that « M. et Mme Dupont », once « m. » is gone, still splits on « et ».
+    parts = _SEVERAL.split(f" {folded} ")
+    return next((part.strip() for part in parts if part.strip()), "")
 
 
 def login_part(value):
@@ -51,7 +52,8 @@ def login_candidate(first_name, last_name, fallback="utilisateur"):
 
 
 def login_base_of(login):
-    """The key under which logins compete for numeric suffixes: the login without them."""
+    """The key under which logins compete for numeric suffixes: the login without them (and
+    without the hyphen a name ending in digits leaves: « louis-14 » → « louis »)."""
     return _TRAILING_DIGITS.sub("", login) or login
 
 

@@ -46,6 +46,19 @@ NATURE_OF_KIND = "CASE WHEN {k} IN ('groupe', 'ens_groupe') THEN 'groupe' ELSE '
 WARNING_SAMPLE = 10000
 
 
+# What the progress bar says each step does.
+STEP_LABELS = {
+    "deduplicate": "doublons de la livraison", "structures": "structures et nomenclatures",
+    "person_diff": "comparaison avec l'annuaire", "absent_and_threshold": "absents et seuil",
+    "insert_persons": "nouveaux comptes", "update_persons": "comptes modifiés",
+    "deactivate": "désactivations", "owners_and_links": "rattachements",
+    "leave_covered_etabs": "départs d'établissement", "regroupements": "classes et groupes",
+    "relations": "relations", "parent_roles": "rôles des parents",
+    "regroupements_cleanup": "classes et groupes vides", "duplicate_controls": "contrôles",
+    "count_outcomes": "bilan", "done": "terminé",
+}
+
+
 class ThresholdExceeded(Exception):
     def __init__(self, breaches):
         self.breaches = breaches
@@ -74,20 +87,26 @@ class Merge:
         self.progress = progress or (lambda step, done, total: None)
         self.result = MergeResult()
 
-    STEPS = 14
+    STEPS = 15
 
     def run(self):
         steps = [
             self.deduplicate, self.structures, self.person_diff, self.absent_and_threshold,
             self.insert_persons, self.update_persons, self.deactivate, self.owners_and_links,
-            self.regroupements, self.relations, self.parent_roles, self.regroupements_cleanup,
-            self.duplicate_controls, self.count_outcomes,
+            self.leave_covered_etabs, self.regroupements, self.relations, self.parent_roles,
+            self.regroupements_cleanup, self.duplicate_controls, self.count_outcomes,
         ]
+        self.sql.analyze(S_ETAB, S_MATIERE, S_MEF, S_PERSON, S_LINK)
         for i, step in enumerate(steps):
-            self.progress(step.__name__, i, len(steps))
+            self.progress(STEP_LABELS.get(step.__name__, step.__name__), i, len(steps))
             step()
-        self.progress("done", len(steps), len(steps))
+        self.progress(STEP_LABELS["done"], len(steps), len(steps))
         self.result.rows_written = self.sql.rows_written
+        # Raised once every step has run, so that the report of an import waiting for
+        # confirmation says all it would do; the caller rolls the writes back.
+        breaches = [c for c in self.result.deactivation_check if c["exceeds"]]
+        if breaches and not self.force:
+            raise ThresholdExceeded(breaches)
         return self.result
 
     # --- helpers ------------------------------------------------------------------------------
@@ -202,6 +221,7 @@ class Merge:
                 FROM {staged} s, {name} t
                 WHERE t.live_id = {live}.id AND s.id = t.sid AND t.outcome = 'updated'""",
                 writes=True)
+        sql.analyze(ETAB, MATIERE, MEF)
 
     def person_diff(self):
         sql = self.sql
@@ -236,6 +256,7 @@ class Merge:
         sql = self.sql
         if self.kind != "Complet" or not self.populations:
             sql.temp("t_absent", f"SELECT id AS pid, aaf_id, population FROM {PERSON} WHERE 1 = 0")
+            sql.temp("t_partial", f"SELECT id AS pid, population FROM {PERSON} WHERE 1 = 0")
             return
         pops = ", ".join(f"'{p}'" for p in self.populations)
         sql.temp("t_scope", f"""
@@ -263,6 +284,17 @@ class Merge:
                     WHERE pa.responsable_id = p.id
                     AND NOT EXISTS (SELECT 1 FROM t_scope sc WHERE sc.etab_id = r.etablissement_id
                                     AND sc.population = p.population))""")
+        # Absent, yet still in an establishment this Complet does not cover: they stay active
+        # and only leave the establishments it covers (see leave_covered_etabs).
+        sql.temp("t_partial", f"""
+            SELECT p.id AS pid, p.population FROM {PERSON} p
+            WHERE p.aaf_id IS NOT NULL AND p.deactivated_at IS NULL
+              AND p.population IN ({pops}) AND p.population <> 'PersRelEleve'
+              AND NOT EXISTS (SELECT 1 FROM {S_PERSON} s WHERE s.aaf_id = p.aaf_id)
+              AND NOT EXISTS (SELECT 1 FROM t_absent a WHERE a.pid = p.id)
+              AND EXISTS (SELECT 1 FROM {ROLE} r JOIN t_scope sc
+                    ON sc.etab_id = r.etablissement_id AND sc.population = p.population
+                    WHERE r.person_id = p.id AND r.source = 'aaf')""")
         active = dict(sql.all(f"""
             SELECT r.etablissement_id, COUNT(DISTINCT r.person_id) FROM {ROLE} r
             JOIN {PERSON} p ON p.id = r.person_id
@@ -283,11 +315,8 @@ class Merge:
                 "to_deactivate": count, "share": round(share, 4),
                 "exceeds": share > self.threshold,
             })
-        checks.sort(key=lambda c: -c["share"])
+        checks.sort(key=lambda c: (-c["share"], c["uai"], c["etab_id"]))
         self.result.deactivation_check = checks
-        breaches = [c for c in checks if c["exceeds"]]
-        if breaches and not self.force:
-            raise ThresholdExceeded(breaches)
 
     def insert_persons(self):
         """New accounts: a login each (first come, first served among homonyms), then one INSERT."""
@@ -315,9 +344,11 @@ class Merge:
                 is_staff, is_superuser, date_joined, updated_at, suspended_reason)
             SELECT l.login, l.login_base, s.aaf_id, {', '.join('s.' + c for c in PERSON_FEED_COLUMNS)},
                    '!', {t}, {f}, {f}, %s, %s, ''
-            FROM {S_PERSON} s JOIN t_login l ON l.sid = s.id""", (self.now, self.now), writes=True)
+            FROM {S_PERSON} s JOIN t_login l ON l.sid = s.id
+            ORDER BY s.file_idx, s.line""", (self.now, self.now), writes=True)
         sql.run(f"""UPDATE t_person SET pid = p.id FROM {PERSON} p
                     WHERE p.aaf_id = t_person.aaf_id AND t_person.outcome = 'created'""")
+        sql.analyze("t_person", PERSON)
 
     def _created_candidates(self):
         from django.db import connection
@@ -417,6 +448,31 @@ class Merge:
             SELECT responsable_id AS pid FROM {PARENTE}
             WHERE eleve_id IN (SELECT pid FROM t_owner) OR eleve_id IN (SELECT pid FROM t_deact)""")
 
+    def leave_covered_etabs(self):
+        """Complet: people absent from it but kept elsewhere lose what they had where it covers."""
+        sql = self.sql
+        if self.kind != "Complet" or not self.populations:
+            return
+        sql.temp("t_leave", """
+            SELECT t.pid, sc.etab_id FROM t_partial t
+            JOIN t_scope sc ON sc.population = t.population""")
+        sql.run(f"""DELETE FROM {ROLE} WHERE source = 'aaf' AND EXISTS (SELECT 1 FROM t_leave l
+                    WHERE l.pid = {ROLE}.person_id AND l.etab_id = {ROLE}.etablissement_id)""",
+                writes=True)
+        for table, person_col in ((INSCRIPTION, "eleve_id"), (ENSEIGNEMENT, "enseignant_id"),
+                                  (PRINCIPAL, "enseignant_id")):
+            in_leave = f"""SELECT 1 FROM t_leave l JOIN {REG} r ON r.etablissement_id = l.etab_id
+                           WHERE l.pid = {table}.{person_col} AND r.id = {table}.regroupement_id"""
+            sql.run(f"INSERT INTO t_reg_before (rid) SELECT regroupement_id FROM {table} "
+                    f"WHERE EXISTS ({in_leave})")
+            sql.run(f"DELETE FROM {table} WHERE EXISTS ({in_leave})", writes=True)
+        for table, person_col in ((FONCTION, "person_id"), (MATIERE_ENS, "enseignant_id")):
+            sql.run(f"""DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM t_leave l
+                        WHERE l.pid = {table}.{person_col}
+                          AND l.etab_id = {table}.etablissement_id)""", writes=True)
+        sql.run(f"""INSERT INTO t_parent_aff (pid) SELECT responsable_id FROM {PARENTE}
+                    WHERE eleve_id IN (SELECT pid FROM t_partial)""")
+
     def regroupements(self):
         nature = NATURE_OF_KIND.format(k="kind")
         self.sql.run(f"""
@@ -426,6 +482,7 @@ class Merge:
               WHERE kind IN {REGROUPEMENT_KINDS} AND etab_id IS NOT NULL) d
             WHERE NOT EXISTS (SELECT 1 FROM {REG} r WHERE r.etablissement_id = d.etab_id
                               AND r.nature = d.nature AND r.code = d.code)""", writes=True)
+        self.sql.analyze(REG)
         self.sql.temp("t_link_reg", f"""
             SELECT l.*, r.id AS reg_id FROM t_link l JOIN {REG} r
               ON r.etablissement_id = l.etab_id AND r.code = l.code
@@ -486,6 +543,7 @@ class Merge:
                    'aaf' AS source
             FROM t_link WHERE kind = 'role' AND etab_id IS NOT NULL""",
             delete_filter="AND source = 'aaf' AND role <> 'parent'", constants=("source",))
+        sql.analyze(INSCRIPTION, ENSEIGNEMENT, PRINCIPAL, MATIERE_ENS, FONCTION, PARENTE, ROLE)
 
     def parent_roles(self):
         """A legal guardian is « parent » where an active child of theirs is a pupil."""

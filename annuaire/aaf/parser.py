@@ -57,23 +57,45 @@ class AafHeader:
         return self.comments.get("versionAF")
 
 
+# Errors that say what is wrong even on a file's last line.
+_NOT_TRUNCATION = re.compile(r"tag mismatch|Extra content|Excessive depth|proper UTF-8|Invalid bytes|"
+                             r"[Uu]nsupported encoding|not defined|[Hh]uge")
+TRUNCATED = "le fichier s'arrête au milieu d'un élément : fichier tronqué ou mal formé"
 _MESSAGES = [
     (re.compile(r"Opening and ending tag mismatch: ([\w:.-]+) line (\d+) and ([\w:.-]+)"),
      lambda m: f"la balise <{m[1]}> ouverte ligne {m[2]} est fermée par </{m[3]}> : "
      "fichier XML mal formé"),
     (re.compile(r"Premature end of data|EndTag: '</' not found|expected '>'|"
                 r"Couldn't find end of Start Tag|chunk is not well balanced"),
-     lambda m: "le fichier s'arrête au milieu d'un élément : fichier tronqué ou mal formé"),
+     lambda m: TRUNCATED),
     (re.compile(r"Start tag expected, '<' not found|Document is empty"),
      lambda m: "ce fichier n'est pas un fichier XML (ou il est vide)"),
     (re.compile(r"Excessive depth in document"),
      lambda m: "imbrication d'éléments trop profonde (plus de 256 niveaux) : fichier refusé"),
     (re.compile(r"Input is not proper UTF-8|Char 0x[0-9A-F]+ out of allowed range|"
-                r"invalid character in attribute value|Bytes: 0x"),
+                r"invalid character in attribute value|Bytes: 0x|"
+                r"Invalid bytes in character encoding"),
      lambda m: "octets invalides pour l'encodage déclaré (UTF-8 si le fichier n'en déclare "
      "aucun) : vérifiez l'encodage du fichier"),
     (re.compile(r"Extra content at the end of the document"),
      lambda m: "contenu après la fin de l'élément racine : fichier mal formé"),
+    (re.compile(r"xmlParseEntityRef: no name|EntityRef: expecting ';'"),
+     lambda m: "caractère « & » seul dans une valeur : il doit être écrit &amp;"),
+    (re.compile(r"StartTag: invalid element name|Unescaped '<' not allowed"),
+     lambda m: "caractère « < » seul dans une valeur : il doit être écrit &lt;"),
+    (re.compile(r"xmlParseCharRef: invalid xmlChar value|PCDATA invalid Char value"),
+     lambda m: "caractère de contrôle interdit en XML dans une valeur"),
+    (re.compile(r"AttValue|attributes construct error|Specification mandates value for attribute|"
+                r"error parsing attribute name|Attribute \S+ redefined"),
+     lambda m: "attribut de balise mal écrit : fichier XML mal formé"),
+    (re.compile(r"Comment not terminated|Double hyphen within comment"),
+     lambda m: "commentaire XML mal formé"),
+    (re.compile(r"DOCTYPE improperly terminated|SystemLiteral|Unfinished System or Public ID|"
+                r"Space required after"),
+     lambda m: "déclaration <!DOCTYPE> mal formée"),
+    (re.compile(r"Entity '([^']+)' not defined"),
+     lambda m: f"entité « &{m[1]}; » non déclarée : écrivez le caractère lui-même (ou une "
+     "référence numérique comme &#233;)"),
     (re.compile(r"[Ee]ntity|xmlParseEntityRef"),
      lambda m: "référence ou déclaration d'entité refusée (entités XML interdites)"),
     (re.compile(r"Huge input lookup|xmlSAX2Characters: huge text node|text node too long"),
@@ -90,6 +112,13 @@ def french_syntax_message(message):
         if match:
             return render(match)
     return f"XML mal formé ({message.strip()})"
+
+
+def _size(n):
+    """A file size in French: « 900 octets », « 3,2 Mo »."""
+    if n < 1048576:
+        return f"{n} octets"
+    return f"{n / 1048576:.1f} Mo".replace(".", ",")
 
 
 class _CountingReader:
@@ -119,8 +148,27 @@ class AafParser:
         return AafFileError(self.name, message, line)
 
     def _syntax_error(self, exc):
+        message = getattr(exc, "msg", None) or str(exc)
         line = getattr(exc, "lineno", None) or (exc.position[0] if exc.position else None)
-        return self._error(french_syntax_message(getattr(exc, "msg", str(exc))), line)
+        last = exc.error_log.last_error if getattr(exc, "error_log", None) else None
+        if not line and last is not None and last.line:
+            # iterparse reports some fatal errors (an undefined entity) only in its error log,
+            # raising a bare « no element found » without a line.
+            message, line = last.message, last.line
+        if line and not _NOT_TRUNCATION.search(message) and self._truncated_at(line):
+            # Cut in the middle of a tag, libxml2 complains about the tag, not about the end.
+            return self._error(TRUNCATED, line)
+        return self._error(french_syntax_message(message), line or None)
+
+    def _truncated_at(self, line):
+        """Whether ``line`` is the end of a file that stops before its closing tag."""
+        lines, tail = 1, b""
+        with open(self.path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                lines += chunk.count(b"\n")
+                tail = (tail + chunk)[-64:]
+        last_line = lines - 1 if tail.endswith(b"\n") else lines
+        return line >= last_line and not tail.rstrip().endswith(f"</{ROOT}>".encode())
 
     def _check_prolog(self, root):
         info = root.getroottree().docinfo
@@ -133,7 +181,7 @@ class AafParser:
             raise self._error("le fichier embarque une DTD interne : refusé", 1)
         if info.public_id or (info.system_url and info.system_url != ALLOWED_SYSTEM_DTD):
             raise self._error(
-                f"le fichier désigne une DTD externe non autorisée ({info.system_url or info.public_id}) "
+                f"le fichier désigne une DTD externe non autorisée ({info.public_id or info.system_url}) "
                 f": seule « {ALLOWED_SYSTEM_DTD} » est admise",
                 1,
             )
@@ -168,8 +216,8 @@ class AafParser:
         size = os.path.getsize(self.path)
         if size > self.max_bytes:
             raise self._error(
-                f"fichier trop volumineux ({size / 1048576:,.0f} Mo) : la limite est de "
-                f"{self.max_bytes / 1048576:,.0f} Mo (ENT_AAF_MAX_FILE_MB)"
+                f"fichier trop volumineux ({_size(size)}) : la limite est de "
+                f"{_size(self.max_bytes)} (ENT_AAF_MAX_FILE_MB)"
             )
         if size == 0:
             raise self._error("fichier vide", 1)
@@ -197,8 +245,14 @@ class AafParser:
                                 previous.sourceline,
                             )
                         del parent[0]
+                root = events.root
             except etree.XMLSyntaxError as exc:
                 raise self._syntax_error(exc) from exc
+        # Records are checked as they close; what follows the last one, only now.
+        for leftover in root:
+            if isinstance(leftover.tag, str) and leftover.tag not in RECORD_OPS:
+                raise self._error(f"élément <{leftover.tag}> inattendu sous <{ROOT}>",
+                                  leftover.sourceline)
 
     def _record(self, element):
         category = None

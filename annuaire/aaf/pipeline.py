@@ -1,11 +1,12 @@
 """One AAF import from files to report: collect, parse and stage, then merge in one transaction."""
 
+import contextlib
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from annuaire.models import Etablissement
@@ -18,7 +19,7 @@ from .parser import CATEGORIES, AafParser
 from .records import PersonConverter, convert_structure
 from .report import build_report
 from .sql import Sql
-from .staging import StagingWriter, staging_truncate
+from .staging import StagingWriter, staging_truncate, too_long
 
 ISSUE_SAMPLE = 10000
 ADVISORY_LOCK = 7263001
@@ -109,6 +110,11 @@ def parse_and_stage(files, progress):
                 _reject(outcome, aaf_file, population, record.line, issue.identifier,
                         issue.etab_aaf, issue.message)
                 continue
+            too_long_reason = too_long(converted)
+            if too_long_reason:
+                _reject(outcome, aaf_file, population, record.line, record.identifier,
+                        converted.row.get("main_etab_aaf", ""), too_long_reason)
+                continue
             for name in converted.unknown:
                 entry = outcome.unknown.setdefault(
                     (population, name),
@@ -174,7 +180,12 @@ def run(paths, workdir, *, simulate=False, force=False, progress=None):
     started = time.monotonic()
     files = collect(paths, workdir, settings.ENT_AAF_MAX_FILE_BYTES)
     kind = _kind_of(files)
-    parsed = parse_and_stage(files, progress)
+    try:
+        parsed = parse_and_stage(files, progress)
+    except BaseException:
+        with contextlib.suppress(DatabaseError):
+            staging_truncate()  # the rows of the files read before the bad one
+        raise
     parse_seconds = time.monotonic() - started
     populations = sorted({f["population"] for f in parsed.files}, key=POPULATIONS.index)
     waiting = None
@@ -211,9 +222,9 @@ def run(paths, workdir, *, simulate=False, force=False, progress=None):
         {**c, "level": "controle"} for c in result.controls
     ]
     for issue in issues:
-        if issue.get("level") == "controle" and "detail" in issue:
-            issue["message"] = f"{issue['message']} — {issue.pop('detail')}"
         issue.setdefault("level", "controle")
+        if issue["level"] == "controle" and "detail" in issue:
+            issue["message"] = f"{issue['message']} — {issue.pop('detail')}"
     return RunResult(status=status, report=report, issues=issues)
 
 

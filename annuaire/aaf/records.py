@@ -282,7 +282,7 @@ class PersonConverter:
             extra=extra,
             main_etab_aaf=main_etab,
             login_base=login_base_of(login_candidate(first_name, last_name, profile)),
-            search_name=search_key(last_name, first_name, row["birth_name"]),
+            search_name=search_key(last_name, first_name, row["birth_name"])[:600],
         )
         ordered_links = sorted(links)
         row["aaf_hash"] = record_hash(

@@ -45,6 +45,15 @@ class Sql:
             f"CREATE INDEX {table}_{'_'.join(columns)}_ix ON {table} ({', '.join(columns)})"
         )
 
+    def analyze(self, *tables):
+        """Fresh planner statistics for tables this transaction has just filled (PostgreSQL).
+
+        Autovacuum cannot see uncommitted rows: without this, a first import plans its joins
+        on tables it believes empty, with nested loops over hundreds of thousands of rows.
+        """
+        if self.postgres:
+            self.cursor.execute(f"ANALYZE {', '.join(tables)}")
+
     def executemany(self, sql, rows):
         self.cursor.executemany(sql, rows)
 

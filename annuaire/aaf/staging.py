@@ -5,6 +5,10 @@ import json
 from django.db import connection
 
 from annuaire.models import (
+    Fonction,
+    MatiereEnseignee,
+    Parente,
+    Regroupement,
     StagedEtablissement,
     StagedLink,
     StagedMatiere,
@@ -33,6 +37,91 @@ _DEFAULTS = {
     "etab": {}, "matiere": {}, "mef": {},
     "person": {"birth_date": None, "boursier": None, "transport": None, "teaches": None},
 }
+
+
+# Where a too long value comes from, to name it in the rejection.
+_ATTRIBUTE_OF = {
+    "person": {
+        "aaf_id": "identifiant", "civilite": "personalTitle", "last_name": "sn",
+        "first_name": "givenName", "birth_name": "ENTPersonNomPatro", "email": "mail",
+        "phone_home": "homePhone", "phone_work": "telephoneNumber",
+        "phone_mobile": "ENTPersonMobileSMS", "postal_code": "ENTPersonCodePostal",
+        "city": "ENTPersonVille", "country": "ENTPersonPays", "ine": "ENTEleveINE",
+        "eleve_struct_id": "ENTEleveStructRattachId", "regime": "ENTEleveRegime",
+        "statut": "ENTEleveStatutEleve", "mef_code": "ENTEleveMEF",
+        "mef_libelle": "ENTEleveLibelleMEF", "niveau": "ENTEleveNivFormation",
+        "filiere": "ENTEleveFiliere", "main_etab_aaf": "ENTPersonStructRattach",
+    },
+    "etab": {
+        "aaf_id": "identifiant", "uai": "ENTStructureUAI", "name": "ENTStructureNomCourant",
+        "type_label": "ENTStructureTypeStruct", "type_code": "ENTStructureCodeTypeStruct",
+        "contrat": "ENTEtablissementContrat", "ministere": "ENTEtablissementMinistereTutelle",
+        "ministere_code": "ENTEtablissementCodeMinistereTutelle", "siret": "ENTStructureSIREN",
+        "po_box": "postOfficeBox", "postal_code": "postalCode", "city": "l",
+        "phone": "telephoneNumber", "fax": "facsimileTelephoneNumber", "mail": "ENTStructureMailSI",
+        "bassin": "ENTEtablissementBassin", "academie": "ENTServAcAcademie",
+        "academie_code": "ENTServAcCodeAcademie",
+    },
+    "matiere": {"code": "identifiant", "libelle": "ENTLibelleMatiere"},
+    "mef": {"code": "identifiant", "libelle": "ENTLibelleMef", "rattach": "ENTMEFRattach",
+            "stat11": "ENTMEFSTAT11"},
+}
+_LINK_ATTRIBUTE = {
+    "division": "ENTEleveClasses", "groupe": "ENTEleveGroupes", "ens_division": "ENTAuxEnsClasses",
+    "ens_groupe": "ENTAuxEnsGroupes", "principal": "ENTAuxEnsClassesPrincipal",
+    "fonction": "ENTPersonFonctions", "matiere_etab": "ENTAuxEnsMatiereEnseignEtab",
+    "parente": "ENTElevePersRelEleve", "role": "ENTPersonStructRattach",
+}
+
+
+def _max(model, name):
+    return model._meta.get_field(name).max_length
+
+
+_ROW_LIMITS = {
+    table: {f.column: f.max_length for f in MODELS[table]._meta.concrete_fields
+            if getattr(f, "max_length", None) and f.column != "op"}
+    for table in ("etab", "matiere", "mef", "person")
+}
+_REGROUPEMENT = {"code": _max(Regroupement, "code")}
+# A link value ends in a directory column that may be narrower than its staging column.
+_LINK_LIMITS = {
+    "division": _REGROUPEMENT, "groupe": _REGROUPEMENT, "ens_division": _REGROUPEMENT,
+    "ens_groupe": _REGROUPEMENT, "principal": _REGROUPEMENT,
+    "fonction": {"code": _max(Fonction, "code"), "code2": _max(Fonction, "libelle"),
+                 "code3": _max(Fonction, "discipline_code"),
+                 "code4": _max(Fonction, "discipline_libelle")},
+    "matiere_etab": {"code": _max(MatiereEnseignee, "libelle")},
+    "parente": {"code2": _max(Parente, "lien_code")},
+}
+_LINK_STAGED = {c: _max(StagedLink, c) for c in ("etab_aaf", "code", "code2", "code3", "code4")}
+
+
+def too_long(converted):
+    """Why a converted record holds a value too long for the directory, in French, or None.
+
+    PostgreSQL refuses such a value and would stop the whole import: the record is rejected
+    instead.
+    """
+    row, table = converted.row, converted.table
+    limits = _ROW_LIMITS[table]
+    names = _ATTRIBUTE_OF[table]
+    if "key" in row:
+        row = {("aaf_id" if table in {"etab", "person"} else "code"): row["key"]}
+    for column, value in row.items():
+        limit = limits.get(column)
+        if limit and isinstance(value, str) and len(value) > limit:
+            return (f"{names.get(column, column)} : valeur trop longue ({len(value)} caractères, "
+                    f"{limit} au plus)")
+    for link in converted.links:
+        kind = link[0]
+        for column, value in zip(("etab_aaf", "code", "code2", "code3", "code4"), link[1:6],
+                                 strict=True):
+            limit = min(_LINK_STAGED[column], _LINK_LIMITS.get(kind, {}).get(column, 10**6))
+            if len(value) > limit:
+                return (f"{_LINK_ATTRIBUTE.get(kind, kind)} : valeur trop longue ({len(value)} "
+                        f"caractères, {limit} au plus) : « {value[:30]}… »")
+    return None
 
 
 def _empty_row(table, key, op, file_idx, line):

@@ -30,7 +30,7 @@ class Command(BaseCommand):
                 imp = services.aaf_import_cancel(aaf_import=self._get(options["cancel"]), user=None)
             elif options["confirm"]:
                 imp = services.aaf_import_confirm(aaf_import=self._get(options["confirm"]),
-                                                  user=None)
+                                                  user=None, enqueue=False)
                 imp = services.aaf_import_execute(import_id=imp.pk, progress=progress)
             else:
                 if not options["paths"]:
