@@ -24,3 +24,34 @@ def progress_get(*, kind, pk):
 
 def progress_clear(*, kind, pk):
     cache.delete(_key(kind, pk))
+
+
+def progress_touch(*, kind, pk):
+    """Refresh the heartbeat of a job whose progress did not move (a long SQL statement)."""
+    current = cache.get(_key(kind, pk))
+    if current is not None:
+        current["at"] = time.time()
+        cache.set(_key(kind, pk), current, TTL)
+
+
+class Heartbeat:
+    """A thread that keeps a running job's heartbeat fresh until the job ends or dies."""
+
+    def __init__(self, *, kind, pk, every=5.0):
+        import threading
+
+        self.kind, self.pk, self.every = kind, pk, every
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._beat, daemon=True, name=f"heartbeat-{pk}")
+
+    def _beat(self):
+        while not self.stopped.wait(self.every):
+            progress_touch(kind=self.kind, pk=self.pk)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.thread.join(timeout=self.every * 2)

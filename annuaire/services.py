@@ -6,11 +6,12 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -26,10 +27,11 @@ from .models import (
     PurgeRun,
     Regroupement,
 )
-from .progress import progress_get, progress_set
+from .progress import Heartbeat, progress_get, progress_set
 
 logger = logging.getLogger(__name__)
 
+IMPORT_LOCK = 7263000
 PHASE_WEIGHTS = {"lecture": (0.0, 0.7), "application": (0.7, 1.0)}
 PHASE_LABELS = {"lecture": "Lecture des fichiers", "application": "Application à l'annuaire"}
 
@@ -131,8 +133,34 @@ def _progress_writer(pk):
     return write
 
 
+@contextmanager
+def _one_import_at_a_time():
+    """A PostgreSQL session lock around a whole import (staging tables are shared).
+
+    The server releases it when the holder's connection dies, and the interval check makes an
+    orphaned backend give up its statement within seconds of its worker being killed; a task
+    delivered again meanwhile waits here, then finds its import done or takes it over.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET client_connection_check_interval = '2s'")
+        cursor.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK])
+
+
 def aaf_import_execute(*, import_id, progress=None):
     """Run a queued (or interrupted) import to its end. Safe to call again after a kill."""
+    with _one_import_at_a_time():
+        return _execute(import_id, progress)
+
+
+def _execute(import_id, progress):
     updated = AafImport.objects.filter(
         pk=import_id, status__in=AafImport.ACTIVE_STATUSES,
     ).update(status=AafImport.Status.RUNNING, started_at=timezone.now())
@@ -149,10 +177,11 @@ def aaf_import_execute(*, import_id, progress=None):
 
     workdir = Path(tempfile.mkdtemp(prefix=f"aaf-{imp.pk}-"))
     try:
-        result = pipeline.run(
-            imp.paths, workdir, simulate=imp.mode == AafImport.Mode.SIMULATE, force=imp.force,
-            progress=report_progress,
-        )
+        with Heartbeat(kind="aaf", pk=imp.pk):
+            result = pipeline.run(
+                imp.paths, workdir, simulate=imp.mode == AafImport.Mode.SIMULATE,
+                force=imp.force, progress=report_progress,
+            )
     except (AafFileError, AafImportError) as exc:
         _finish(imp, AafImport.Status.FAILED, error=str(exc), report={
             "status": "failed", "error": str(exc),

@@ -5,6 +5,7 @@ rerunning the same files writes no row. Statements are plain SQL that both Postg
 SQLite (≥ 3.35) accept.
 """
 
+import time
 from dataclasses import dataclass, field
 
 from annuaire import models as m
@@ -73,6 +74,7 @@ class MergeResult:
     controls: list = field(default_factory=list)
     deactivation_check: list = field(default_factory=list)
     rows_written: int = 0
+    step_seconds: dict = field(default_factory=dict)
 
 
 class Merge:
@@ -99,7 +101,9 @@ class Merge:
         self.sql.analyze(S_ETAB, S_MATIERE, S_MEF, S_PERSON, S_LINK)
         for i, step in enumerate(steps):
             self.progress(STEP_LABELS.get(step.__name__, step.__name__), i, len(steps))
+            started = time.monotonic()
             step()
+            self.result.step_seconds[step.__name__] = round(time.monotonic() - started, 2)
         self.progress(STEP_LABELS["done"], len(steps), len(steps))
         self.result.rows_written = self.sql.rows_written
         # Raised once every step has run, so that the report of an import waiting for

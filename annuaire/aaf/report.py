@@ -57,4 +57,5 @@ def build_report(*, status, kind, simulate, parsed, result, etabs, populations, 
         "rows_to_write": result.rows_written,
         "legal_2": legal_2,
         "durations": durations,
+        "step_seconds": result.step_seconds,
     }
