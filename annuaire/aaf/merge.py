@@ -99,6 +99,10 @@ class Merge:
             self.regroupements_cleanup, self.duplicate_controls, self.count_outcomes,
         ]
         self.sql.analyze(S_ETAB, S_MATIERE, S_MEF, S_PERSON, S_LINK)
+        if not self.sql.postgres:
+            # SQLite plans correlated subqueries as one scan per row unless it can seek.
+            self.sql.index(S_PERSON, "aaf_id")
+            self.sql.index(S_LINK, "person_aaf")
         for i, step in enumerate(steps):
             self.progress(STEP_LABELS.get(step.__name__, step.__name__), i, len(steps))
             started = time.monotonic()
@@ -133,6 +137,9 @@ class Merge:
         """Make ``table``'s rows of the owners in ``owners`` equal to the ``desired`` select."""
         sql = self.sql
         sql.temp("t_desired", desired)
+        if not sql.postgres:
+            # SQLite plans NOT EXISTS as a scan per row: give it the owner to seek on.
+            sql.index("t_desired", owner_col)
 
         def eq(left, right, column):
             if column in nullable:
@@ -147,12 +154,14 @@ class Merge:
         )
         columns = (owner_col, *keys, *values, *constants)
         same_key = " AND ".join(eq("x", "d", c) for c in (owner_col, *keys))
-        sql.run(
-            f"INSERT INTO {table} ({', '.join(columns)}) "
-            f"SELECT {', '.join('d.' + c for c in columns)} FROM t_desired d "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {table} x WHERE {same_key})",
-            writes=True,
-        )
+        incoming = sql.scalar("SELECT COUNT(*) FROM t_desired") if sql.postgres else 0
+        with sql.bulk_insert(table, incoming):
+            sql.run(
+                f"INSERT INTO {table} ({', '.join(columns)}) "
+                f"SELECT {', '.join('d.' + c for c in columns)} FROM t_desired d "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {table} x WHERE {same_key})",
+                writes=True,
+            )
 
     # --- steps --------------------------------------------------------------------------------
     def deduplicate(self):
@@ -240,8 +249,7 @@ class Merge:
                 WHEN p.aaf_hash <> s.aaf_hash THEN 'updated'
                 ELSE 'unchanged' END AS outcome
             FROM {S_PERSON} s LEFT JOIN {PERSON} p ON p.aaf_id = s.aaf_id""")
-        if sql.postgres:
-            sql.index("t_person", "aaf_id")
+        sql.index("t_person", "aaf_id")
         for aaf_id, population, file_idx, line in sql.all(
                 "SELECT aaf_id, population, file_idx, line FROM t_person "
                 "WHERE outcome = 'unknown'"):
@@ -325,7 +333,7 @@ class Merge:
     def insert_persons(self):
         """New accounts: a login each (first come, first served among homonyms), then one INSERT."""
         sql = self.sql
-        sql.temp("t_login", "SELECT 0 AS sid, '' AS login, '' AS login_base WHERE 1 = 0")
+        sql.temp("t_login", f"SELECT id AS sid, login, login_base FROM {PERSON} WHERE 1 = 0")
         rows = self._created_candidates()
         batch, bases = [], set()
         pending = []
@@ -343,13 +351,16 @@ class Merge:
         self._write_logins(pending)
         cols = ", ".join(PERSON_FEED_COLUMNS)
         t, f = sql.true(), sql.false()
-        sql.run(f"""
-            INSERT INTO {PERSON} (login, login_base, aaf_id, {cols}, password, is_active,
-                is_staff, is_superuser, date_joined, updated_at, suspended_reason)
-            SELECT l.login, l.login_base, s.aaf_id, {', '.join('s.' + c for c in PERSON_FEED_COLUMNS)},
-                   '!', {t}, {f}, {f}, %s, %s, ''
-            FROM {S_PERSON} s JOIN t_login l ON l.sid = s.id
-            ORDER BY s.file_idx, s.line""", (self.now, self.now), writes=True)
+        created = sql.scalar("SELECT COUNT(*) FROM t_login")
+        with sql.bulk_insert(PERSON, created):
+            sql.run(f"""
+                INSERT INTO {PERSON} (login, login_base, aaf_id, {cols}, password, is_active,
+                    is_staff, is_superuser, date_joined, updated_at, suspended_reason)
+                SELECT l.login, l.login_base, s.aaf_id,
+                       {', '.join('s.' + c for c in PERSON_FEED_COLUMNS)},
+                       '!', {t}, {f}, {f}, %s, %s, ''
+                FROM {S_PERSON} s JOIN t_login l ON l.sid = s.id
+                ORDER BY s.file_idx, s.line""", (self.now, self.now), writes=True)
         sql.run(f"""UPDATE t_person SET pid = p.id FROM {PERSON} p
                     WHERE p.aaf_id = t_person.aaf_id AND t_person.outcome = 'created'""")
         sql.analyze("t_person", PERSON)
@@ -384,9 +395,7 @@ class Merge:
         return out
 
     def _write_logins(self, rows):
-        if rows:
-            self.sql.executemany(
-                "INSERT INTO t_login (sid, login, login_base) VALUES (%s, %s, %s)", rows)
+        self.sql.copy_rows("t_login", ("sid", "login", "login_base"), rows)
 
     def update_persons(self):
         sets = ", ".join(f"{c} = s.{c}" for c in PERSON_FEED_COLUMNS)

@@ -1,6 +1,13 @@
 """A thin layer over the database cursor for the set-based merge: temp tables, row counts."""
 
+from contextlib import contextmanager
+
 from django.db import connection
+
+# A bulk insert builds indexes afterwards when it brings this many rows, and ten times what
+# the table already holds.
+BULK_MIN_ROWS = 50_000
+BULK_RATIO = 10
 
 
 class Sql:
@@ -41,6 +48,7 @@ class Sql:
         return name
 
     def index(self, table, *columns):
+        self.cursor.execute(f"DROP INDEX IF EXISTS {table}_{'_'.join(columns)}_ix")
         self.cursor.execute(
             f"CREATE INDEX {table}_{'_'.join(columns)}_ix ON {table} ({', '.join(columns)})"
         )
@@ -56,6 +64,47 @@ class Sql:
 
     def executemany(self, sql, rows):
         self.cursor.executemany(sql, rows)
+
+    def copy_rows(self, table, columns, rows):
+        """Append rows to a (temporary) table: COPY on PostgreSQL, executemany elsewhere."""
+        if not rows:
+            return
+        if self.postgres:
+            with self.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            self.cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+    @contextmanager
+    def bulk_insert(self, table, incoming):
+        """Build ``table``'s secondary indexes after a bulk insert rather than row by row.
+
+        Only when the insert dwarfs what the table holds (a first import): then building the
+        indexes once, sorted, is several times faster. Unique constraints stay in place; a
+        unique index rebuilt over duplicates fails and the transaction rolls back.
+        """
+        if not self.postgres or incoming < BULK_MIN_ROWS:
+            yield
+            return
+        present = self.scalar(f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} LIMIT %s) x",
+                              (incoming // BULK_RATIO + 1,))
+        if present > incoming // BULK_RATIO:
+            yield
+            return
+        indexes = self.all("""
+            SELECT i.indexname, i.indexdef FROM pg_indexes i
+            WHERE i.tablename = %s AND i.schemaname = current_schema()
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c
+                              WHERE c.conname = i.indexname AND c.conrelid = %s::regclass)""",
+                           (table, table))
+        for name, _definition in indexes:
+            self.cursor.execute(f'DROP INDEX "{name}"')
+        yield
+        for _name, definition in indexes:
+            self.cursor.execute(definition)
 
     def now(self, value):
         return connection.ops.adapt_datetimefield_value(value)

@@ -1,4 +1,4 @@
-"""PostgreSQL only: unlogged staging tables, and a trigram index for « contains » searches."""
+"""PostgreSQL only: the staging tables are UNLOGGED (rebuilt by every import, never backed up)."""
 
 from django.db import migrations
 
@@ -16,17 +16,11 @@ def forwards(apps, schema_editor):
         return
     for table in STAGING:
         schema_editor.execute(f"ALTER TABLE {table} SET UNLOGGED")
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    schema_editor.execute(
-        "CREATE INDEX IF NOT EXISTS person_search_trgm ON annuaire_person "
-        "USING gin (search_name gin_trgm_ops)"
-    )
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute("DROP INDEX IF EXISTS person_search_trgm")
     for table in STAGING:
         schema_editor.execute(f"ALTER TABLE {table} SET LOGGED")
 
