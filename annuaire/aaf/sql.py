@@ -103,6 +103,10 @@ class Sql:
         for name, _definition in indexes:
             self.cursor.execute(f'DROP INDEX "{name}"')
         yield
+        # Django's foreign keys are checked at commit; CREATE INDEX refuses a table with checks
+        # pending, so run them now.
+        self.cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        self.cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for _name, definition in indexes:
             self.cursor.execute(definition)
 
