@@ -255,36 +255,40 @@ class AafParser:
                                   leftover.sourceline)
 
     def _record(self, element):
+        # One C-level walk over the elements that carry data; an _Entity child of a value (an
+        # entity the parser could not resolve) is looked for separately, also in C.
         category = None
         identifier = ""
         attributes = {}
         problems = []
-        for part in element:
-            tag = part.tag
-            if tag == "attributes" or tag == "modifications":
-                for attr in part:
-                    if not isinstance(attr.tag, str):
-                        continue
-                    name = attr.get("name")
-                    if not name:
-                        problems.append(f"<{attr.tag}> sans attribut name (ligne {attr.sourceline})")
-                        continue
-                    values = []
-                    for value in attr:
-                        if not isinstance(value.tag, str):
-                            continue
-                        if len(value):
-                            problems.append(
-                                f"valeur de « {name} » contenant une référence d'entité non résolue"
-                            )
-                        values.append((value.text or "").strip())
-                    attributes.setdefault(name, []).extend(values)
-            elif tag == "identifier":
-                identifier = (part.findtext("id") or "").strip()
-            elif tag == "operationalAttributes":
-                attr = part.find("attr")
-                if attr is not None:
-                    category = (attr.findtext("value") or "").strip()
+        values = None
+        for node in element.iter("attr", "modification", "value", "id"):
+            tag = node.tag
+            if tag == "value":
+                if values is not None:
+                    text = node.text
+                    values.append(text.strip() if text else "")
+            elif tag == "id":
+                text = node.text
+                identifier = text.strip() if text else ""
+            else:
+                name = node.get("name")
+                if node.getparent().tag == "operationalAttributes":
+                    text = node.findtext("value")
+                    category = text.strip() if text else ""
+                    values = None
+                elif not name:
+                    problems.append(f"<{tag}> sans attribut name (ligne {node.sourceline})")
+                    values = None
+                else:
+                    values = attributes.setdefault(name, [])
+        for entity in element.iter(etree.Entity):
+            owner = entity.getparent()
+            attr = owner.getparent() if owner is not None else None
+            name = attr.get("name") if attr is not None else "?"
+            problem = f"valeur de « {name} » contenant une référence d'entité non résolue"
+            if problem not in problems:
+                problems.append(problem)
         return AafRecord(
             op=RECORD_OPS[element.tag], category=category, identifier=identifier,
             attributes=attributes, line=element.sourceline or 0, problems=problems,

@@ -2,54 +2,28 @@
 
 import contextlib
 import time
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from annuaire.models import Etablissement
 
-from .errors import AafFileError, AafImportError
-from .files import PERSON_POPULATIONS, POPULATIONS, collect
-from .logins import several_people_reason
+from .errors import AafImportError
+from .files import POPULATIONS, collect
 from .merge import Merge, ThresholdExceeded
-from .parser import CATEGORIES, AafParser
-from .records import PersonConverter, convert_structure
 from .report import build_report
 from .sql import Sql
-from .staging import StagingWriter, staging_truncate, too_long
+from .stager import StageOptions, stage_in_parallel, stage_serially
+from .staging import staging_truncate
 
-ISSUE_SAMPLE = 10000
 ADVISORY_LOCK = 7263001
-SEVERAL_PEOPLE_FIX = (
-    "Dans SIECLE, ne garder qu'une personne par fiche : la civilité dans le champ Civilité, "
-    "un seul prénom et un seul nom ; créer une fiche distincte pour chaque responsable, "
-    "rattachée à l'élève."
-)
-
-
-@dataclass
-class ParseOutcome:
-    files: list = field(default_factory=list)
-    rejections: list = field(default_factory=list)
-    rejected_counts: Counter = field(default_factory=Counter)
-    warnings: list = field(default_factory=list)
-    warning_totals: Counter = field(default_factory=Counter)
-    controls: list = field(default_factory=list)
-    unknown: dict = field(default_factory=dict)
-    records: int = 0
 
 
 def legal_2_is_guardian(version):
     """Whether a relative's « légal = 2 » makes them a legal guardian, for a file's versionAF."""
-    mode = settings.ENT_AAF_LEGAL_2
-    if mode == "responsable_legal":
-        return True
-    if mode == "personne_en_charge":
-        return False
-    return bool(version) and version < settings.ENT_AAF_LEGAL_2_CUTOFF_VERSION
+    return StageOptions.from_settings().legal_2_is_guardian(version)
 
 
 def _kind_of(files):
@@ -63,7 +37,6 @@ def _kind_of(files):
 
 def parse_and_stage(files, progress):
     """Parse every file into the staging tables; a bad file raises AafFileError."""
-    outcome = ParseOutcome()
     total_bytes = sum(f.size for f in files) or 1
     done = [0]
 
@@ -72,99 +45,13 @@ def parse_and_stage(files, progress):
         progress("lecture", done[0] / total_bytes)
 
     staging_truncate()
-    writer = StagingWriter()
-    for idx, aaf_file in enumerate(files):
-        parser = AafParser(aaf_file.path, aaf_file.name, settings.ENT_AAF_MAX_FILE_BYTES, on_read)
-        counts = Counter()
-        population = aaf_file.population
-        converter = None
-        info = aaf_file.as_dict()
-        for record in parser.records():
-            category = CATEGORIES.get(record.category or "")
-            if population is None:
-                if category is None:
-                    raise AafFileError(
-                        aaf_file.name,
-                        f"population inconnue (catégorie « {record.category} ») : le nom du "
-                        "fichier ne dit pas non plus de quelle population il s'agit",
-                        record.line)
-                population = category
-            if converter is None and population in PERSON_POPULATIONS:
-                converter = PersonConverter(population, legal_2_is_guardian(parser.header.version))
-            counts[record.op] += 1
-            outcome.records += 1
-            if record.category and category != population:
-                _reject(outcome, aaf_file, population, record.line, record.identifier, "",
-                        f"catégorie « {record.category} » dans un fichier {population}")
-                continue
-            if record.problems:
-                _reject(outcome, aaf_file, population, record.line, record.identifier, "",
-                        "; ".join(record.problems))
-                continue
-            if converter is not None:
-                converted = converter.convert(record)
-            else:
-                converted = convert_structure(record, population)
-            if converted.rejection is not None:
-                issue = converted.rejection
-                _reject(outcome, aaf_file, population, record.line, issue.identifier,
-                        issue.etab_aaf, issue.message)
-                continue
-            too_long_reason = too_long(converted)
-            if too_long_reason:
-                _reject(outcome, aaf_file, population, record.line, record.identifier,
-                        converted.row.get("main_etab_aaf", ""), too_long_reason)
-                continue
-            for name in converted.unknown:
-                entry = outcome.unknown.setdefault(
-                    (population, name),
-                    {"population": population, "name": name, "count": 0,
-                     "file": aaf_file.name, "line": record.line})
-                entry["count"] += 1
-            for warning in converted.warnings:
-                _warn(outcome, aaf_file, population, record.line, warning)
-            row = converted.row
-            if converter is not None and record.op != "delete":
-                reason = several_people_reason(row["first_name"], row["last_name"])
-                if reason:
-                    outcome.controls.append({
-                        "code": "plusieurs_personnes", "population": population,
-                        "file": aaf_file.name, "line": record.line,
-                        "identifier": record.identifier, "etab": row["main_etab_aaf"],
-                        "message": f"{row['last_name']} {row['first_name']}",
-                        "detail": f"une fiche, plusieurs personnes probables : {reason}",
-                        "fix": SEVERAL_PEOPLE_FIX,
-                    })
-            writer.add(converted, idx, record.line)
-        if population is None:
-            raise AafFileError(aaf_file.name, "fichier sans aucun enregistrement AAF", None)
-        info.update(
-            population=population, kind=aaf_file.kind, version=parser.header.version,
-            encoding=parser.header.encoding or "UTF-8 (non déclaré)",
-            records=sum(counts.values()), operations=dict(counts),
-        )
-        outcome.files.append(info)
-    writer.close()
-    return outcome
-
-
-def _reject(outcome, aaf_file, population, line, identifier, etab, message):
-    outcome.rejected_counts[(population, etab)] += 1
-    if len(outcome.rejections) < ISSUE_SAMPLE:
-        outcome.rejections.append({
-            "level": "rejet", "code": "rejet", "population": population, "file": aaf_file.name,
-            "line": line, "identifier": identifier, "etab": etab, "message": message,
-        })
-
-
-def _warn(outcome, aaf_file, population, line, issue):
-    outcome.warning_totals[issue.code] += 1
-    if outcome.warning_totals[issue.code] <= ISSUE_SAMPLE:
-        outcome.warnings.append({
-            "level": "avertissement", "code": issue.code, "population": population,
-            "file": aaf_file.name, "line": line, "identifier": issue.identifier,
-            "etab": issue.etab_aaf, "message": issue.message,
-        })
+    options = StageOptions.from_settings()
+    processes = min(settings.ENT_AAF_PARSE_PROCESSES, len(files))
+    # Workers write through their own connections: only on PostgreSQL, and only when this
+    # process holds no transaction that would hide the emptied staging tables from them.
+    if processes > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        return stage_in_parallel(files, options, processes, on_read)
+    return stage_serially(files, options, on_read)
 
 
 @dataclass

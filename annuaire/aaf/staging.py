@@ -145,6 +145,8 @@ def staging_truncate():
 class StagingWriter:
     """Buffers staging rows and writes them in batches."""
 
+    too_long = staticmethod(too_long)
+
     BATCH = 5000
 
     def __init__(self):

@@ -10,7 +10,7 @@ from annuaire.aaf.logins import (
     next_free_login,
     several_people_reason,
 )
-from annuaire.aaf.pipeline import SEVERAL_PEOPLE_FIX
+from annuaire.aaf.stager import SEVERAL_PEOPLE_FIX
 from annuaire.models import Person, Population, Profile
 from tests.factories import PersonFactory
 

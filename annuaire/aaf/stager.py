@@ -1,0 +1,345 @@
+"""Reading a delivery into the staging tables, in one process or several.
+
+Each file is parsed, converted and written to staging by one process; on PostgreSQL, outside
+any transaction, several processes share the files (largest first). What they report back —
+rejections, warnings, controls, unknown attributes, per-file facts — is merged here.
+
+Run as ``python -m annuaire.aaf.stager``, this module is one such worker: it reads its job (the
+files and the settings that shape conversion) as JSON on stdin and writes JSON lines on stdout.
+"""
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import AafFileError
+from .files import PERSON_POPULATIONS, AafFile
+from .logins import several_people_reason
+from .parser import CATEGORIES, AafParser
+from .records import PersonConverter, convert_structure
+
+ISSUE_SAMPLE = 10000
+SEVERAL_PEOPLE_FIX = (
+    "Dans SIECLE, ne garder qu'une personne par fiche : la civilité dans le champ Civilité, "
+    "un seul prénom et un seul nom ; créer une fiche distincte pour chaque responsable, "
+    "rattachée à l'élève."
+)
+PROGRESS_EVERY = 1 << 20
+
+
+@dataclass
+class StageOptions:
+    """What shapes conversion, passed explicitly so worker processes agree with their parent."""
+
+    max_file_bytes: int
+    legal_2: str
+    legal_2_cutoff: str
+
+    def legal_2_is_guardian(self, version):
+        """Whether a relative's « légal = 2 » makes them a legal guardian, for a versionAF."""
+        if self.legal_2 == "responsable_legal":
+            return True
+        if self.legal_2 == "personne_en_charge":
+            return False
+        return bool(version) and version < self.legal_2_cutoff
+
+    @classmethod
+    def from_settings(cls):
+        from django.conf import settings
+
+        return cls(max_file_bytes=settings.ENT_AAF_MAX_FILE_BYTES,
+                   legal_2=settings.ENT_AAF_LEGAL_2,
+                   legal_2_cutoff=settings.ENT_AAF_LEGAL_2_CUTOFF_VERSION)
+
+
+@dataclass
+class StageOutcome:
+    files: list = field(default_factory=list)
+    rejections: list = field(default_factory=list)
+    rejected_counts: Counter = field(default_factory=Counter)
+    warnings: list = field(default_factory=list)
+    warning_totals: Counter = field(default_factory=Counter)
+    controls: list = field(default_factory=list)
+    unknown: dict = field(default_factory=dict)
+    records: int = 0
+
+    def reject(self, aaf_file, population, line, identifier, etab, message):
+        self.rejected_counts[(population, etab)] += 1
+        if len(self.rejections) < ISSUE_SAMPLE:
+            self.rejections.append({
+                "level": "rejet", "code": "rejet", "population": population,
+                "file": aaf_file.name, "line": line, "identifier": identifier, "etab": etab,
+                "message": message,
+            })
+
+    def warn(self, aaf_file, population, line, issue):
+        self.warning_totals[issue.code] += 1
+        if self.warning_totals[issue.code] <= ISSUE_SAMPLE:
+            self.warnings.append({
+                "level": "avertissement", "code": issue.code, "population": population,
+                "file": aaf_file.name, "line": line, "identifier": issue.identifier,
+                "etab": issue.etab_aaf, "message": issue.message,
+            })
+
+    def absorb(self, other):
+        """Add another worker's outcome to this one."""
+        self.files.extend(other.files)
+        self.rejections.extend(other.rejections[:max(0, ISSUE_SAMPLE - len(self.rejections))])
+        self.rejected_counts.update(other.rejected_counts)
+        for issue in other.warnings:
+            if sum(1 for w in self.warnings if w["code"] == issue["code"]) < ISSUE_SAMPLE:
+                self.warnings.append(issue)
+        self.warning_totals.update(other.warning_totals)
+        self.controls.extend(other.controls)
+        for key, entry in other.unknown.items():
+            mine = self.unknown.setdefault(key, {**entry, "count": 0})
+            mine["count"] += entry["count"]
+        self.records += other.records
+
+    def to_json(self):
+        return {
+            "files": self.files, "rejections": self.rejections,
+            "rejected_counts": [[p, e, n] for (p, e), n in self.rejected_counts.items()],
+            "warnings": self.warnings, "warning_totals": dict(self.warning_totals),
+            "controls": self.controls, "unknown": list(self.unknown.values()),
+            "records": self.records,
+        }
+
+    @classmethod
+    def from_json(cls, data):
+        return cls(
+            files=data["files"], rejections=data["rejections"],
+            rejected_counts=Counter({(p, e): n for p, e, n in data["rejected_counts"]}),
+            warnings=data["warnings"], warning_totals=Counter(data["warning_totals"]),
+            controls=data["controls"],
+            unknown={(u["population"], u["name"]): u for u in data["unknown"]},
+            records=data["records"],
+        )
+
+    def sort(self, order):
+        """Put the per-file lists back in delivery order after a parallel read."""
+        self.files.sort(key=lambda f: order[f["name"]])
+        for issues in (self.rejections, self.warnings, self.controls):
+            issues.sort(key=lambda i: (order.get(i.get("file"), 0), i.get("line") or 0))
+
+
+def stage_file(idx, aaf_file, writer, outcome, options, on_read=None):
+    """Parse one file into the staging writer; a bad file raises AafFileError."""
+    parser = AafParser(aaf_file.path, aaf_file.name, options.max_file_bytes, on_read)
+    counts = Counter()
+    population = aaf_file.population
+    converter = None
+    info = aaf_file.as_dict()
+    for record in parser.records():
+        category = CATEGORIES.get(record.category or "")
+        if population is None:
+            if category is None:
+                raise AafFileError(
+                    aaf_file.name,
+                    f"population inconnue (catégorie « {record.category} ») : le nom du "
+                    "fichier ne dit pas non plus de quelle population il s'agit",
+                    record.line)
+            population = category
+        if converter is None and population in PERSON_POPULATIONS:
+            converter = PersonConverter(
+                population, options.legal_2_is_guardian(parser.header.version))
+        counts[record.op] += 1
+        outcome.records += 1
+        if record.category and category != population:
+            outcome.reject(aaf_file, population, record.line, record.identifier, "",
+                           f"catégorie « {record.category} » dans un fichier {population}")
+            continue
+        if record.problems:
+            outcome.reject(aaf_file, population, record.line, record.identifier, "",
+                           "; ".join(record.problems))
+            continue
+        if converter is not None:
+            converted = converter.convert(record)
+        else:
+            converted = convert_structure(record, population)
+        if converted.rejection is not None:
+            issue = converted.rejection
+            outcome.reject(aaf_file, population, record.line, issue.identifier, issue.etab_aaf,
+                           issue.message)
+            continue
+        too_long_reason = writer.too_long(converted)
+        if too_long_reason:
+            outcome.reject(aaf_file, population, record.line, record.identifier,
+                           converted.row.get("main_etab_aaf", ""), too_long_reason)
+            continue
+        for name in converted.unknown:
+            entry = outcome.unknown.setdefault(
+                (population, name),
+                {"population": population, "name": name, "count": 0, "file": aaf_file.name,
+                 "line": record.line})
+            entry["count"] += 1
+        for warning in converted.warnings:
+            outcome.warn(aaf_file, population, record.line, warning)
+        row = converted.row
+        if converter is not None and record.op != "delete":
+            reason = several_people_reason(row["first_name"], row["last_name"])
+            if reason:
+                outcome.controls.append({
+                    "code": "plusieurs_personnes", "population": population,
+                    "file": aaf_file.name, "line": record.line,
+                    "identifier": record.identifier, "etab": row["main_etab_aaf"],
+                    "message": f"{row['last_name']} {row['first_name']}",
+                    "detail": f"une fiche, plusieurs personnes probables : {reason}",
+                    "fix": SEVERAL_PEOPLE_FIX,
+                })
+        writer.add(converted, idx, record.line)
+    if population is None:
+        raise AafFileError(aaf_file.name, "fichier sans aucun enregistrement AAF", None)
+    info.update(
+        population=population, kind=aaf_file.kind, version=parser.header.version,
+        encoding=parser.header.encoding or "UTF-8 (non déclaré)",
+        records=sum(counts.values()), operations=dict(counts),
+    )
+    outcome.files.append(info)
+
+
+def stage_serially(files, options, on_read):
+    from .staging import StagingWriter
+
+    outcome = StageOutcome()
+    writer = StagingWriter()
+    for idx, aaf_file in enumerate(files):
+        stage_file(idx, aaf_file, writer, outcome, options, on_read)
+    writer.close()
+    return outcome
+
+
+def _shares(files, processes):
+    """Files shared out by size, largest first, each to the least loaded worker."""
+    loads = [[0, []] for _ in range(processes)]
+    for idx, aaf_file in sorted(enumerate(files), key=lambda pair: -pair[1].size):
+        lightest = min(loads, key=lambda load: load[0])
+        lightest[0] += aaf_file.size
+        lightest[1].append(idx)
+    return [sorted(share) for _size, share in loads if share]
+
+
+def _worker_env():
+    from django.db import connection
+
+    db = connection.settings_dict
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    url = f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+    return {**os.environ, "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "ent.settings")}
+
+
+def _die_with_parent():
+    """In the worker, before exec: get SIGKILL when the importing process dies (Linux)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def stage_in_parallel(files, options, processes, on_read):
+    shares = _shares(files, processes)
+    env = _worker_env()
+    root = Path(__file__).resolve().parents[2]
+    events = queue.Queue()
+    workers = []
+    for share in shares:
+        job = {"options": options.__dict__,
+               "files": [[idx, files[idx].as_dict()] for idx in share]}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "annuaire.aaf.stager"], cwd=root, env=env,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            preexec_fn=_die_with_parent)
+        proc.stdin.write(json.dumps(job).encode())
+        proc.stdin.close()
+        threading.Thread(target=_pump, args=(proc, events), daemon=True).start()
+        workers.append(proc)
+    outcome = StageOutcome()
+    running = len(workers)
+    try:
+        while running:
+            kind, payload = events.get()
+            if kind == "progress":
+                on_read(payload)
+            elif kind == "result":
+                outcome.absorb(StageOutcome.from_json(payload))
+            elif kind == "error":
+                raise AafFileError(payload["file"], payload["message"], payload.get("line"))
+            elif kind == "crash":
+                raise RuntimeError(f"un processus de lecture s'est arrêté : {payload}")
+            elif kind == "end":
+                running -= 1
+    finally:
+        for proc in workers:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+    outcome.sort({f.name: i for i, f in enumerate(files)})
+    return outcome
+
+
+def _pump(proc, events):
+    got_result = False
+    for line in proc.stdout:
+        message = json.loads(line)
+        kind = message["type"]
+        got_result |= kind in ("result", "error")
+        events.put((kind, message.get("payload")))
+    proc.wait()
+    if not got_result:
+        events.put(("crash", proc.stderr.read().decode(errors="replace")[-2000:]))
+    events.put(("end", None))
+
+
+def _emit(kind, payload=None):
+    sys.stdout.write(json.dumps({"type": kind, "payload": payload}, ensure_ascii=False,
+                                default=str) + "\n")
+    sys.stdout.flush()
+
+
+def main():
+    import django
+
+    django.setup()
+    from .staging import StagingWriter
+
+    job = json.loads(sys.stdin.read())
+    options = StageOptions(**job["options"])
+    pending = [0]
+
+    def on_read(n):
+        pending[0] += n
+        if pending[0] >= PROGRESS_EVERY:
+            _emit("progress", pending[0])
+            pending[0] = 0
+
+    outcome = StageOutcome()
+    writer = StagingWriter()
+    try:
+        for idx, description in job["files"]:
+            stage_file(idx, AafFile(
+                path=Path(description["path"]), name=description["name"],
+                population=description["population"], kind=description["kind"],
+                date=description["date"], size=description["size"],
+            ), writer, outcome, options, on_read)
+        writer.close()
+    except AafFileError as exc:
+        _emit("error", {"file": exc.file, "message": exc.message, "line": exc.line})
+        return
+    _emit("progress", pending[0])
+    _emit("result", outcome.to_json())
+
+
+if __name__ == "__main__":
+    main()
