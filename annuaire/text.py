@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Letters NFKD does not decompose into an ASCII base letter.
 _SPECIAL = str.maketrans({
@@ -12,6 +13,7 @@ _SPECIAL = str.maketrans({
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=65536)
 def fold(value):
     """Lowercase ASCII, accents and ligatures spelled out: « Hélène Œuvray » → « helene oeuvray »."""
     value = (value or "").translate(_SPECIAL)

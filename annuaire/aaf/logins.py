@@ -1,6 +1,7 @@
 """Logins: ``prenom.nom`` made once, at account creation, from ``givenName`` and ``sn``."""
 
 import re
+from functools import lru_cache
 
 from annuaire.text import fold
 
@@ -34,6 +35,8 @@ def _first_person(value):
     return next((part.strip() for part in parts if part.strip()), "")
 
 
+# Names repeat (first names above all): an import converts each spelling once.
+@lru_cache(maxsize=65536)
 def login_part(value):
     """One side of a login: ASCII letters, digits and inner hyphens, at most 30 characters."""
     text = _first_person(value)

@@ -255,33 +255,34 @@ class AafParser:
                                   leftover.sourceline)
 
     def _record(self, element):
-        # One C-level walk over the elements that carry data; an _Entity child of a value (an
+        # C-level walks over the elements that carry data; an _Entity child of a value (an
         # entity the parser could not resolve) is looked for separately, also in C.
         category = None
         identifier = ""
         attributes = {}
         problems = []
-        values = None
-        for node in element.iter("attr", "modification", "value", "id"):
-            tag = node.tag
-            if tag == "value":
-                if values is not None:
-                    text = node.text
-                    values.append(text.strip() if text else "")
-            elif tag == "id":
-                text = node.text
+        for part in element:
+            tag = part.tag
+            if tag == "attributes" or tag == "modifications":
+                values = None
+                for node in part.iter("attr", "modification", "value"):
+                    if node.tag == "value":
+                        if values is not None:
+                            text = node.text
+                            values.append(text.strip() if text else "")
+                        continue
+                    name = node.get("name")
+                    if name:
+                        values = attributes.setdefault(name, [])
+                    else:
+                        problems.append(f"<{node.tag}> sans attribut name (ligne {node.sourceline})")
+                        values = None
+            elif tag == "identifier":
+                text = part.findtext("id")
                 identifier = text.strip() if text else ""
-            else:
-                name = node.get("name")
-                if node.getparent().tag == "operationalAttributes":
-                    text = node.findtext("value")
-                    category = text.strip() if text else ""
-                    values = None
-                elif not name:
-                    problems.append(f"<{tag}> sans attribut name (ligne {node.sourceline})")
-                    values = None
-                else:
-                    values = attributes.setdefault(name, [])
+            elif tag == "operationalAttributes":
+                text = part.findtext("attr/value")
+                category = text.strip() if text is not None else None
         for entity in element.iter(etree.Entity):
             owner = entity.getparent()
             attr = owner.getparent() if owner is not None else None

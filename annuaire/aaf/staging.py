@@ -97,6 +97,18 @@ _LINK_LIMITS = {
 _LINK_STAGED = {c: _max(StagedLink, c) for c in ("etab_aaf", "code", "code2", "code3", "code4")}
 
 
+_LINK_COLUMNS = ("etab_aaf", "code", "code2", "code3", "code4")
+_ROW_CHECKS = {table: tuple(limits.items()) for table, limits in _ROW_LIMITS.items()}
+
+
+def _link_limits(kind):
+    return tuple(min(_LINK_STAGED[c], _LINK_LIMITS.get(kind, {}).get(c, 10**6))
+                 for c in _LINK_COLUMNS)
+
+
+_LINK_CHECKS = {kind: _link_limits(kind) for kind in _LINK_ATTRIBUTE}
+
+
 def too_long(converted):
     """Why a converted record holds a value too long for the directory, in French, or None.
 
@@ -104,23 +116,20 @@ def too_long(converted):
     instead.
     """
     row, table = converted.row, converted.table
-    limits = _ROW_LIMITS[table]
-    names = _ATTRIBUTE_OF[table]
     if "key" in row:
         row = {("aaf_id" if table in {"etab", "person"} else "code"): row["key"]}
-    for column, value in row.items():
-        limit = limits.get(column)
-        if limit and isinstance(value, str) and len(value) > limit:
-            return (f"{names.get(column, column)} : valeur trop longue ({len(value)} caractères, "
-                    f"{limit} au plus)")
+    for column, limit in _ROW_CHECKS[table]:
+        value = row.get(column)
+        if value.__class__ is str and len(value) > limit:
+            return (f"{_ATTRIBUTE_OF[table].get(column, column)} : valeur trop longue "
+                    f"({len(value)} caractères, {limit} au plus)")
     for link in converted.links:
-        kind = link[0]
-        for column, value in zip(("etab_aaf", "code", "code2", "code3", "code4"), link[1:6],
-                                 strict=True):
-            limit = min(_LINK_STAGED[column], _LINK_LIMITS.get(kind, {}).get(column, 10**6))
+        limits = _LINK_CHECKS.get(link[0]) or _link_limits(link[0])
+        for position, limit in enumerate(limits, start=1):
+            value = link[position]
             if len(value) > limit:
-                return (f"{_LINK_ATTRIBUTE.get(kind, kind)} : valeur trop longue ({len(value)} "
-                        f"caractères, {limit} au plus) : « {value[:30]}… »")
+                return (f"{_LINK_ATTRIBUTE.get(link[0], link[0])} : valeur trop longue "
+                        f"({len(value)} caractères, {limit} au plus) : « {value[:30]}… »")
     return None
 
 
