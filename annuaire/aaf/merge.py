@@ -35,7 +35,7 @@ PERSON_FEED_COLUMNS = (
     "other_first_names", "birth_date", "email", "phone_home", "phone_work", "phone_mobile",
     "address", "postal_code", "city", "country", "ine", "eleve_struct_id", "regime", "boursier",
     "transport", "statut", "mef_code", "mef_libelle", "niveau", "filiere", "teaches", "extra",
-    "aaf_hash", "search_name",
+    "aaf_hash", "search_name", "main_etab_aaf",
 )
 ETAB_FEED_COLUMNS = (
     "uai", "name", "type_label", "type_code", "contrat", "ministere", "ministere_code", "siret",
@@ -55,7 +55,8 @@ STEP_LABELS = {
     "deactivate": "désactivations", "owners_and_links": "rattachements",
     "leave_covered_etabs": "départs d'établissement", "regroupements": "classes et groupes",
     "relations": "relations", "parent_roles": "rôles des parents",
-    "regroupements_cleanup": "classes et groupes vides", "duplicate_controls": "contrôles",
+    "regroupements_cleanup": "classes et groupes vides",
+    "incomplete_records": "rattachements en attente", "duplicate_controls": "contrôles",
     "count_outcomes": "bilan", "done": "terminé",
 }
 
@@ -75,6 +76,7 @@ class MergeResult:
     deactivation_check: list = field(default_factory=list)
     rows_written: int = 0
     step_seconds: dict = field(default_factory=dict)
+    skipped: int = 0
 
 
 class Merge:
@@ -96,7 +98,8 @@ class Merge:
             self.deduplicate, self.structures, self.person_diff, self.absent_and_threshold,
             self.insert_persons, self.update_persons, self.deactivate, self.owners_and_links,
             self.leave_covered_etabs, self.regroupements, self.relations, self.parent_roles,
-            self.regroupements_cleanup, self.duplicate_controls, self.count_outcomes,
+            self.incomplete_records, self.regroupements_cleanup, self.duplicate_controls,
+            self.count_outcomes,
         ]
         self.sql.analyze(S_ETAB, S_MATIERE, S_MEF, S_PERSON, S_LINK)
         if not self.sql.postgres:
@@ -240,7 +243,7 @@ class Merge:
         sql = self.sql
         sql.temp("t_person", f"""
             SELECT s.id AS sid, s.aaf_id, s.population, s.op, s.file_idx, s.line,
-                   s.main_etab_aaf, p.id AS pid,
+                   s.main_etab_aaf, s.skipped, p.id AS pid,
               CASE
                 WHEN s.op = 'delete' THEN CASE WHEN p.id IS NULL THEN 'unknown'
                      WHEN p.deactivated_at IS NULL THEN 'deactivated' ELSE 'unchanged' END
@@ -250,6 +253,18 @@ class Merge:
                 ELSE 'unchanged' END AS outcome
             FROM {S_PERSON} s LEFT JOIN {PERSON} p ON p.aaf_id = s.aaf_id""")
         sql.index("t_person", "aaf_id")
+        # A relative's main establishment is their first child's, as this delivery says.
+        sql.temp("t_parent_etab", f"""
+            SELECT l.code AS aaf_id, MIN(c.main_etab_aaf) AS etab FROM {S_LINK} l
+            JOIN {S_PERSON} c ON c.aaf_id = l.person_aaf
+            WHERE l.kind = 'parente' GROUP BY l.code""")
+        sql.index("t_parent_etab", "aaf_id")
+        self.result.skipped = sql.scalar("SELECT COUNT(*) FROM t_person WHERE skipped")
+        moved = sql.scalar("SELECT COUNT(*) FROM t_person WHERE skipped AND outcome <> 'unchanged'")
+        if moved:
+            # A record is skipped only when the directory held its digest a moment ago, and
+            # only this import writes there: a difference means someone else wrote meanwhile.
+            raise RuntimeError(f"{moved} personne(s) modifiée(s) pendant la lecture de l'import")
         for aaf_id, population, file_idx, line in sql.all(
                 "SELECT aaf_id, population, file_idx, line FROM t_person "
                 "WHERE outcome = 'unknown'"):
@@ -355,11 +370,13 @@ class Merge:
         with sql.bulk_insert(PERSON, created):
             sql.run(f"""
                 INSERT INTO {PERSON} (login, login_base, aaf_id, {cols}, password, is_active,
-                    is_staff, is_superuser, date_joined, updated_at, suspended_reason)
+                    is_staff, is_superuser, date_joined, updated_at, suspended_reason,
+                    aaf_incomplete)
                 SELECT l.login, l.login_base, s.aaf_id,
-                       {', '.join('s.' + c for c in PERSON_FEED_COLUMNS)},
-                       '!', {t}, {f}, {f}, %s, %s, ''
+                       {', '.join(self._feed_value(c) for c in PERSON_FEED_COLUMNS)},
+                       '!', {t}, {f}, {f}, %s, %s, '', {f}
                 FROM {S_PERSON} s JOIN t_login l ON l.sid = s.id
+                LEFT JOIN t_parent_etab pe ON pe.aaf_id = s.aaf_id
                 ORDER BY s.file_idx, s.line""", (self.now, self.now), writes=True)
         sql.run(f"""UPDATE t_person SET pid = p.id FROM {PERSON} p
                     WHERE p.aaf_id = t_person.aaf_id AND t_person.outcome = 'created'""")
@@ -397,13 +414,22 @@ class Merge:
     def _write_logins(self, rows):
         self.sql.copy_rows("t_login", ("sid", "login", "login_base"), rows)
 
+    @staticmethod
+    def _feed_value(column, kept=None):
+        if column == "main_etab_aaf":
+            fallback = f", {kept}" if kept else ""
+            return f"COALESCE(NULLIF(s.main_etab_aaf, ''), pe.etab{fallback}, '')"
+        return f"s.{column}"
+
     def update_persons(self):
-        sets = ", ".join(f"{c} = s.{c}" for c in PERSON_FEED_COLUMNS)
+        sets = ", ".join(f"{c} = {self._feed_value(c, f'{PERSON}.main_etab_aaf')}"
+                         for c in PERSON_FEED_COLUMNS)
         self.sql.run(f"""
             UPDATE {PERSON} SET {sets}, deactivated_at = NULL,
                    is_active = (suspended_at IS NULL), updated_at = %s
-            FROM {S_PERSON} s, t_person t
-            WHERE t.pid = {PERSON}.id AND s.id = t.sid AND t.outcome IN ('updated', 'reactivated')""",
+            FROM {S_PERSON} s JOIN t_person t ON s.id = t.sid
+            LEFT JOIN t_parent_etab pe ON pe.aaf_id = s.aaf_id
+            WHERE t.pid = {PERSON}.id AND t.outcome IN ('updated', 'reactivated')""",
             (self.now,), writes=True)
 
     def deactivate(self):
@@ -574,6 +600,25 @@ class Merge:
             WHERE pa.representant_legal""", owners="t_parent",
             delete_filter="AND source = 'aaf' AND role = 'parent'", constants=("source",))
 
+    def incomplete_records(self):
+        """Whose record named what the directory lacks: never skipped, so that it links once
+        the establishment, relative or subject arrives."""
+        sql = self.sql
+        sql.temp("t_incomplete", f"""
+            SELECT DISTINCT l.person_aaf FROM {S_LINK} l
+            LEFT JOIN {ETAB} e ON e.aaf_id = l.etab_aaf
+            WHERE (l.etab_aaf <> '' AND e.id IS NULL)
+               OR (l.kind = 'parente'
+                   AND NOT EXISTS (SELECT 1 FROM {PERSON} r WHERE r.aaf_id = l.code))
+               OR (l.kind IN ('ens_division', 'ens_groupe') AND l.code2 <> ''
+                   AND NOT EXISTS (SELECT 1 FROM {MATIERE} m WHERE m.code = l.code2))""")
+        flag = f"""CASE WHEN EXISTS (SELECT 1 FROM t_incomplete i
+                   WHERE i.person_aaf = {PERSON}.aaf_id) THEN {sql.true()} ELSE {sql.false()} END"""
+        sql.run(f"""UPDATE {PERSON} SET aaf_incomplete = {flag}
+                    WHERE id IN (SELECT pid FROM t_person
+                                 WHERE NOT skipped AND op <> 'delete' AND pid IS NOT NULL)
+                      AND aaf_incomplete <> {flag}""", writes=True)
+
     def regroupements_cleanup(self):
         self.sql.run(f"""
             DELETE FROM {REG} WHERE id IN (SELECT rid FROM t_reg_before)
@@ -625,10 +670,7 @@ class Merge:
 
     def count_outcomes(self):
         sql = self.sql
-        sql.temp("t_parent_etab", f"""
-            SELECT l.code AS aaf_id, MIN(c.main_etab_aaf) AS etab FROM {S_LINK} l
-            JOIN {S_PERSON} c ON c.aaf_id = l.person_aaf
-            WHERE l.kind = 'parente' GROUP BY l.code""")
+
         counts = sql.all("""
             SELECT t.population, COALESCE(NULLIF(t.main_etab_aaf, ''), pe.etab, ''), t.outcome,
                    COUNT(*)

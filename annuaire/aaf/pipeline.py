@@ -23,7 +23,9 @@ ADVISORY_LOCK = 7263001
 
 def legal_2_is_guardian(version):
     """Whether a relative's « légal = 2 » makes them a legal guardian, for a file's versionAF."""
-    return StageOptions.from_settings().legal_2_is_guardian(version)
+    return StageOptions(max_file_bytes=0, legal_2=settings.ENT_AAF_LEGAL_2,
+                        legal_2_cutoff=settings.ENT_AAF_LEGAL_2_CUTOFF_VERSION,
+                        ).legal_2_is_guardian(version)
 
 
 def _kind_of(files):

@@ -207,7 +207,9 @@ class PersonConverter:
         self.population = population
         self.legal_2_is_guardian = legal_2_is_guardian
 
-    def convert(self, record):
+    def convert(self, record, digest=None):
+        """The record's staging row and relations; ``digest``, when given, is what the row
+        records of its source (otherwise a digest of the converted content)."""
         attrs = record.attributes
         identifier = record.identifier
         population = self.population
@@ -282,7 +284,7 @@ class PersonConverter:
             search_name=search_key(last_name, first_name, row["birth_name"])[:600],
         )
         ordered_links = sorted(links)
-        row["aaf_hash"] = record_hash(
+        row["aaf_hash"] = digest or record_hash(
             *(row[k] for k in sorted(row) if k not in {"op", "extra"}),
             sorted(extra.items()), ordered_links,
         )

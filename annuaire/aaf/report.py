@@ -58,4 +58,6 @@ def build_report(*, status, kind, simulate, parsed, result, etabs, populations, 
         "legal_2": legal_2,
         "durations": durations,
         "step_seconds": result.step_seconds,
+        # People whose record equals the directory's: staged as an identity only.
+        "skipped": result.skipped,
     }

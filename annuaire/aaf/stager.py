@@ -8,6 +8,7 @@ Run as ``python -m annuaire.aaf.stager``, this module is one such worker: it rea
 files and the settings that shape conversion) as JSON on stdin and writes JSON lines on stdout.
 """
 
+import hashlib
 import json
 import os
 import queue
@@ -40,6 +41,8 @@ class StageOptions:
     max_file_bytes: int
     legal_2: str
     legal_2_cutoff: str
+    # Whether the directory holds people from the feed whose unchanged records can be skipped.
+    skip_unchanged: bool = False
 
     def legal_2_is_guardian(self, version):
         """Whether a relative's « légal = 2 » makes them a legal guardian, for a versionAF."""
@@ -53,9 +56,12 @@ class StageOptions:
     def from_settings(cls):
         from django.conf import settings
 
+        from .staging import directory_has_feed_people
+
         return cls(max_file_bytes=settings.ENT_AAF_MAX_FILE_BYTES,
                    legal_2=settings.ENT_AAF_LEGAL_2,
-                   legal_2_cutoff=settings.ENT_AAF_LEGAL_2_CUTOFF_VERSION)
+                   legal_2_cutoff=settings.ENT_AAF_LEGAL_2_CUTOFF_VERSION,
+                   skip_unchanged=directory_has_feed_people())
 
 
 @dataclass
@@ -129,50 +135,61 @@ class StageOutcome:
             issues.sort(key=lambda i: (order.get(i.get("file"), 0), i.get("line") or 0))
 
 
+# Bumped whenever conversion changes, so that every record is read again once.
+CONVERSION_VERSION = "2026-11-1"
+BATCH = 1000
+
+
 def stage_file(idx, aaf_file, writer, outcome, options, on_read=None):
-    """Parse one file into the staging writer; a bad file raises AafFileError."""
+    """Parse one file into the staging writer; a bad file raises AafFileError.
+
+    A person record is staged with the digest of its values; with ``options.skip_unchanged``,
+    one whose digest equals the directory's is staged as its identity only: nothing of it
+    needs converting or merging.
+    """
+    from .staging import live_digests
+
+    skip_unchanged = options.skip_unchanged
     parser = AafParser(aaf_file.path, aaf_file.name, options.max_file_bytes, on_read)
     counts = Counter()
-    population = aaf_file.population
-    converter = None
-    info = aaf_file.as_dict()
-    for record in parser.records():
-        category = CATEGORIES.get(record.category or "")
-        if population is None:
-            if category is None:
-                raise AafFileError(
-                    aaf_file.name,
-                    f"population inconnue (catégorie « {record.category} ») : le nom du "
-                    "fichier ne dit pas non plus de quelle population il s'agit",
-                    record.line)
-            population = category
-        if converter is None and population in PERSON_POPULATIONS:
-            converter = PersonConverter(
-                population, options.legal_2_is_guardian(parser.header.version))
-        counts[record.op] += 1
-        outcome.records += 1
-        if record.category and category != population:
-            outcome.reject(aaf_file, population, record.line, record.identifier, "",
-                           f"catégorie « {record.category} » dans un fichier {population}")
-            continue
-        if record.problems:
-            outcome.reject(aaf_file, population, record.line, record.identifier, "",
-                           "; ".join(record.problems))
-            continue
-        if converter is not None:
-            converted = converter.convert(record)
+    state = {"population": aaf_file.population, "converter": None, "prefix": b""}
+    batch = []
+
+    def digest_of(record):
+        # Of the values, not the bytes: successive exports of one unchanged record may differ
+        # in layout (the real positions-2024 pair does).
+        content = repr(sorted(record.attributes.items())).encode()
+        return hashlib.md5(state["prefix"] + content, usedforsecurity=False).hexdigest()
+
+    def flush():
+        live = live_digests([r.identifier for r in batch]) if batch else {}
+        for record in batch:
+            digest = digest_of(record)
+            known = live.get(record.identifier)
+            if record.op != "delete" and known is not None and known[0] == digest:
+                writer.add_skipped(aaf_id=record.identifier, population=state["population"],
+                                   op=record.op, digest=digest, main_etab=known[1],
+                                   file_idx=idx, line=record.line)
+            else:
+                _stage_record(record, digest)
+        batch.clear()
+
+    def _stage_record(record, digest=None):
+        population = state["population"]
+        if state["converter"] is not None:
+            converted = state["converter"].convert(record, digest)
         else:
             converted = convert_structure(record, population)
         if converted.rejection is not None:
             issue = converted.rejection
             outcome.reject(aaf_file, population, record.line, issue.identifier, issue.etab_aaf,
                            issue.message)
-            continue
+            return
         too_long_reason = writer.too_long(converted)
         if too_long_reason:
             outcome.reject(aaf_file, population, record.line, record.identifier,
                            converted.row.get("main_etab_aaf", ""), too_long_reason)
-            continue
+            return
         for name in converted.unknown:
             entry = outcome.unknown.setdefault(
                 (population, name),
@@ -182,7 +199,7 @@ def stage_file(idx, aaf_file, writer, outcome, options, on_read=None):
         for warning in converted.warnings:
             outcome.warn(aaf_file, population, record.line, warning)
         row = converted.row
-        if converter is not None and record.op != "delete":
+        if state["converter"] is not None and record.op != "delete":
             reason = several_people_reason(row["first_name"], row["last_name"])
             if reason:
                 outcome.controls.append({
@@ -194,8 +211,45 @@ def stage_file(idx, aaf_file, writer, outcome, options, on_read=None):
                     "fix": SEVERAL_PEOPLE_FIX,
                 })
         writer.add(converted, idx, record.line)
+
+    for record in parser.records():
+        category = CATEGORIES.get(record.category or "")
+        population = state["population"]
+        if population is None:
+            if category is None:
+                raise AafFileError(
+                    aaf_file.name,
+                    f"population inconnue (catégorie « {record.category} ») : le nom du "
+                    "fichier ne dit pas non plus de quelle population il s'agit",
+                    record.line)
+            population = state["population"] = category
+        if state["converter"] is None and population in PERSON_POPULATIONS:
+            guardian = options.legal_2_is_guardian(parser.header.version)
+            state["converter"] = PersonConverter(population, guardian)
+            state["prefix"] = f"{CONVERSION_VERSION}|{population}|{guardian}|".encode()
+        counts[record.op] += 1
+        outcome.records += 1
+        if record.category and category != population:
+            outcome.reject(aaf_file, population, record.line, record.identifier, "",
+                           f"catégorie « {record.category} » dans un fichier {population}")
+            continue
+        if record.problems:
+            outcome.reject(aaf_file, population, record.line, record.identifier, "",
+                           "; ".join(record.problems))
+            continue
+        if skip_unchanged and state["converter"] is not None:
+            batch.append(record)
+            if len(batch) >= BATCH:
+                flush()
+        elif state["converter"] is not None:
+            _stage_record(record, digest_of(record))
+        else:
+            _stage_record(record)
+    flush()
+    population = state["population"]
     if population is None:
         raise AafFileError(aaf_file.name, "fichier sans aucun enregistrement AAF", None)
+    info = aaf_file.as_dict()
     info.update(
         population=population, kind=aaf_file.kind, version=parser.header.version,
         encoding=parser.header.encoding or "UTF-8 (non déclaré)",

@@ -137,6 +137,8 @@ def _empty_row(table, key, op, file_idx, line):
     row = dict.fromkeys(COLUMNS[table], "")
     row.update(_DEFAULTS[table])
     row.update(op=op, aaf_hash="", file_idx=file_idx, line=line, extra={})
+    if table == "person":
+        row["skipped"] = False
     row["aaf_id" if table in {"etab", "person"} else "code"] = key
     return row
 
@@ -151,10 +153,34 @@ def staging_truncate():
                 cursor.execute(f"DELETE FROM {table}")
 
 
+def live_digests(aaf_ids):
+    """aaf_id → (digest, main establishment) of the active people of ``aaf_ids`` whose last
+    record left nothing pending: those a record with the same digest leaves as they are."""
+    from annuaire.models import Person
+
+    return {aaf_id: (digest, etab) for aaf_id, digest, etab in Person.objects.filter(
+        aaf_id__in=aaf_ids, deactivated_at__isnull=True, aaf_incomplete=False,
+    ).values_list("aaf_id", "aaf_hash", "main_etab_aaf")}
+
+
+def directory_has_feed_people():
+    from annuaire.models import Person
+
+    return Person.objects.filter(aaf_id__isnull=False).exists()
+
+
 class StagingWriter:
     """Buffers staging rows and writes them in batches."""
 
     too_long = staticmethod(too_long)
+
+    def add_skipped(self, *, aaf_id, population, op, digest, main_etab, file_idx, line):
+        """A record identical to the directory's: its identity only, for the merge's counts
+        and absences."""
+        row = _empty_row("person", aaf_id, op, file_idx, line)
+        row.update(population=population, aaf_hash=digest, main_etab_aaf=main_etab,
+                   skipped=True)
+        self._push("person", tuple(row[c] for c in COLUMNS["person"]))
 
     BATCH = 5000
 
@@ -174,6 +200,8 @@ class StagingWriter:
         else:
             row["file_idx"] = file_idx
             row["line"] = line
+            if table == "person":
+                row.setdefault("skipped", False)
         self._push(table, tuple(row[c] for c in COLUMNS[table]))
         if converted.links:
             person = row["aaf_id"]

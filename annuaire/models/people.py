@@ -98,7 +98,13 @@ class Person(AbstractBaseUser, PermissionsMixin):
     filiere = models.CharField("filière", max_length=255, blank=True)
     teaches = models.BooleanField("présence devant élèves", null=True)
     extra = models.JSONField("autres attributs", default=dict, blank=True)
+    # The establishment the feed attaches the person to first (for parents: a child's).
+    main_etab_aaf = models.CharField(max_length=64, blank=True)
+    # Digest of the feed record as last read; an equal digest means nothing to read again.
     aaf_hash = models.CharField(max_length=32, blank=True)
+    # The record named an establishment, relative or subject the directory lacked: read it
+    # again at each import, in case what it names has arrived.
+    aaf_incomplete = models.BooleanField(default=False)
     # portal
     search_name = models.CharField(max_length=600, blank=True, editable=False)
     activated_at = models.DateTimeField("activé le", null=True, blank=True)

@@ -85,6 +85,8 @@ class StagedPerson(StagedRow):
     teaches = models.BooleanField(null=True)
     extra = models.JSONField(default=dict)
     search_name = models.CharField(max_length=600)
+    # Same digest as the directory's: only the identity is staged, nothing to merge.
+    skipped = models.BooleanField(default=False)
 
 
 class StagedLink(models.Model):

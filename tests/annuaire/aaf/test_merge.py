@@ -790,3 +790,43 @@ def test_the_merge_refreshes_planner_statistics_of_what_it_fills(run):
                        "('annuaire_person', 'annuaire_parente', 'annuaire_role')")
         assert dict(cursor.fetchall()) == {
             "annuaire_person": 31, "annuaire_parente": 30, "annuaire_role": 30}
+
+
+def test_unchanged_records_are_not_read_again(run):
+    first = run(_school())
+    assert first.report["skipped"] == 0
+    again = run(_school())
+    people = sum(again.report["counts"][p]["unchanged"] for p in ("Eleve", "PersRelEleve", "PersEducNat"))
+    assert again.report["skipped"] == people > 0
+    assert again.report["rows_written"] == 0
+    # By establishment the counts stay where they were, although the records were not read.
+    assert again.report["by_etab"][0]["aaf_id"] == "1001"
+    assert again.report["by_etab"][0]["counts"]["Eleve"] == outcome(unchanged=2)
+
+
+def test_a_layout_change_alone_is_not_a_change(run, tmp_path):
+    records = {"EtabEducNat": [COLLEGE], "Eleve": pupils(2)}
+    run(records)
+    spaced = {"EtabEducNat": [COLLEGE],
+              "Eleve": [r.replace("<value>", "\n    <value>") for r in pupils(2)]}
+    again = run(spaced)
+    assert again.report["counts"]["Eleve"] == outcome(unchanged=2)
+    assert again.report["rows_written"] == 0
+
+
+def test_a_record_naming_what_is_missing_links_once_it_arrives(run):
+    family = ["777$20$1$1$0$0"]
+    first = run({"EtabEducNat": [COLLEGE], "Eleve": [eleve("1", relatives=family)]})
+    assert first.report["warnings"] == {"responsable_inconnu": 1}
+    assert person("1").aaf_incomplete
+    # The relative arrives; the pupil's record is the same, yet read again and linked.
+    second = run({"EtabEducNat": [COLLEGE], "Eleve": [eleve("1", relatives=family)],
+                  "PersRelEleve": [relative("777")]})
+    assert second.report["counts"]["Eleve"] == outcome(unchanged=1)
+    assert second.report["skipped"] == 0
+    assert Parente.objects.filter(eleve__aaf_id="1", responsable__aaf_id="777").exists()
+    assert not person("1").aaf_incomplete
+    assert person("777").main_etab_aaf == "1001"
+    third = run({"EtabEducNat": [COLLEGE], "Eleve": [eleve("1", relatives=family)],
+                 "PersRelEleve": [relative("777")]})
+    assert third.report["skipped"] == 2 and third.report["rows_written"] == 0
