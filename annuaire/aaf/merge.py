@@ -636,7 +636,8 @@ class Merge:
             FROM t_person t JOIN {PERSON} a ON a.id = t.pid
             JOIN {PERSON} b ON b.population = a.population AND b.search_name = a.search_name
              AND b.birth_date = a.birth_date AND b.id <> a.id
-            WHERE t.op <> 'delete' AND a.deactivated_at IS NULL AND b.deactivated_at IS NULL
+            WHERE t.op <> 'delete' AND NOT t.skipped
+              AND a.deactivated_at IS NULL AND b.deactivated_at IS NULL
               AND a.birth_date IS NOT NULL
               AND (a.id < b.id OR NOT EXISTS (SELECT 1 FROM t_person u WHERE u.pid = b.id))""")
         for a_id, b_id, population, last, first, birth, _a, _b in pairs[:WARNING_SAMPLE]:
@@ -656,7 +657,7 @@ class Merge:
             JOIN {PERSON} r1 ON r1.id = p1.responsable_id
             JOIN {PERSON} r2 ON r2.id = p2.responsable_id AND r2.search_name = r1.search_name
             JOIN {PERSON} e ON e.id = t.pid
-            WHERE t.population = 'Eleve' AND r1.deactivated_at IS NULL
+            WHERE t.population = 'Eleve' AND NOT t.skipped AND r1.deactivated_at IS NULL
               AND r2.deactivated_at IS NULL""")
         for a_id, b_id, last, first, child_last, child_first in pairs[:WARNING_SAMPLE]:
             self.result.controls.append({

@@ -158,8 +158,9 @@ def stage_file(idx, aaf_file, writer, outcome, options, on_read=None):
     def digest_of(record):
         # Of the values, not the bytes: successive exports of one unchanged record may differ
         # in layout (the real positions-2024 pair does).
-        content = repr(sorted(record.attributes.items())).encode()
-        return hashlib.md5(state["prefix"] + content, usedforsecurity=False).hexdigest()
+        content = "\x1e".join([name + "\x1f" + "\x1f".join(values)
+                               for name, values in sorted(record.attributes.items())])
+        return hashlib.md5(state["prefix"] + content.encode(), usedforsecurity=False).hexdigest()
 
     def flush():
         live = live_digests([r.identifier for r in batch]) if batch else {}

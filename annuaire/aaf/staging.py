@@ -143,6 +143,11 @@ def _empty_row(table, key, op, file_idx, line):
     return row
 
 
+_SKIPPED_TEMPLATE = tuple({**_empty_row("person", "", "", 0, 0), "skipped": True}[c]
+                          for c in COLUMNS["person"])
+_PERSON_POSITION = {column: i for i, column in enumerate(COLUMNS["person"])}
+
+
 def staging_truncate():
     tables = [model._meta.db_table for model in MODELS.values()]
     with connection.cursor() as cursor:
@@ -158,9 +163,15 @@ def live_digests(aaf_ids):
     record left nothing pending: those a record with the same digest leaves as they are."""
     from annuaire.models import Person
 
-    return {aaf_id: (digest, etab) for aaf_id, digest, etab in Person.objects.filter(
-        aaf_id__in=aaf_ids, deactivated_at__isnull=True, aaf_incomplete=False,
-    ).values_list("aaf_id", "aaf_hash", "main_etab_aaf")}
+    table = Person._meta.db_table
+    where = "aaf_id = ANY(%s)" if connection.vendor == "postgresql" else (
+        f"aaf_id IN ({', '.join(['%s'] * len(aaf_ids))})")
+    params = [list(aaf_ids)] if connection.vendor == "postgresql" else list(aaf_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT aaf_id, aaf_hash, main_etab_aaf FROM {table} WHERE {where} "
+            "AND deactivated_at IS NULL AND NOT aaf_incomplete", params)
+        return {aaf_id: (digest, etab) for aaf_id, digest, etab in cursor.fetchall()}
 
 
 def directory_has_feed_people():
@@ -177,10 +188,12 @@ class StagingWriter:
     def add_skipped(self, *, aaf_id, population, op, digest, main_etab, file_idx, line):
         """A record identical to the directory's: its identity only, for the merge's counts
         and absences."""
-        row = _empty_row("person", aaf_id, op, file_idx, line)
-        row.update(population=population, aaf_hash=digest, main_etab_aaf=main_etab,
-                   skipped=True)
-        self._push("person", tuple(row[c] for c in COLUMNS["person"]))
+        values = list(_SKIPPED_TEMPLATE)
+        for column, value in (("aaf_id", aaf_id), ("population", population), ("op", op),
+                              ("aaf_hash", digest), ("main_etab_aaf", main_etab),
+                              ("file_idx", file_idx), ("line", line)):
+            values[_PERSON_POSITION[column]] = value
+        self._push("person", tuple(values))
 
     BATCH = 5000
 
@@ -228,7 +241,7 @@ class StagingWriter:
                     if json_positions:
                         values = list(values)
                         for i in json_positions:
-                            values[i] = json.dumps(values[i], ensure_ascii=False)
+                            values[i] = json.dumps(values[i], ensure_ascii=False) if values[i] else "{}"
                     copy.write_row(values)
         else:
             model = MODELS[table]
