@@ -154,13 +154,16 @@ def _one_import_at_a_time():
             cursor.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK])
 
 
-def aaf_import_execute(*, import_id, progress=None):
-    """Run a queued (or interrupted) import to its end. Safe to call again after a kill."""
+def aaf_import_execute(*, import_id, progress=None, reread=False):
+    """Run a queued (or interrupted) import to its end. Safe to call again after a kill.
+
+    ``reread`` reads every record even of a delivery identical to the last one applied.
+    """
     with _one_import_at_a_time():
-        return _execute(import_id, progress)
+        return _execute(import_id, progress, reread)
 
 
-def _execute(import_id, progress):
+def _execute(import_id, progress, reread):
     updated = AafImport.objects.filter(
         pk=import_id, status__in=AafImport.ACTIVE_STATUSES,
     ).update(status=AafImport.Status.RUNNING, started_at=timezone.now())
@@ -180,7 +183,7 @@ def _execute(import_id, progress):
         with Heartbeat(kind="aaf", pk=imp.pk):
             result = pipeline.run(
                 imp.paths, workdir, simulate=imp.mode == AafImport.Mode.SIMULATE,
-                force=imp.force, progress=report_progress,
+                force=imp.force, progress=report_progress, reread=reread,
             )
     except (AafFileError, AafImportError) as exc:
         _finish(imp, AafImport.Status.FAILED, error=str(exc), report={

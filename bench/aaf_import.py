@@ -94,9 +94,9 @@ def generate(out, accounts, seed, delta, env):
     return time.monotonic() - started
 
 
-def import_step(folder, env):
+def import_step(folder, env, *extra):
     elapsed, rss, out = run_measured(
-        [PYTHON, "manage.py", "import_aaf", str(folder), "--json", "--force"], env)
+        [PYTHON, "manage.py", "import_aaf", str(folder), "--json", "--force", *extra], env)
     report = json.loads(out)
     if report["status"] != "applique":
         raise SystemExit(f"import {folder}: {report['status']} {report.get('error')}")
@@ -132,6 +132,7 @@ def main():
     first_s, first_rss, first = import_step(complet, env)
     records = first["records"]
     rerun_s, rerun_rss, rerun = import_step(complet, env)
+    reread_s, reread_rss, reread = import_step(complet, env, "--reread")
     delta_s, delta_rss, delta_report = import_step(delta, env)
     _floor_s, floor_rss, floor_out = run_measured(
         [PYTHON, str(ROOT / "bench" / "floor.py"), str(complet), str(first["rows_written"])], env)
@@ -155,24 +156,30 @@ def main():
          f"{first['rows_written']:,} lignes écrites, {outcome(first, 'created'):,} créés ; "
          f"{first_s / (floor['parse_seconds'] + floor['copy_seconds']):.2f} × le plancher"),
         ("Relance des mêmes fichiers", f"{rerun_s:.1f} s",
-         f"{rerun['rows_written']:,} lignes écrites ; {rerun_s / first_s:.0%} du premier import"),
+         f"{rerun['rows_written']:,} lignes écrites ; {rerun_s / first_s:.0%} du premier import"
+         + (" (livraison identique reconnue)" if rerun.get("identical_to") else "")),
+        ("Relance relisant chaque fiche", f"{reread_s:.1f} s",
+         f"{reread['rows_written']:,} lignes écrites ; {reread_s / first_s:.0%} du premier "
+         f"import ; {reread.get('skipped', 0):,} fiches inchangées non converties"),
         (f"Delta ({delta_changes:,} changements)", f"{delta_s:.1f} s",
          f"{delta_report['rows_written']:,} lignes écrites, "
          f"{outcome(delta_report, 'created'):,} créés, {outcome(delta_report, 'updated'):,} "
          f"modifiés, {outcome(delta_report, 'deactivated'):,} désactivés"),
-        ("Mémoire maximale (RSS)", f"{max(first_rss, rerun_rss, delta_rss):.0f} Mo",
-         f"premier {first_rss:.0f} Mo, relance {rerun_rss:.0f} Mo, Delta {delta_rss:.0f} Mo, "
-         f"plancher {floor_rss:.0f} Mo"),
+        ("Mémoire maximale (RSS, tous processus)",
+         f"{max(first_rss, rerun_rss, reread_rss, delta_rss):.0f} Mo",
+         f"premier {first_rss:.0f} Mo, relance {rerun_rss:.0f} Mo, relecture {reread_rss:.0f} Mo,"
+         f" Delta {delta_rss:.0f} Mo, plancher {floor_rss:.0f} Mo"),
     ]
     print()
     for label, value, detail in rows:
         print(f"  {label:<34} {value:>9}   {detail}".replace(",", " "))
     print()
-    print("  Détail du premier import : lecture {lecture} s, application {application} s"
-          .format(**first["durations"]))
-    steps = first.get("step_seconds") or {}
-    if steps:
-        print("  Étapes de l'application : " + ", ".join(f"{k} {v:.1f} s" for k, v in steps.items()))
+    for label, report in (("premier import", first), ("relecture", reread), ("Delta", delta_report)):
+        print(f"  Détail, {label} : lecture {report['durations']['lecture']} s, application "
+              f"{report['durations']['application']} s")
+        steps = sorted((report.get("step_seconds") or {}).items(), key=lambda kv: -kv[1])
+        if steps:
+            print("    étapes : " + ", ".join(f"{k} {v:.1f} s" for k, v in steps[:8]))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from annuaire.models import Etablissement
 
 from .errors import AafImportError
 from .files import POPULATIONS, collect
+from .identical import delivery_digest, identical_issues, identical_report, previous_identical
 from .merge import Merge, ThresholdExceeded
 from .report import build_report
 from .sql import Sql
@@ -63,12 +64,22 @@ class RunResult:
     issues: list
 
 
-def run(paths, workdir, *, simulate=False, force=False, progress=None):
-    """Import the AAF files under ``paths``; raises AafFileError/AafImportError on a bad delivery."""
+def run(paths, workdir, *, simulate=False, force=False, progress=None, reread=False):
+    """Import the AAF files under ``paths``; raises AafFileError/AafImportError on a bad delivery.
+
+    A delivery identical to the last one applied is not read again, unless ``reread``.
+    """
     progress = progress or (lambda phase, fraction, detail="": None)
     started = time.monotonic()
     files = collect(paths, workdir, settings.ENT_AAF_MAX_FILE_BYTES)
     kind = _kind_of(files)
+    digest = delivery_digest(files, StageOptions.from_settings())
+    previous = None if reread else previous_identical(digest)
+    if previous is not None:
+        status = "simulated" if simulate else "applied"
+        report = identical_report(previous, status=status, simulate=simulate, durations={
+            "lecture": round(time.monotonic() - started, 2), "application": 0})
+        return RunResult(status=status, report=report, issues=identical_issues(previous))
     try:
         parsed = parse_and_stage(files, progress)
     except BaseException:
@@ -107,6 +118,7 @@ def run(paths, workdir, *, simulate=False, force=False, progress=None):
         durations={"lecture": round(parse_seconds, 2),
                    "application": round(time.monotonic() - merge_started, 2)},
     )
+    report["delivery_digest"] = digest
     issues = parsed.rejections + parsed.warnings + result.warnings + parsed.controls + [
         {**c, "level": "controle"} for c in result.controls
     ]

@@ -21,6 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--confirm", type=int, metavar="N",
                             help="appliquer l'import n°N (simulé ou à confirmer)")
         parser.add_argument("--cancel", type=int, metavar="N", help="annuler l'import n°N")
+        parser.add_argument("--reread", action="store_true",
+                            help="relire chaque fiche, même d'une livraison identique à la "
+                                 "dernière appliquée")
 
     def handle(self, *args, **options):
         quiet = options["json"] or options["verbosity"] == 0
@@ -40,7 +43,8 @@ class Command(BaseCommand):
                     origin=AafImport.Origin.CLI)
                 if options["force"]:
                     AafImport.objects.filter(pk=imp.pk).update(force=True)
-                imp = services.aaf_import_execute(import_id=imp.pk, progress=progress)
+                imp = services.aaf_import_execute(import_id=imp.pk, progress=progress,
+                                                  reread=options["reread"])
         except (services.ImportBusy, services.ImportStateError) as exc:
             raise CommandError(str(exc)) from exc
         imp.refresh_from_db()
