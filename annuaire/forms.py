@@ -39,6 +39,15 @@ class DirectoryFilterForm(forms.Form):
         )
 
 
+class LoginRenameForm(forms.Form):
+    login = forms.CharField(
+        label="Nouvel identifiant", max_length=80,
+        widget=forms.TextInput(attrs={"autocapitalize": "none", "spellcheck": "false"}),
+        help_text="Minuscules sans accents, chiffres, points et tirets. Les imports ne "
+                  "changent jamais un identifiant.",
+    )
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

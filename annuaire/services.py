@@ -1,6 +1,7 @@
 """Writes to the directory: AAF imports, purges."""
 
 import logging
+import re
 import shutil
 import tempfile
 import time
@@ -346,3 +347,28 @@ def accounts_purge(*, now=None, origin="beat", user=None):
             delay_days=delay, cutoff=cutoff, total=total, counts=dict(counts), origin=origin,
             triggered_by=user,
         )
+
+
+# --- Accounts -------------------------------------------------------------------------------
+LOGIN_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9.\-]{0,78}[a-z0-9])?$")
+
+
+class LoginError(Exception):
+    """A new login that cannot be given, with the reason in French."""
+
+
+def person_login_rename(*, person, new_login):
+    """Give a person another login. Imports never change a login; an administrator may."""
+    new_login = (new_login or "").strip().lower()
+    if new_login == person.login:
+        return person
+    if not LOGIN_PATTERN.match(new_login):
+        raise LoginError(
+            "Un identifiant s'écrit en minuscules sans accents : lettres, chiffres, points et "
+            "tirets, sans point ni tiret au début ni à la fin (80 caractères au plus).")
+    with transaction.atomic():
+        if Person.objects.select_for_update().filter(login=new_login).exists():
+            raise LoginError(f"L'identifiant « {new_login} » est déjà pris.")
+        person.login = new_login
+        person.save(update_fields=["login"])
+    return person

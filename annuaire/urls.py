@@ -6,6 +6,7 @@ app_name = "annuaire"
 urlpatterns = [
     path("", directory.directory, name="directory"),
     path("personne/<int:pk>/", directory.person_detail, name="person"),
+    path("personne/<int:pk>/identifiant/", directory.person_login, name="person_login"),
     path("imports/", imports.imports, name="imports"),
     path("imports/<int:pk>/", imports.import_detail, name="import"),
     path("imports/<int:pk>/progression/", imports.import_progress, name="import_progress"),

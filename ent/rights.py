@@ -78,6 +78,15 @@ def can_see_account_details(viewer, etab_ids):
     return is_academy_admin(viewer) or bool(set(etab_ids) & etab_ids_with(viewer, ETAB_ADMIN_ROLES))
 
 
+def can_manage_account(viewer, person):
+    """Rename a login (and, later, suspend or reissue codes): the person's establishment
+    administrators and the académie's."""
+    if is_academy_admin(viewer):
+        return True
+    mine = etab_ids_with(viewer, ETAB_ADMIN_ROLES)
+    return bool(mine) and Role.objects.filter(person=person, etablissement_id__in=mine).exists()
+
+
 def visible_etab_ids(viewer):
     """Establishments the viewer belongs to in any role (None: all of them)."""
     if is_academy_admin(viewer):

@@ -152,6 +152,16 @@ class Person(AbstractBaseUser, PermissionsMixin):
     def get_state_display(self):
         return AccountState(self.state).label
 
+    def save(self, *args, **kwargs):
+        # Logins compete for numeric suffixes by their base: keep it true to the login.
+        from annuaire.aaf.logins import login_base_of
+
+        self.login_base = login_base_of(self.login)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "login" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "login_base"}
+        super().save(*args, **kwargs)
+
     def refresh_search_name(self):
         from annuaire.text import search_key
 

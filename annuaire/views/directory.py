@@ -1,15 +1,17 @@
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from ent import rights
 
-from .. import selectors
-from ..forms import DirectoryFilterForm
+from .. import selectors, services
+from ..forms import DirectoryFilterForm, LoginRenameForm
 
 PAGE_SIZE = 25
 
@@ -46,7 +48,28 @@ def directory(request):
 @login_required
 def person_detail(request, pk):
     card = selectors.person_card(viewer=request.user, person_id=pk)
+    can_manage = rights.can_manage_account(request.user, card.person)
     return render(request, "annuaire/person_detail.html", {
         "card": card, "person": card.person,
+        "login_form": LoginRenameForm(initial={"login": card.person.login}) if can_manage else None,
         "crumbs": [("Annuaire", reverse("annuaire:directory")), (card.person.display_name, None)],
     })
+
+
+@require_POST
+@login_required
+def person_login(request, pk):
+    card = selectors.person_card(viewer=request.user, person_id=pk)
+    if not rights.can_manage_account(request.user, card.person):
+        raise Http404
+    form = LoginRenameForm(request.POST)
+    if form.is_valid():
+        old = card.person.login
+        try:
+            services.person_login_rename(person=card.person, new_login=form.cleaned_data["login"])
+        except services.LoginError as exc:
+            messages.error(request, str(exc))
+        else:
+            if card.person.login != old:
+                messages.success(request, f"Identifiant changé : {old} → {card.person.login}.")
+    return redirect("annuaire:person", pk=card.person.pk)
