@@ -101,6 +101,10 @@ class Merge:
             self.incomplete_records, self.regroupements_cleanup, self.duplicate_controls,
             self.count_outcomes,
         ]
+        if self.sql.postgres:
+            # Room for the hash joins and sorts of a whole académie, for this transaction only.
+            self.sql.run("SET LOCAL work_mem = '256MB'")
+            self.sql.run("SET LOCAL maintenance_work_mem = '512MB'")
         self.sql.analyze(S_ETAB, S_MATIERE, S_MEF, S_PERSON, S_LINK)
         if not self.sql.postgres:
             # SQLite plans correlated subqueries as one scan per row unless it can seek.
@@ -237,7 +241,7 @@ class Merge:
                 FROM {staged} s, {name} t
                 WHERE t.live_id = {live}.id AND s.id = t.sid AND t.outcome = 'updated'""",
                 writes=True)
-        sql.analyze(ETAB, MATIERE, MEF)
+        sql.analyze(ETAB, MATIERE, MEF, since=0)
 
     def person_diff(self):
         sql = self.sql
@@ -297,42 +301,48 @@ class Merge:
               UNION SELECT 'PersRelEleve', main_etab_aaf FROM {S_PERSON}
                 WHERE population = 'Eleve'
             ) x JOIN {ETAB} e ON e.aaf_id = x.etab_aaf WHERE x.population IN ({pops})""")
-        sql.temp("t_absent", f"""
+        # Who is missing from the delivery first (one anti-join); the scope rules then apply
+        # to those few only.
+        sql.temp("t_missing", f"""
             SELECT p.id AS pid, p.aaf_id, p.population FROM {PERSON} p
             WHERE p.aaf_id IS NOT NULL AND p.deactivated_at IS NULL
               AND p.population IN ({pops})
-              AND NOT EXISTS (SELECT 1 FROM {S_PERSON} s WHERE s.aaf_id = p.aaf_id)
-              AND NOT EXISTS (SELECT 1 FROM {ROLE} r WHERE r.person_id = p.id
+              AND NOT EXISTS (SELECT 1 FROM {S_PERSON} s WHERE s.aaf_id = p.aaf_id)""")
+        sql.temp("t_absent", f"""
+            SELECT m.pid, m.aaf_id, m.population FROM t_missing m
+            WHERE NOT EXISTS (SELECT 1 FROM {ROLE} r WHERE r.person_id = m.pid
                     AND r.source = 'aaf' AND r.etablissement_id IS NOT NULL
                     AND NOT EXISTS (SELECT 1 FROM t_scope sc WHERE sc.etab_id = r.etablissement_id
-                                    AND sc.population = p.population))
+                                    AND sc.population = m.population))
               AND NOT EXISTS (SELECT 1 FROM {PARENTE} pa JOIN {ROLE} r
                     ON r.person_id = pa.eleve_id AND r.source = 'aaf'
-                    WHERE pa.responsable_id = p.id
+                    WHERE pa.responsable_id = m.pid
                     AND NOT EXISTS (SELECT 1 FROM t_scope sc WHERE sc.etab_id = r.etablissement_id
-                                    AND sc.population = p.population))""")
+                                    AND sc.population = m.population))""")
         # Absent, yet still in an establishment this Complet does not cover: they stay active
         # and only leave the establishments it covers (see leave_covered_etabs).
         sql.temp("t_partial", f"""
-            SELECT p.id AS pid, p.population FROM {PERSON} p
-            WHERE p.aaf_id IS NOT NULL AND p.deactivated_at IS NULL
-              AND p.population IN ({pops}) AND p.population <> 'PersRelEleve'
-              AND NOT EXISTS (SELECT 1 FROM {S_PERSON} s WHERE s.aaf_id = p.aaf_id)
-              AND NOT EXISTS (SELECT 1 FROM t_absent a WHERE a.pid = p.id)
+            SELECT m.pid, m.population FROM t_missing m
+            WHERE m.population <> 'PersRelEleve'
+              AND NOT EXISTS (SELECT 1 FROM t_absent a WHERE a.pid = m.pid)
               AND EXISTS (SELECT 1 FROM {ROLE} r JOIN t_scope sc
-                    ON sc.etab_id = r.etablissement_id AND sc.population = p.population
-                    WHERE r.person_id = p.id AND r.source = 'aaf')""")
-        active = dict(sql.all(f"""
-            SELECT r.etablissement_id, COUNT(DISTINCT r.person_id) FROM {ROLE} r
-            JOIN {PERSON} p ON p.id = r.person_id
-            WHERE r.source = 'aaf' AND p.deactivated_at IS NULL AND p.population IN ({pops})
-              AND r.etablissement_id IN (SELECT etab_id FROM t_scope)
-            GROUP BY r.etablissement_id"""))
+                    ON sc.etab_id = r.etablissement_id AND sc.population = m.population
+                    WHERE r.person_id = m.pid AND r.source = 'aaf')""")
         leaving = sql.all(f"""
             SELECT r.etablissement_id, e.uai, e.name, COUNT(DISTINCT r.person_id)
             FROM {ROLE} r JOIN t_absent a ON a.pid = r.person_id
             JOIN {ETAB} e ON e.id = r.etablissement_id WHERE r.source = 'aaf'
             GROUP BY r.etablissement_id, e.uai, e.name""")
+        # The establishment's active accounts, counted only where someone leaves.
+        active = {}
+        if leaving:
+            ids = [row[0] for row in leaving]
+            active = dict(sql.all(f"""
+                SELECT r.etablissement_id, COUNT(DISTINCT r.person_id) FROM {ROLE} r
+                JOIN {PERSON} p ON p.id = r.person_id
+                WHERE r.source = 'aaf' AND p.deactivated_at IS NULL AND p.population IN ({pops})
+                  AND r.etablissement_id IN ({', '.join(['%s'] * len(ids))})
+                GROUP BY r.etablissement_id""", ids))
         checks = []
         for etab_id, uai, name, count in leaving:
             total = active.get(etab_id, 0) or count
@@ -348,6 +358,7 @@ class Merge:
     def insert_persons(self):
         """New accounts: a login each (first come, first served among homonyms), then one INSERT."""
         sql = self.sql
+        written = sql.rows_written
         sql.temp("t_login", f"SELECT id AS sid, login, login_base FROM {PERSON} WHERE 1 = 0")
         rows = self._created_candidates()
         batch, bases = [], set()
@@ -380,7 +391,7 @@ class Merge:
                 ORDER BY s.file_idx, s.line""", (self.now, self.now), writes=True)
         sql.run(f"""UPDATE t_person SET pid = p.id FROM {PERSON} p
                     WHERE p.aaf_id = t_person.aaf_id AND t_person.outcome = 'created'""")
-        sql.analyze("t_person", PERSON)
+        sql.analyze("t_person", PERSON, since=written)
 
     def _created_candidates(self):
         from django.db import connection
@@ -521,7 +532,7 @@ class Merge:
               WHERE kind IN {REGROUPEMENT_KINDS} AND etab_id IS NOT NULL) d
             WHERE NOT EXISTS (SELECT 1 FROM {REG} r WHERE r.etablissement_id = d.etab_id
                               AND r.nature = d.nature AND r.code = d.code)""", writes=True)
-        self.sql.analyze(REG)
+        self.sql.analyze(REG, since=0)
         self.sql.temp("t_link_reg", f"""
             SELECT l.*, r.id AS reg_id FROM t_link l JOIN {REG} r
               ON r.etablissement_id = l.etab_id AND r.code = l.code
@@ -530,6 +541,7 @@ class Merge:
 
     def relations(self):
         sql = self.sql
+        written = sql.rows_written
         for code2, person, file_idx, line in sql.all(f"""
                 SELECT l.code2, l.person_aaf, l.file_idx, l.line FROM {S_LINK} l
                 JOIN {ETAB} e ON e.aaf_id = l.etab_aaf
@@ -582,7 +594,8 @@ class Merge:
                    'aaf' AS source
             FROM t_link WHERE kind = 'role' AND etab_id IS NOT NULL""",
             delete_filter="AND source = 'aaf' AND role <> 'parent'", constants=("source",))
-        sql.analyze(INSCRIPTION, ENSEIGNEMENT, PRINCIPAL, MATIERE_ENS, FONCTION, PARENTE, ROLE)
+        sql.analyze(INSCRIPTION, ENSEIGNEMENT, PRINCIPAL, MATIERE_ENS, FONCTION, PARENTE, ROLE,
+                    since=written)
 
     def parent_roles(self):
         """A legal guardian is « parent » where an active child of theirs is a pupil."""
@@ -630,22 +643,39 @@ class Merge:
     def duplicate_controls(self):
         """Probable duplicates among this delivery's people, for the report's controls."""
         sql = self.sql
-        pairs = sql.all(f"""
-            SELECT DISTINCT a.aaf_id, b.aaf_id, a.population, a.last_name, a.first_name,
-                   a.birth_date, a.id, b.id
+        # Keys (name, birth date) of the people read in this import, then the keys two active
+        # people share: two set-based passes, whatever the size of the directory.
+        sql.temp("t_dupkey", f"""
+            SELECT DISTINCT a.population, a.search_name, a.birth_date
             FROM t_person t JOIN {PERSON} a ON a.id = t.pid
-            JOIN {PERSON} b ON b.population = a.population AND b.search_name = a.search_name
-             AND b.birth_date = a.birth_date AND b.id <> a.id
-            WHERE t.op <> 'delete' AND NOT t.skipped
-              AND a.deactivated_at IS NULL AND b.deactivated_at IS NULL
-              AND a.birth_date IS NOT NULL
-              AND (a.id < b.id OR NOT EXISTS (SELECT 1 FROM t_person u WHERE u.pid = b.id))""")
-        for a_id, b_id, population, last, first, birth, _a, _b in pairs[:WARNING_SAMPLE]:
+            WHERE t.op <> 'delete' AND NOT t.skipped AND a.deactivated_at IS NULL
+              AND a.birth_date IS NOT NULL""")
+        members = sql.all(f"""
+            SELECT p.population, p.search_name, p.birth_date, p.aaf_id, p.last_name,
+                   p.first_name
+            FROM {PERSON} p JOIN (
+                SELECT k.population, k.search_name, k.birth_date FROM t_dupkey k
+                JOIN {PERSON} q ON q.population = k.population
+                 AND q.search_name = k.search_name AND q.birth_date = k.birth_date
+                WHERE q.deactivated_at IS NULL
+                GROUP BY k.population, k.search_name, k.birth_date HAVING COUNT(*) > 1
+            ) d ON p.population = d.population AND p.search_name = d.search_name
+               AND p.birth_date = d.birth_date
+            WHERE p.deactivated_at IS NULL
+            ORDER BY p.population, p.search_name, p.birth_date, p.id""")
+        first_of = {}
+        for population, key, birth, aaf_id, last, first in members:
+            group = (population, key, birth)
+            if group not in first_of:
+                first_of[group] = aaf_id
+                continue
+            if len(self.result.controls) >= WARNING_SAMPLE:
+                break
             self.result.controls.append({
-                "code": "doublon_probable", "population": population, "identifier": a_id,
+                "code": "doublon_probable", "population": population, "identifier": aaf_id,
                 "message": f"{last.upper()} {first}, né(e) le {birth:%d/%m/%Y}"
                 if hasattr(birth, "strftime") else f"{last.upper()} {first}, né(e) le {birth}",
-                "detail": f"même nom et même date de naissance que {b_id}",
+                "detail": f"même nom et même date de naissance que {first_of[group]}",
                 "fix": "Dans SIECLE, vérifier s'il s'agit de la même personne saisie deux fois ; "
                        "si oui, fusionner les deux fiches pour qu'un seul identifiant subsiste.",
             })

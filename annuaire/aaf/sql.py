@@ -8,6 +8,7 @@ from django.db import connection
 # the table already holds.
 BULK_MIN_ROWS = 50_000
 BULK_RATIO = 10
+ANALYZE_MIN_ROWS = 20_000
 
 
 class Sql:
@@ -53,14 +54,19 @@ class Sql:
             f"CREATE INDEX {table}_{'_'.join(columns)}_ix ON {table} ({', '.join(columns)})"
         )
 
-    def analyze(self, *tables):
+    def analyze(self, *tables, since=None):
         """Fresh planner statistics for tables this transaction has just filled (PostgreSQL).
 
         Autovacuum cannot see uncommitted rows: without this, a first import plans its joins
         on tables it believes empty, with nested loops over hundreds of thousands of rows.
+        With ``since`` (a ``rows_written`` value), only when enough rows were written since:
+        a small Delta leaves the statistics as good as they were.
         """
-        if self.postgres:
-            self.cursor.execute(f"ANALYZE {', '.join(tables)}")
+        if not self.postgres:
+            return
+        if since is not None and self.rows_written - since < ANALYZE_MIN_ROWS:
+            return
+        self.cursor.execute(f"ANALYZE {', '.join(tables)}")
 
     def executemany(self, sql, rows):
         self.cursor.executemany(sql, rows)
@@ -100,15 +106,24 @@ class Sql:
               AND NOT EXISTS (SELECT 1 FROM pg_constraint c
                               WHERE c.conname = i.indexname AND c.conrelid = %s::regclass)""",
                            (table, table))
+        # Foreign keys too: one check of the whole table when they come back, instead of a
+        # trigger per row.
+        foreign_keys = self.all("""
+            SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+            WHERE conrelid = %s::regclass AND contype = 'f'""", (table,))
+        # Django's foreign keys are checked at commit; dropping one or building an index is
+        # refused on a table with checks pending, so run those first.
+        self.cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        self.cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for name, _definition in foreign_keys:
+            self.cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for name, _definition in indexes:
             self.cursor.execute(f'DROP INDEX "{name}"')
         yield
-        # Django's foreign keys are checked at commit; CREATE INDEX refuses a table with checks
-        # pending, so run them now.
-        self.cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        self.cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for _name, definition in indexes:
             self.cursor.execute(definition)
+        for name, definition in foreign_keys:
+            self.cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
 
     def now(self, value):
         return connection.ops.adapt_datetimefield_value(value)

@@ -69,7 +69,7 @@ def test_text_report(db, tmp_path, capsys):
         "Mme Dupont » joint plusieurs personnes")
     assert lines[control + 2].startswith("    → Dans SIECLE, ne garder qu'une personne par fiche")
     assert lines[control + 3] == (
-        "  1 DUPONT Léa, né(e) le 14/09/2010 — même nom et même date de naissance que 2")
+        "  2 DUPONT Léa, né(e) le 14/09/2010 — même nom et même date de naissance que 1")
     assert lines[-1] == f"Lignes écrites dans l'annuaire : {imp.rows_written}"
     assert imp.rows_written == 12
     assert Person.objects.get(aaf_id="900").login == "sophie.dupont"
