@@ -8,7 +8,7 @@ from django.db import connection
 # the table already holds.
 BULK_MIN_ROWS = 50_000
 BULK_RATIO = 10
-ANALYZE_MIN_ROWS = 20_000
+ANALYZE_MIN_ROWS = 50_000
 
 
 class Sql:
@@ -64,8 +64,16 @@ class Sql:
         """
         if not self.postgres:
             return
-        if since is not None and self.rows_written - since < ANALYZE_MIN_ROWS:
-            return
+        if since is not None:
+            written = self.rows_written - since
+            known = dict(self.all(
+                "SELECT relname, reltuples FROM pg_class WHERE relname = ANY(%s) "
+                "AND pg_table_is_visible(oid)", (list(tables),)))
+            # What the planner believes (reltuples, -1 when never analysed) against what came.
+            tables = [t for t in tables if written >= ANALYZE_MIN_ROWS
+                      or written > 0.1 * max(known.get(t, -1), 0)]
+            if not tables:
+                return
         self.cursor.execute(f"ANALYZE {', '.join(tables)}")
 
     def executemany(self, sql, rows):
