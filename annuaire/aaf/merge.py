@@ -144,9 +144,8 @@ class Merge:
         """Make ``table``'s rows of the owners in ``owners`` equal to the ``desired`` select."""
         sql = self.sql
         sql.temp("t_desired", desired)
-        if not sql.postgres:
-            # SQLite plans NOT EXISTS as a scan per row: give it the owner to seek on.
-            sql.index("t_desired", owner_col)
+        # NOT EXISTS below seeks here; without an index SQLite scans it for every row.
+        sql.index("t_desired", owner_col, *keys)
 
         def eq(left, right, column):
             if column in nullable:
@@ -154,11 +153,20 @@ class Merge:
             return f"{left}.{column} = {right}.{column}"
 
         every = " AND ".join(eq("d", table, c) for c in (owner_col, *keys, *values))
-        sql.run(
-            f"DELETE FROM {table} WHERE {owner_col} IN (SELECT pid FROM {owners}) {delete_filter} "
-            f"AND NOT EXISTS (SELECT 1 FROM t_desired d WHERE {every})",
-            writes=True,
-        )
+        if sql.postgres:
+            # Driven by the owners, the delete seeks each one's rows by index, whatever the
+            # planner believes of the table's contents.
+            sql.run(
+                f"DELETE FROM {table} USING {owners} o WHERE {table}.{owner_col} = o.pid "
+                f"{delete_filter} AND NOT EXISTS (SELECT 1 FROM t_desired d WHERE {every})",
+                writes=True,
+            )
+        else:
+            sql.run(
+                f"DELETE FROM {table} WHERE {owner_col} IN (SELECT pid FROM {owners}) "
+                f"{delete_filter} AND NOT EXISTS (SELECT 1 FROM t_desired d WHERE {every})",
+                writes=True,
+            )
         columns = (owner_col, *keys, *values, *constants)
         same_key = " AND ".join(eq("x", "d", c) for c in (owner_col, *keys))
         incoming = sql.scalar("SELECT COUNT(*) FROM t_desired") if sql.postgres else 0
@@ -600,6 +608,7 @@ class Merge:
     def parent_roles(self):
         """A legal guardian is « parent » where an active child of theirs is a pupil."""
         sql = self.sql
+        written = sql.rows_written
         sql.run(f"""INSERT INTO t_parent_aff (pid)
             SELECT responsable_id FROM {PARENTE} WHERE eleve_id IN (SELECT pid FROM t_owner)
             UNION SELECT pid FROM t_owner WHERE population = 'PersRelEleve'""")
@@ -612,6 +621,7 @@ class Merge:
             JOIN {ROLE} r ON r.person_id = pa.eleve_id AND r.role = 'eleve'
             WHERE pa.representant_legal""", owners="t_parent",
             delete_filter="AND source = 'aaf' AND role = 'parent'", constants=("source",))
+        sql.analyze(ROLE, since=written)
 
     def incomplete_records(self):
         """Whose record named what the directory lacks: never skipped, so that it links once
