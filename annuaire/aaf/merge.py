@@ -651,26 +651,38 @@ class Merge:
             writes=True)
 
     def duplicate_controls(self):
-        """Probable duplicates among this delivery's people, for the report's controls."""
+        """Probable duplicates among this delivery's people, for the report's controls.
+
+        Two people are probably one when they share a name and a birth date, or a name and a
+        child. The keys are grouped in one pass: over the whole directory when this import
+        read most of it, over the keys of what it read otherwise.
+        """
         sql = self.sql
-        # Keys (name, birth date) of the people read in this import, then the keys two active
-        # people share: two set-based passes, whatever the size of the directory.
-        sql.temp("t_dupkey", f"""
-            SELECT DISTINCT a.population, a.search_name, a.birth_date
-            FROM t_person t JOIN {PERSON} a ON a.id = t.pid
-            WHERE t.op <> 'delete' AND NOT t.skipped AND a.deactivated_at IS NULL
-              AND a.birth_date IS NOT NULL""")
+        read = sql.scalar("SELECT COUNT(*) FROM t_person WHERE NOT skipped AND op <> 'delete'")
+        if not read:
+            return
+        people = sql.scalar(f"SELECT COUNT(*) FROM {PERSON} WHERE aaf_id IS NOT NULL") or 1
+        whole = read * 4 > people
+        if whole:
+            keys = f"""SELECT population, search_name, birth_date FROM {PERSON}
+                       WHERE deactivated_at IS NULL AND birth_date IS NOT NULL
+                       GROUP BY population, search_name, birth_date HAVING COUNT(*) > 1"""
+        else:
+            sql.temp("t_dupkey", f"""
+                SELECT DISTINCT a.population, a.search_name, a.birth_date
+                FROM t_person t JOIN {PERSON} a ON a.id = t.pid
+                WHERE t.op <> 'delete' AND NOT t.skipped AND a.deactivated_at IS NULL
+                  AND a.birth_date IS NOT NULL""")
+            keys = f"""SELECT k.population, k.search_name, k.birth_date FROM t_dupkey k
+                       JOIN {PERSON} q ON q.population = k.population
+                        AND q.search_name = k.search_name AND q.birth_date = k.birth_date
+                       WHERE q.deactivated_at IS NULL
+                       GROUP BY k.population, k.search_name, k.birth_date HAVING COUNT(*) > 1"""
         members = sql.all(f"""
             SELECT p.population, p.search_name, p.birth_date, p.aaf_id, p.last_name,
                    p.first_name
-            FROM {PERSON} p JOIN (
-                SELECT k.population, k.search_name, k.birth_date FROM t_dupkey k
-                JOIN {PERSON} q ON q.population = k.population
-                 AND q.search_name = k.search_name AND q.birth_date = k.birth_date
-                WHERE q.deactivated_at IS NULL
-                GROUP BY k.population, k.search_name, k.birth_date HAVING COUNT(*) > 1
-            ) d ON p.population = d.population AND p.search_name = d.search_name
-               AND p.birth_date = d.birth_date
+            FROM {PERSON} p JOIN ({keys}) d ON p.population = d.population
+             AND p.search_name = d.search_name AND p.birth_date = d.birth_date
             WHERE p.deactivated_at IS NULL
             ORDER BY p.population, p.search_name, p.birth_date, p.id""")
         first_of = {}
@@ -689,21 +701,31 @@ class Merge:
                 "fix": "Dans SIECLE, vérifier s'il s'agit de la même personne saisie deux fois ; "
                        "si oui, fusionner les deux fiches pour qu'un seul identifiant subsiste.",
             })
-        pairs = sql.all(f"""
-            SELECT DISTINCT r1.aaf_id, r2.aaf_id, r1.last_name, r1.first_name, e.last_name,
-                   e.first_name
-            FROM t_person t JOIN {PARENTE} p1 ON p1.eleve_id = t.pid
-            JOIN {PARENTE} p2 ON p2.eleve_id = p1.eleve_id AND p2.responsable_id > p1.responsable_id
-            JOIN {PERSON} r1 ON r1.id = p1.responsable_id
-            JOIN {PERSON} r2 ON r2.id = p2.responsable_id AND r2.search_name = r1.search_name
-            JOIN {PERSON} e ON e.id = t.pid
-            WHERE t.population = 'Eleve' AND NOT t.skipped AND r1.deactivated_at IS NULL
-              AND r2.deactivated_at IS NULL""")
-        for a_id, b_id, last, first, child_last, child_first in pairs[:WARNING_SAMPLE]:
+        pupils = "" if whole else (
+            "AND pa.eleve_id IN (SELECT pid FROM t_person WHERE population = 'Eleve' "
+            "AND NOT skipped)")
+        members = sql.all(f"""
+            SELECT d.eleve_id, r.aaf_id, r.last_name, r.first_name, e.last_name, e.first_name
+            FROM (SELECT pa.eleve_id, r.search_name FROM {PARENTE} pa
+                  JOIN {PERSON} r ON r.id = pa.responsable_id
+                  WHERE r.deactivated_at IS NULL {pupils}
+                  GROUP BY pa.eleve_id, r.search_name HAVING COUNT(*) > 1) d
+            JOIN {PARENTE} pa ON pa.eleve_id = d.eleve_id
+            JOIN {PERSON} r ON r.id = pa.responsable_id AND r.search_name = d.search_name
+            JOIN {PERSON} e ON e.id = d.eleve_id
+            WHERE r.deactivated_at IS NULL
+            ORDER BY d.eleve_id, r.id""")
+        first_of = {}
+        for child, aaf_id, last, first, child_last, child_first in members:
+            if child not in first_of:
+                first_of[child] = aaf_id
+                continue
+            if len(self.result.controls) >= 2 * WARNING_SAMPLE:
+                break
             self.result.controls.append({
-                "code": "doublon_probable", "population": "PersRelEleve", "identifier": a_id,
+                "code": "doublon_probable", "population": "PersRelEleve", "identifier": aaf_id,
                 "message": f"{last.upper()} {first}",
-                "detail": f"même nom que {b_id}, responsable du même élève "
+                "detail": f"même nom que {first_of[child]}, responsable du même élève "
                           f"({child_last.upper()} {child_first})",
                 "fix": "Dans SIECLE (Responsables), fusionner les deux fiches du même responsable "
                        "puis rattacher l'élève à la fiche conservée.",

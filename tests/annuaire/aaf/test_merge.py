@@ -564,7 +564,7 @@ def test_probable_duplicates_are_listed_under_controls(run):
         ("doublon_probable", "2", "DUPONT Léa, né(e) le 14/09/2010 — même nom et même date de "
          "naissance que 1", "Dans SIECLE, vérifier s'il s'agit de la même personne saisie deux "
          "fois ; si oui, fusionner les deux fiches pour qu'un seul identifiant subsiste."),
-        ("doublon_probable", "700", "MARTIN Sophie — même nom que 701, responsable du même élève "
+        ("doublon_probable", "701", "MARTIN Sophie — même nom que 700, responsable du même élève "
          "(MARTIN Noé)", "Dans SIECLE (Responsables), fusionner les deux fiches du même "
          "responsable puis rattacher l'élève à la fiche conservée."),
     ]
