@@ -368,21 +368,8 @@ class Merge:
         sql = self.sql
         written = sql.rows_written
         sql.temp("t_login", f"SELECT id AS sid, login, login_base FROM {PERSON} WHERE 1 = 0")
-        rows = self._created_candidates()
-        batch, bases = [], set()
-        pending = []
-        for sid, candidate in rows:
-            base = login_base_of(candidate)
-            if len(bases) >= 2000 and base not in bases:
-                pending.extend(self._assign_logins(batch, bases))
-                batch, bases = [], set()
-            batch.append((sid, candidate, base))
-            bases.add(base)
-            if len(pending) >= 5000:
-                self._write_logins(pending)
-                pending = []
-        pending.extend(self._assign_logins(batch, bases))
-        self._write_logins(pending)
+        if not self._logins_in_sql():
+            self._logins_in_python()
         cols = ", ".join(PERSON_FEED_COLUMNS)
         t, f = sql.true(), sql.false()
         created = sql.scalar("SELECT COUNT(*) FROM t_login")
@@ -400,6 +387,43 @@ class Merge:
         sql.run(f"""UPDATE t_person SET pid = p.id FROM {PERSON} p
                     WHERE p.aaf_id = t_person.aaf_id AND t_person.outcome = 'created'""")
         sql.analyze("t_person", PERSON, since=written)
+
+    def _logins_in_sql(self):
+        """The common case on PostgreSQL, set-based: no new login competes with an existing
+        one and none ends in digits, so homonyms simply take 2, 3… in the same order as below."""
+        sql = self.sql
+        if not sql.postgres:
+            return False
+        created = f"""FROM t_person t JOIN {S_PERSON} s ON s.id = t.sid
+                      WHERE t.outcome = 'created'"""
+        if sql.scalar(f"""SELECT EXISTS (SELECT 1 {created} AND s.login_base ~ '[0-9]$')
+                          OR EXISTS (SELECT 1 {created} AND EXISTS (SELECT 1 FROM {PERSON} p
+                                     WHERE p.login_base = s.login_base))"""):
+            return False
+        sql.run(f"""
+            INSERT INTO t_login (sid, login, login_base)
+            SELECT sid, CASE WHEN rank = 1 THEN candidate ELSE candidate || rank END, candidate
+            FROM (SELECT s.id AS sid, s.login_base AS candidate,
+                         ROW_NUMBER() OVER (PARTITION BY s.login_base
+                                            ORDER BY s.last_name, s.first_name, s.aaf_id) AS rank
+                  {created}) x""")
+        return True
+
+    def _logins_in_python(self):
+        batch, bases = [], set()
+        pending = []
+        for sid, candidate in self._created_candidates():
+            base = login_base_of(candidate)
+            if len(bases) >= 2000 and base not in bases:
+                pending.extend(self._assign_logins(batch, bases))
+                batch, bases = [], set()
+            batch.append((sid, candidate, base))
+            bases.add(base)
+            if len(pending) >= 5000:
+                self._write_logins(pending)
+                pending = []
+        pending.extend(self._assign_logins(batch, bases))
+        self._write_logins(pending)
 
     def _created_candidates(self):
         from django.db import connection
