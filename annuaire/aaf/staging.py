@@ -1,8 +1,7 @@
 """Writing converted records into the staging tables: COPY on PostgreSQL, bulk_create elsewhere."""
 
-import json
-
 from django.db import connection
+from psycopg.types.json import Jsonb
 
 from annuaire.models import (
     Fonction,
@@ -32,6 +31,12 @@ def _columns(model):
 
 
 COLUMNS = {table: _columns(model) for table, model in MODELS.items()}
+_PG_TYPES = {"CharField": "text", "IntegerField": "int4", "SmallIntegerField": "int2",
+             "BooleanField": "bool", "DateField": "date", "JSONField": "jsonb"}
+COPY_TYPES = {
+    table: [_PG_TYPES[model._meta.get_field(c).get_internal_type()] for c in COLUMNS[table]]
+    for table, model in MODELS.items()
+}
 # Values a delete request leaves empty.
 _DEFAULTS = {
     "etab": {}, "matiere": {}, "mef": {},
@@ -233,15 +238,18 @@ class StagingWriter:
             return
         self.counts[table] += len(rows)
         columns = COLUMNS[table]
-        json_positions = [i for i, c in enumerate(columns) if c in _JSON]
         if self.postgres:
-            sql = f"COPY {MODELS[table]._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+            # Binary COPY: half the client's work of text, and less parsing for the server.
+            sql = (f"COPY {MODELS[table]._meta.db_table} ({', '.join(columns)}) "
+                   "FROM STDIN (FORMAT BINARY)")
             with connection.cursor() as cursor, cursor.copy(sql) as copy:
+                copy.set_types(COPY_TYPES[table])
+                json_positions = [i for i, c in enumerate(columns) if c in _JSON]
                 for values in rows:
                     if json_positions:
                         values = list(values)
                         for i in json_positions:
-                            values[i] = json.dumps(values[i], ensure_ascii=False) if values[i] else "{}"
+                            values[i] = Jsonb(values[i] or {})
                     copy.write_row(values)
         else:
             model = MODELS[table]
