@@ -20,6 +20,7 @@ install: $(BIN)/.installed
 # Fresh clone → a running portal on a generated demo académie (SQLite, eager Celery).
 demo: install
 	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py collectstatic --no-input -v 0
 	$(BIN)/python manage.py demo_setup --out $(DEMO_DIR)
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
