@@ -12,3 +12,18 @@ def aaf_import_task(import_id):
 @shared_task(acks_late=True)
 def accounts_purge_task():
     services.accounts_purge(origin="beat")
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def letter_batch_task(batch_id):
+    """Idempotent: a finished batch is left alone; a killed one is rendered again."""
+    from .activation.services import letter_batch_render
+
+    letter_batch_render(batch_id=batch_id)
+
+
+@shared_task(acks_late=True)
+def letter_files_expire_task():
+    from .activation.services import letter_files_expire
+
+    letter_files_expire()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import directory, imports, purges
+from .views import directory, imports, letters, purges
 
 app_name = "annuaire"
 urlpatterns = [
@@ -16,4 +16,17 @@ urlpatterns = [
     path("imports/<int:pk>/<str:level>/", imports.import_issues, name="import_issues"),
     path("purges/", purges.purges, name="purges"),
     path("purges/lancer/", purges.purge_now, name="purge_now"),
+    # Activation and distribution letters
+    path("personne/<int:pk>/code/", letters.person_code, name="person_code"),
+    path("comptes/", letters.accounts, name="accounts"),
+    path("comptes/<int:etab_id>/", letters.accounts_etab, name="accounts_etab"),
+    path("comptes/<int:etab_id>/fiches/", letters.letters, name="letters"),
+    path("comptes/<int:etab_id>/relance/", letters.relance, name="relance"),
+    path("comptes/<int:etab_id>/fiches/<int:pk>/", letters.letter_batch, name="letter_batch"),
+    path("comptes/<int:etab_id>/fiches/<int:pk>/progression/", letters.letter_batch_progress,
+         name="letter_batch_progress"),
+    path("comptes/<int:etab_id>/fiches/<int:pk>/telecharger/", letters.letter_batch_download,
+         name="letter_batch_download"),
+    path("comptes/<int:etab_id>/controles/", letters.controls, name="controls"),
+    path("comptes/<int:etab_id>/parametres/", letters.account_settings, name="account_settings"),
 ]

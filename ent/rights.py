@@ -158,3 +158,44 @@ def persons_visible(viewer):
 
 def person_visible(viewer, person_id):
     return persons_visible(viewer).filter(pk=person_id).exists()
+
+
+# --- Activation codes and distribution letters ----------------------------------------------
+
+def account_admin_etabs_q(viewer):
+    """Establishments whose letters, codes, charte and activation board the viewer manages."""
+    if is_academy_admin(viewer):
+        return Q()
+    return Q(id__in=etab_ids_with(viewer, ETAB_ADMIN_ROLES))
+
+
+def can_manage_accounts_somewhere(viewer):
+    return is_academy_admin(viewer) or bool(etab_ids_with(viewer, ETAB_ADMIN_ROLES))
+
+
+def can_manage_letters(viewer, etab):
+    return is_academy_admin(viewer) or etab.pk in etab_ids_with(viewer, ETAB_ADMIN_ROLES)
+
+
+def code_reissue_etabs(viewer):
+    """Establishments where the viewer may give one person a new code: their administrators,
+    and vie scolaire where the principal allowed it (EtabAccountSettings)."""
+    from annuaire.models import EtabAccountSettings
+
+    if is_academy_admin(viewer):
+        return None
+    mine = etab_ids_with(viewer, ETAB_ADMIN_ROLES)
+    vie_scolaire = etab_ids_with(viewer, {R.VIE_SCOLAIRE}) - mine
+    if vie_scolaire:
+        mine |= set(EtabAccountSettings.objects.filter(
+            etablissement_id__in=vie_scolaire, vie_scolaire_reissues_codes=True,
+        ).values_list("etablissement_id", flat=True))
+    return mine
+
+
+def can_reissue_code(viewer, person, etab):
+    """A new code for one person of ``etab``: the person must belong to it."""
+    allowed = code_reissue_etabs(viewer)
+    if allowed is not None and etab.pk not in allowed:
+        return False
+    return Role.objects.filter(person=person, etablissement=etab).exists()

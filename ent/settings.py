@@ -122,13 +122,18 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "login"
-ACCOUNT_USER_MODEL_EMAIL_FIELD = "email"
+# The feed's e-mail field is the académie's word, not the person's: allauth only knows the
+# addresses people give and confirm themselves (EmailAddress).
+ACCOUNT_USER_MODEL_EMAIL_FIELD = None
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 7
+ACCOUNT_FORMS = {"reset_password": "annuaire.activation.forms.ConfirmedEmailResetForm"}
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "ent.accounts.PortalAccountAdapter"
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# A wrong activation code counts like a wrong password.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "activation_failed": "10/m/ip,5/5m/key"}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("ENT_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -172,6 +177,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "annuaire.tasks.accounts_purge_task",
         "schedule": crontab(hour=3, minute=15),
     },
+    "expire-letter-files": {
+        "task": "annuaire.tasks.letter_files_expire_task",
+        "schedule": crontab(minute=20),
+    },
 }
 
 CACHE_URL = os.environ.get("ENT_CACHE_URL") or (
@@ -201,6 +210,16 @@ ENT_IMPORT_STALE_SECONDS = int(os.environ.get("ENT_IMPORT_STALE_SECONDS", "600")
 ENT_AAF_PARSE_PROCESSES = int(os.environ.get("ENT_AAF_PARSE_PROCESSES", "0")) or (
     os.cpu_count() or 1
 )
+
+# --- Activation and distribution letters ----------------------------------------------------
+ENT_ACTIVATION_CODE_DAYS = int(os.environ.get("ENT_ACTIVATION_CODE_DAYS", "60"))
+# The address printed on the letters (Celery jobs have no request to read it from).
+ENT_PORTAL_URL = os.environ.get("ENT_PORTAL_URL", "http://127.0.0.1:8000")
+# Letters hold codes in clear: a private folder, never served as static or media.
+ENT_LETTERS_DIR = Path(os.environ.get("ENT_LETTERS_DIR", VAR_DIR / "letters"))
+ENT_LETTERS_KEEP_HOURS = int(os.environ.get("ENT_LETTERS_KEEP_HOURS", "24"))
+# Letters rendered in the request; more go to a Celery job with a progress bar.
+ENT_LETTERS_SYNC_MAX = int(os.environ.get("ENT_LETTERS_SYNC_MAX", "80"))
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -1,11 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from annuaire.views import activation
+
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("sante/", views.health, name="health"),
+    path("compte/activation/", activation.activation_start, name="activation_start"),
+    path("compte/activation/mot-de-passe/", activation.activation_finish,
+         name="activation_finish"),
     path("compte/", include("allauth.urls")),
     path("annuaire/", include("annuaire.urls")),
     path("django-admin/", admin.site.urls),

@@ -1,3 +1,4 @@
+from .activation import ActivationCode, CharteAcceptance, EtabAccountSettings, LetterBatch
 from .imports import AafImport, ImportIssue, PurgeRun
 from .links import Enseignement, Fonction, Inscription, MatiereEnseignee, Parente, ProfPrincipal
 from .people import AccountState, Person, Population, Profile
@@ -8,11 +9,15 @@ from .structures import Etablissement, Matiere, Mef, Regroupement
 __all__ = [
     "AafImport",
     "AccountState",
+    "ActivationCode",
+    "CharteAcceptance",
     "Enseignement",
+    "EtabAccountSettings",
     "Etablissement",
     "Fonction",
     "ImportIssue",
     "Inscription",
+    "LetterBatch",
     "Matiere",
     "MatiereEnseignee",
     "Mef",

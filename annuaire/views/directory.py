@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from ent import rights
 
 from .. import selectors, services
+from ..activation.selectors import code_reissue_etabs_for as reissue_etabs
 from ..forms import DirectoryFilterForm, LoginRenameForm
 
 PAGE_SIZE = 25
@@ -49,9 +50,12 @@ def directory(request):
 def person_detail(request, pk):
     card = selectors.person_card(viewer=request.user, person_id=pk)
     can_manage = rights.can_manage_account(request.user, card.person)
+    can_reissue = (card.person.deactivated_at is None and card.person.suspended_at is None
+                   and bool(reissue_etabs(viewer=request.user, person=card.person)))
     return render(request, "annuaire/person_detail.html", {
         "card": card, "person": card.person,
         "login_form": LoginRenameForm(initial={"login": card.person.login}) if can_manage else None,
+        "can_reissue_code": can_reissue,
         "crumbs": [("Annuaire", reverse("annuaire:directory")), (card.person.display_name, None)],
     })
 

@@ -1,0 +1,45 @@
+"""Distribution letters rendered to PDF with WeasyPrint: A4, one, two or eight per page."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .codes import code_display
+
+LAYOUTS = {1: "Une fiche par page", 2: "Deux fiches par page", 8: "Huit fiches par page"}
+# Letters rendered per WeasyPrint document: progress moves between chunks, and memory stays
+# bounded for a whole collège.
+CHUNK = 100
+
+
+def _context(letters, per_page, etab):
+    return {
+        "letters": [{
+            "person": letter.person, "etab_name": letter.etab_name,
+            "profile": letter.profile_label, "division": letter.division,
+            "children": letter.children, "code": code_display(letter.code),
+            "expires_at": timezone.localtime(letter.expires_at),
+        } for letter in letters],
+        "per_page": per_page, "portal_url": settings.ENT_PORTAL_URL,
+        "etab": etab,
+    }
+
+
+def letters_pdf(*, letters, per_page, etab, progress=None):
+    """The PDF bytes of ``letters`` (codes already set), ``progress(done, total)`` per chunk."""
+    from weasyprint import HTML
+
+    if per_page not in LAYOUTS:
+        raise ValueError(per_page)
+    total = len(letters)
+    documents = []
+    step = CHUNK - CHUNK % per_page
+    for start in range(0, max(total, 1), step):
+        chunk = letters[start:start + step]
+        html = render_to_string("annuaire/letters/letters_pdf.html",
+                                _context(chunk, per_page, etab))
+        documents.append(HTML(string=html, base_url=str(settings.BASE_DIR)).render())
+        if progress:
+            progress(min(start + step, total), total)
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()

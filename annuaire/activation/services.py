@@ -1,0 +1,276 @@
+"""Writes for activation: codes, letters, first connection, charte."""
+
+import datetime
+import logging
+import os
+from pathlib import Path
+
+from allauth.account.models import EmailAddress
+from allauth.core import context as allauth_context
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from annuaire.models import (
+    ActivationCode,
+    CharteAcceptance,
+    EtabAccountSettings,
+    LetterBatch,
+    Person,
+)
+from annuaire.progress import progress_clear, progress_set
+
+from . import selectors
+from .codes import code_digest, code_display, code_matches, code_new
+from .letters import letters_pdf
+
+log = logging.getLogger(__name__)
+PROGRESS_KIND = "letters"
+
+
+class ActivationError(Exception):
+    """Shown to the person activating; says what is wrong without telling logins apart."""
+
+
+# --- Codes ----------------------------------------------------------------------------------
+
+def codes_issue(*, persons, actor=None, now=None):
+    """New codes for ``persons``: returns {person_id: code}; every older code stops working."""
+    now = now or timezone.now()
+    expires = now + datetime.timedelta(days=settings.ENT_ACTIVATION_CODE_DAYS)
+    codes = {person.pk: code_new() for person in persons}
+    with transaction.atomic():
+        ActivationCode.objects.filter(person_id__in=codes).delete()
+        ActivationCode.objects.bulk_create([
+            ActivationCode(person_id=pk, digest=code_digest(person_id=pk, code=code),
+                           issued_at=now, expires_at=expires, issued_by=actor)
+            for pk, code in codes.items()
+        ], batch_size=2000)
+    return codes, expires
+
+
+def activation_check(*, login, code, now=None):
+    """The account a login and code open, or ActivationError in French."""
+    now = now or timezone.now()
+    person = Person.objects.filter(login__iexact=(login or "").strip()).select_related(
+        "activation_code").first()
+    wrong = ActivationError("Identifiant ou code d'activation incorrect.")
+    if person is None or not hasattr(person, "activation_code"):
+        raise wrong
+    stored = person.activation_code
+    if not code_matches(person_id=person.pk, typed=code, digest=stored.digest):
+        raise wrong
+    if stored.used_at is not None or person.activated_at is not None:
+        raise ActivationError(
+            "Ce compte est déjà activé : connectez-vous avec votre mot de passe, ou utilisez "
+            "« Mot de passe oublié ».")
+    if stored.expires_at <= now:
+        raise ActivationError(
+            f"Ce code a expiré le {timezone.localtime(stored.expires_at):%d/%m/%Y}. "
+            "Demandez un nouveau code à l'établissement.")
+    if person.deactivated_at or person.suspended_at or not person.is_active:
+        raise ActivationError(
+            "Ce compte n'est pas ouvert actuellement. Adressez-vous à l'établissement.")
+    return person
+
+
+def account_reset_for_code(*, person):
+    """An activated account goes back to « non activé »: its password stops working (and so
+    do its sessions, which Django ties to the password), the new code opens it again."""
+    person.set_unusable_password()
+    person.activated_at = None
+    person.save(update_fields=["password", "activated_at"])
+
+
+def chartes_for(*, person):
+    """The chartes the person accepts at first connection: one per establishment."""
+    etab_ids = person.roles.exclude(etablissement__isnull=True).values("etablissement_id")
+    return list(EtabAccountSettings.objects.filter(etablissement_id__in=etab_ids).exclude(
+        charte="").select_related("etablissement").order_by("etablissement__name"))
+
+
+def account_activate(*, person, digest, password, email="", request=None, now=None):
+    """First connection: password, chartes accepted, optional e-mail to confirm.
+
+    ``digest`` is the stored digest of the code checked at the first step (the session keeps
+    it, never the code); it is checked again under a row lock, so two tabs cannot both use it
+    and a code reissued in between wins.
+    """
+    now = now or timezone.now()
+    password_validation.validate_password(password, person)
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        valid = ActivationCode.objects.filter(
+            person=locked, digest=digest, used_at__isnull=True, expires_at__gt=now).exists()
+        if not valid or locked.activated_at or locked.deactivated_at or locked.suspended_at:
+            raise ActivationError("Ce code n'est plus valable : recommencez l'activation.")
+        locked.set_password(password)
+        locked.activated_at = now
+        locked.save(update_fields=["password", "activated_at"])
+        ActivationCode.objects.filter(person=locked).update(used_at=now)
+        CharteAcceptance.objects.bulk_create([
+            CharteAcceptance(person=locked, etablissement_id=s.etablissement_id, accepted_at=now)
+            for s in chartes_for(person=locked)
+        ], ignore_conflicts=True)
+        address = None
+        if email:
+            address = EmailAddress.objects.create(
+                user=locked, email=email.strip().lower(), primary=True, verified=False)
+    if address is not None and request is not None:
+        # allauth builds the confirmation link from its request context, which its middleware
+        # sets for views but not elsewhere.
+        with allauth_context.request_context(request):
+            address.send_confirmation(request, signup=False)
+    return locked
+
+
+# --- Letters --------------------------------------------------------------------------------
+
+def letter_batch_create(*, etab, actor, audience, division=None, person_id=None,
+                        only_not_activated=True, per_page=1,
+                        channel=LetterBatch.Channel.PDF):
+    persons = selectors.audience_persons(
+        etab=etab, audience=audience, division=division, person_id=person_id,
+        only_not_activated=only_not_activated)
+    label = selectors.Audience.LABELS[audience]
+    if division is not None:
+        label = f"{label} de {division.code}"
+    elif audience == selectors.Audience.PERSONNE:
+        first = persons.first()
+        label = f"{first.display_name}" if first else label
+    with transaction.atomic():
+        batch = LetterBatch.objects.create(
+            etablissement=etab, created_by=actor, scope=label, channel=channel,
+            per_page=per_page, only_not_activated=only_not_activated)
+        ids = list(persons.values_list("pk", flat=True))
+        batch.persons.add(*ids)
+        batch.total = len(ids)
+        batch.save(update_fields=["total"])
+    return batch
+
+
+def letters_dir():
+    path = Path(settings.ENT_LETTERS_DIR)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def letter_batch_path(batch):
+    return letters_dir() / f"fiches-{batch.pk}.pdf"
+
+
+def letter_batch_render(*, batch_id, to_file=True):
+    """New codes for the batch's persons and their letters, in one transaction.
+
+    Idempotent and kill-safe: a finished batch is left alone; a batch killed midway committed
+    nothing (its codes included), so a rerun issues codes afresh and writes the whole file.
+    With ``to_file=False`` (a division printed in the request) the PDF bytes are returned and
+    never touch the disk.
+    """
+    batch = LetterBatch.objects.select_related("etablissement", "created_by").get(pk=batch_id)
+    if batch.status not in (LetterBatch.Status.EN_ATTENTE, LetterBatch.Status.EN_COURS):
+        return None
+    LetterBatch.objects.filter(pk=batch.pk).update(status=LetterBatch.Status.EN_COURS)
+    progress_set(kind=PROGRESS_KIND, pk=batch.pk, phase="Préparation", fraction=0)
+    try:
+        persons = list(batch.persons.order_by("last_name", "first_name", "pk"))
+        with transaction.atomic():
+            letters = selectors.letters_build(etab=batch.etablissement, persons=persons)
+            codes, expires = codes_issue(persons=persons, actor=batch.created_by)
+            for letter in letters:
+                letter.code, letter.expires_at = codes[letter.person.pk], expires
+            pdf = None
+            if batch.channel == LetterBatch.Channel.EMAIL:
+                _letters_send(batch, letters)
+                status = LetterBatch.Status.PRET
+            else:
+                pdf = _letters_pdf(batch, letters)
+                if to_file:
+                    _pdf_store(batch, pdf)
+                    status = LetterBatch.Status.PRET
+                else:
+                    status = LetterBatch.Status.TELECHARGE
+            LetterBatch.objects.filter(pk=batch.pk).update(
+                status=status, done=len(letters), finished_at=timezone.now(),
+                file_name=letter_batch_path(batch).name if pdf and to_file else "")
+    except Exception as exc:
+        log.exception("letter batch %s failed", batch.pk)
+        LetterBatch.objects.filter(pk=batch.pk).update(
+            status=LetterBatch.Status.ECHEC, error=str(exc)[:2000], finished_at=timezone.now())
+        raise
+    finally:
+        progress_clear(kind=PROGRESS_KIND, pk=batch.pk)
+    return pdf
+
+
+def _letters_pdf(batch, letters):
+    def progress(done, total):
+        progress_set(kind=PROGRESS_KIND, pk=batch.pk, phase="Mise en page des fiches",
+                     fraction=done / max(total, 1), detail=f"{done} / {total}")
+
+    return letters_pdf(letters=letters, per_page=batch.per_page, etab=batch.etablissement,
+                       progress=progress)
+
+
+def _pdf_store(batch, pdf):
+    final = letter_batch_path(batch)
+    partial = final.with_suffix(".part")
+    partial.write_bytes(pdf)
+    os.chmod(partial, 0o600)
+    os.replace(partial, final)
+
+
+def _letters_send(batch, letters):
+    sent = 0
+    for letter in letters:
+        if not letter.person.email:
+            continue
+        body = render_to_string("annuaire/letters/letter_email.txt", {
+            "letter": letter, "code": code_display(letter.code),
+            "expires_at": timezone.localtime(letter.expires_at),
+            "portal_url": settings.ENT_PORTAL_URL,
+        })
+        send_mail("Votre compte sur l'ENT", body, None, [letter.person.email])
+        sent += 1
+        progress_set(kind=PROGRESS_KIND, pk=batch.pk, phase="Envoi des courriels",
+                     fraction=sent / max(len(letters), 1), detail=f"{sent} / {len(letters)}")
+
+
+def letter_batch_downloaded(*, batch):
+    """The file goes once fetched: codes in clear live on paper, not on the server."""
+    letter_batch_path(batch).unlink(missing_ok=True)
+    LetterBatch.objects.filter(pk=batch.pk).update(status=LetterBatch.Status.TELECHARGE)
+
+
+def letter_files_expire(*, now=None):
+    """Removes letter files older than ENT_LETTERS_KEEP_HOURS (a beat task)."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(hours=settings.ENT_LETTERS_KEEP_HOURS)
+    stale = LetterBatch.objects.filter(status=LetterBatch.Status.PRET, finished_at__lt=cutoff,
+                                       channel=LetterBatch.Channel.PDF)
+    removed = 0
+    for batch in stale:
+        letter_batch_path(batch).unlink(missing_ok=True)
+        removed += 1
+    stale.update(status=LetterBatch.Status.TELECHARGE)
+    return removed
+
+
+# --- Charte and settings --------------------------------------------------------------------
+
+def account_settings_get(*, etab):
+    found, _ = EtabAccountSettings.objects.get_or_create(etablissement=etab)
+    return found
+
+
+def account_settings_update(*, etab, charte, vie_scolaire_reissues_codes):
+    current = account_settings_get(etab=etab)
+    if current.charte != charte:
+        current.charte = charte
+        current.charte_updated_at = timezone.now()
+    current.vie_scolaire_reissues_codes = vie_scolaire_reissues_codes
+    current.save()
+    return current

@@ -1,0 +1,74 @@
+"""First connection: login + code, then password, charte and e-mail. No login required."""
+
+from allauth.core import ratelimit
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+
+from annuaire.activation import services
+from annuaire.activation.forms import ActivationFinishForm, ActivationStartForm
+from annuaire.models import Person
+
+SESSION_KEY = "activation"
+BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
+LIMITED = ("Trop d'essais infructueux : patientez quelques minutes avant de réessayer.")
+
+
+@never_cache
+@sensitive_post_parameters("code")
+def activation_start(request):
+    form = ActivationStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        login = form.cleaned_data["login"].strip().lower()
+        if not ratelimit.consume(request, action="activation_failed", key=login, dry_run=True):
+            form.add_error(None, LIMITED)
+        else:
+            try:
+                person = services.activation_check(login=login, code=form.cleaned_data["code"])
+            except services.ActivationError as exc:
+                ratelimit.consume(request, action="activation_failed", key=login)
+                form.add_error(None, str(exc))
+            else:
+                request.session[SESSION_KEY] = {
+                    "pk": person.pk, "digest": person.activation_code.digest}
+                return redirect("activation_finish")
+    return render(request, "annuaire/activation/start.html", {"form": form})
+
+
+@never_cache
+@sensitive_post_parameters("password1", "password2")
+def activation_finish(request):
+    pending = request.session.get(SESSION_KEY)
+    person = pending and Person.objects.filter(pk=pending["pk"]).first()
+    if not person:
+        messages.info(request, "Saisissez d'abord votre identifiant et votre code d'activation.")
+        return redirect("activation_start")
+    chartes = services.chartes_for(person=person)
+    form = ActivationFinishForm(request.POST or None, person=person, chartes=chartes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_activate(
+                person=person, digest=pending["digest"],
+                password=form.cleaned_data["password1"], email=form.cleaned_data["email"],
+                request=request)
+        except services.ActivationError as exc:
+            request.session.pop(SESSION_KEY, None)
+            messages.error(request, str(exc))
+            return redirect("activation_start")
+        except ValidationError as exc:
+            form.add_error("password1", exc)
+        else:
+            request.session.pop(SESSION_KEY, None)
+            person.refresh_from_db()
+            auth_login(request, person, backend=BACKEND)
+            text = "Votre compte est activé. Bienvenue sur l'ENT !"
+            if form.cleaned_data["email"]:
+                text += (" Un lien de confirmation a été envoyé à "
+                         f"{form.cleaned_data['email']}.")
+            messages.success(request, text)
+            return redirect("home")
+    return render(request, "annuaire/activation/finish.html", {
+        "form": form, "person": person, "chartes": chartes})

@@ -1,0 +1,124 @@
+import pytest
+
+from annuaire.activation import selectors, services
+from annuaire.activation.codes import code_display
+from annuaire.models import ActivationCode, LetterBatch, Person
+from tests.factories import InscriptionFactory, ParenteFactory, RoleFactory
+
+from .conftest import pdf_pages, pdf_text
+
+pytestmark = pytest.mark.django_db
+A = selectors.Audience
+
+
+def test_audiences_cover_the_right_people(world):
+    Person.objects.update(activated_at=None)
+    pupils = selectors.audience_persons(etab=world.etab_a, audience=A.ELEVES,
+                                        division=world.div_3a)
+    assert set(pupils) == {world.pupil_a, world.pupil_a2}
+    parents = selectors.audience_persons(etab=world.etab_a, audience=A.PARENTS,
+                                         division=world.div_3a)
+    assert set(parents) == {world.parent_a}  # the contact, not a legal guardian, has no letter
+    teachers = selectors.audience_persons(etab=world.etab_a, audience=A.ENSEIGNANTS)
+    assert set(teachers) == {world.teacher_a, world.teacher_a2}
+    staff = selectors.audience_persons(etab=world.etab_a, audience=A.PERSONNELS)
+    assert set(staff) == {world.principal_a, world.admin_etab_a, world.cpe_a, world.doc_a,
+                          world.agent_a}
+
+
+def test_only_not_activated_is_the_default(world):
+    Person.objects.filter(pk=world.pupil_a2.pk).update(activated_at=None)
+    pupils = selectors.audience_persons(etab=world.etab_a, audience=A.ELEVES,
+                                        division=world.div_3a)
+    assert list(pupils) == [world.pupil_a2]
+
+
+def test_a_parent_letter_names_each_child_even_in_another_establishment(
+        world, django_assert_max_num_queries):
+    RoleFactory(person=world.parent_a, etablissement=world.etab_b, role="parent")
+    ParenteFactory(eleve=world.pupil_b, responsable=world.parent_a)
+    with django_assert_max_num_queries(3):
+        letters = selectors.letters_build(etab=world.etab_a, persons=[world.parent_a])
+    children = {(c["name"], c["division"], c["etab"]) for c in letters[0].children}
+    assert children == {("Léa DUPONT", "3A", world.etab_a.name),
+                        ("Hugo LEFEBVRE", "3A", world.etab_b.name)}
+
+
+def test_batch_renders_every_login_and_code_and_keeps_who_printed(world):
+    Person.objects.update(activated_at=None)
+    batch = services.letter_batch_create(etab=world.etab_a, actor=world.principal_a,
+                                         audience=A.ELEVES, division=world.div_3a)
+    pdf = services.letter_batch_render(batch_id=batch.pk, to_file=False)
+    text = pdf_text(pdf)
+    for pupil in (world.pupil_a, world.pupil_a2):
+        assert pupil.login in text
+    assert "Code d'activation" in text and "COLLEGE JEAN MOULIN" in text
+    assert pdf_pages(pdf) == 2
+    batch.refresh_from_db()
+    assert batch.status == LetterBatch.Status.TELECHARGE
+    assert set(batch.persons.all()) == {world.pupil_a, world.pupil_a2}
+    assert batch.created_by == world.principal_a and batch.scope == "Élèves de 3A"
+    assert ActivationCode.objects.filter(person__in=[world.pupil_a, world.pupil_a2]).count() == 2
+
+
+def test_the_printed_code_opens_the_account(world, monkeypatch):
+    Person.objects.update(activated_at=None)
+    printed = {}
+    real = services.codes_issue
+
+    def spy(**kwargs):
+        codes, expires = real(**kwargs)
+        printed.update(codes)
+        return codes, expires
+
+    monkeypatch.setattr(services, "codes_issue", spy)
+    batch = services.letter_batch_create(etab=world.etab_a, actor=world.principal_a,
+                                         audience=A.ELEVES, division=world.div_3b)
+    text = pdf_text(services.letter_batch_render(batch_id=batch.pk, to_file=False))
+    code = printed[world.pupil_a3.pk]
+    assert code_display(code) in text
+    assert services.activation_check(login=world.pupil_a3.login, code=code) == world.pupil_a3
+
+
+@pytest.mark.parametrize("per_page, pages", [(1, 12), (2, 6), (8, 2)])
+def test_layouts(world, per_page, pages):
+    for n in range(10):
+        pupil = Person.objects.create(login=f"eleve.test{n}", population="Eleve",
+                                      profile="eleve", last_name=f"Test{n}", first_name="Élève")
+        RoleFactory(person=pupil, etablissement=world.etab_a, role="eleve")
+        InscriptionFactory(eleve=pupil, regroupement=world.div_3a)
+    Person.objects.update(activated_at=None)
+    batch = services.letter_batch_create(etab=world.etab_a, actor=world.principal_a,
+                                         audience=A.ELEVES, division=world.div_3a,
+                                         per_page=per_page)
+    assert batch.total == 12
+    pdf = services.letter_batch_render(batch_id=batch.pk, to_file=False)
+    assert pdf_pages(pdf) == pages
+
+
+def test_job_writes_a_private_file_removed_once_downloaded(world, letters_dir):
+    Person.objects.update(activated_at=None)
+    batch = services.letter_batch_create(etab=world.etab_a, actor=world.principal_a,
+                                         audience=A.PARENTS)
+    services.letter_batch_render(batch_id=batch.pk)
+    batch.refresh_from_db()
+    path = services.letter_batch_path(batch)
+    assert batch.status == LetterBatch.Status.PRET and path.exists()
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert world.parent_a.login in pdf_text(path.read_bytes())
+    # A rerun of a finished job changes nothing: no new codes.
+    digest = ActivationCode.objects.get(person=world.parent_a).digest
+    assert services.letter_batch_render(batch_id=batch.pk) is None
+    assert ActivationCode.objects.get(person=world.parent_a).digest == digest
+    services.letter_batch_downloaded(batch=batch)
+    assert not path.exists()
+
+
+def test_staff_letters_by_email(world, mailoutbox):
+    Person.objects.update(activated_at=None)
+    Person.objects.filter(pk=world.teacher_a.pk).update(email="helene.martin@ac-lyon.fr")
+    batch = services.letter_batch_create(etab=world.etab_a, actor=world.principal_a,
+                                         audience=A.ENSEIGNANTS, channel="email")
+    services.letter_batch_render(batch_id=batch.pk)
+    assert [m.to for m in mailoutbox] == [["helene.martin@ac-lyon.fr"]]
+    assert world.teacher_a.login in mailoutbox[0].body
