@@ -1,0 +1,89 @@
+import pytest
+from django.urls import reverse
+
+from annuaire.activation import services
+from annuaire.models import CharteAcceptance, EtabAccountSettings
+
+pytestmark = pytest.mark.django_db
+START = reverse("activation_start")
+FINISH = reverse("activation_finish")
+PASSWORD = "Un-mot-de-passe-solide-7"
+
+
+@pytest.fixture
+def parent_code(world):
+    world.parent_a.activated_at = None
+    world.parent_a.set_unusable_password()
+    world.parent_a.save()
+    codes, _ = services.codes_issue(persons=[world.parent_a])
+    return world.parent_a, codes[world.parent_a.pk]
+
+
+def test_login_page_links_to_activation_and_recovery(client):
+    page = client.get(reverse("account_login")).content.decode()
+    assert START in page and reverse("account_reset_password") in page
+
+
+def test_whole_activation(client, world, parent_code, mailoutbox):
+    EtabAccountSettings.objects.create(etablissement=world.etab_a,
+                                       charte="Je respecte les autres utilisateurs.")
+    parent, code = parent_code
+    response = client.post(START, {"login": parent.login, "code": code.lower()})
+    assert response.status_code == 302 and response.url == FINISH
+    page = client.get(FINISH).content.decode()
+    assert "Je respecte les autres utilisateurs." in page and parent.login in page
+    response = client.post(FINISH, {"password1": PASSWORD, "password2": PASSWORD,
+                                    "email": "sophie.dupont@example.org"})
+    assert "accepter la charte" in response.content.decode()
+    response = client.post(FINISH, {"password1": PASSWORD, "password2": PASSWORD,
+                                    "accept_charte": "on", "email": "sophie.dupont@example.org"})
+    assert response.status_code == 302 and response.url == reverse("home")
+    parent.refresh_from_db()
+    assert parent.activated_at and parent.check_password(PASSWORD)
+    assert CharteAcceptance.objects.filter(person=parent).count() == 1
+    assert mailoutbox and "sophie.dupont@example.org" in mailoutbox[0].to
+    home = client.get(reverse("home"))
+    assert home.status_code == 200 and "Votre compte est activé" in home.content.decode()
+    # The code is spent.
+    client.logout()
+    again = client.post(START, {"login": parent.login, "code": code})
+    assert "déjà activé" in again.content.decode()
+
+
+def test_weak_or_mismatched_passwords_are_refused(client, parent_code):
+    parent, code = parent_code
+    client.post(START, {"login": parent.login, "code": code})
+    page = client.post(FINISH, {"password1": "court", "password2": "court"}).content.decode()
+    assert "trop court" in page
+    page = client.post(FINISH, {"password1": PASSWORD, "password2": PASSWORD + "x"})
+    assert "ne sont pas identiques" in page.content.decode()
+    parent.refresh_from_db()
+    assert parent.activated_at is None
+
+
+def test_finish_without_a_checked_code_goes_back(client):
+    response = client.get(FINISH)
+    assert response.status_code == 302 and response.url == START
+
+
+def test_wrong_codes_are_rate_limited(client, parent_code):
+    parent, code = parent_code
+    for _ in range(5):
+        page = client.post(START, {"login": parent.login, "code": "AAAAA-AAAAA"})
+        assert "incorrect" in page.content.decode()
+    page = client.post(START, {"login": parent.login, "code": code}).content.decode()
+    assert "patientez quelques minutes" in page
+    parent.refresh_from_db()
+    assert parent.activated_at is None
+
+
+def test_password_reset_mails_only_a_confirmed_address(client, world, mailoutbox):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=world.parent_a, email="a@example.org", verified=False)
+    EmailAddress.objects.create(user=world.teacher_a, email="b@example.org", verified=True)
+    client.post(reverse("account_reset_password"), {"email": "a@example.org"})
+    client.post(reverse("account_reset_password"), {"email": "b@example.org"})
+    assert [m.to for m in mailoutbox if "b@example.org" in m.to]
+    assert not [m for m in mailoutbox if "a@example.org" in m.to and "réinitialis" in m.body.lower()
+                and world.parent_a.login in m.body]

@@ -1,0 +1,175 @@
+import pytest
+from django.urls import reverse
+
+from annuaire.models import ActivationCode, EtabAccountSettings, LetterBatch, Person
+from tests.annuaire.activation.conftest import pdf_text
+from tests.factories import ParenteFactory, PersonFactory, RoleFactory
+
+pytestmark = pytest.mark.django_db
+# Who may print letters of établissement A, and who may not (404 whatever they ask).
+ALLOWED = ["principal_a", "admin_etab_a", "academy_admin"]
+REFUSED = ["cpe_a", "doc_a", "agent_a", "teacher_a", "pupil_a", "parent_a", "principal_b",
+           "teacher_b", "parent_b"]
+
+
+def _urls(world):
+    a = world.etab_a.pk
+    return [reverse("annuaire:accounts_etab", args=[a]), reverse("annuaire:letters", args=[a]),
+            reverse("annuaire:controls", args=[a]),
+            reverse("annuaire:account_settings", args=[a])]
+
+
+@pytest.mark.parametrize("who", REFUSED)
+def test_refused_roles_get_404(world, login, who):
+    client = login(getattr(world, who))
+    for url in _urls(world):
+        assert client.get(url).status_code == 404, url
+    response = client.post(reverse("annuaire:letters", args=[world.etab_a.pk]),
+                           {"audience": "eleves", "per_page": 1, "channel": "pdf"})
+    assert response.status_code == 404
+    response = client.post(reverse("annuaire:relance", args=[world.etab_a.pk]),
+                           {"audience": "eleves"})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("who", ALLOWED)
+def test_allowed_roles_see_the_board(world, login, who, django_assert_max_num_queries):
+    client = login(getattr(world, who))
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("annuaire:accounts_etab", args=[world.etab_a.pk]))
+    assert response.status_code == 200
+    assert "Activation par division" in response.content.decode()
+
+
+def test_board_queries_do_not_grow_with_divisions(world, login, django_assert_num_queries):
+    from tests.factories import RegroupementFactory
+
+    client = login(world.principal_a)
+    url = reverse("annuaire:accounts_etab", args=[world.etab_a.pk])
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(20):
+        RegroupementFactory(etablissement=world.etab_a, code=f"6{n}")
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_principal_prints_a_division(world, login):
+    Person.objects.update(activated_at=None)
+    client = login(world.principal_a)
+    response = client.post(reverse("annuaire:letters", args=[world.etab_a.pk]), {
+        "audience": "eleves", "division": world.div_3a.pk, "per_page": 2,
+        "only_not_activated": "on", "channel": "pdf"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "no-store" in response["Cache-Control"]
+    text = pdf_text(response.content)
+    assert world.pupil_a.login in text and world.pupil_a2.login in text
+    assert world.pupil_a3.login not in text
+    batch = LetterBatch.objects.get()
+    assert batch.created_by == world.principal_a and batch.persons.count() == 2
+
+
+def test_letters_of_flagged_records_ask_for_confirmation(world, login):
+    Person.objects.update(activated_at=None)
+    two = PersonFactory(population="PersRelEleve", profile="parent", first_name="Guy Et Yvette",
+                        last_name="M. MME MANENTE", activated_at=None)
+    RoleFactory(person=two, etablissement=world.etab_a, role="parent")
+    ParenteFactory(eleve=world.pupil_a2, responsable=two)
+    client = login(world.principal_a)
+    url = reverse("annuaire:letters", args=[world.etab_a.pk])
+    data = {"audience": "parents", "division": world.div_3a.pk, "per_page": 1,
+            "only_not_activated": "on", "channel": "pdf"}
+    response = client.post(url, data)
+    page = response.content.decode()
+    assert response.status_code == 200 and "Imprimer quand même" in page and "MANENTE" in page
+    assert not LetterBatch.objects.exists()
+    response = client.post(url, {**data, "confirm": "1"})
+    assert response["Content-Type"] == "application/pdf"
+    assert two.login in pdf_text(response.content)
+
+
+def test_whole_collège_goes_to_a_job_with_progress_and_one_download(
+        world, login, settings, tmp_path):
+    settings.ENT_LETTERS_SYNC_MAX = 1
+    settings.ENT_LETTERS_DIR = tmp_path / "letters"
+    Person.objects.update(activated_at=None)
+    client = login(world.principal_a)
+    response = client.post(reverse("annuaire:letters", args=[world.etab_a.pk]), {
+        "audience": "eleves", "per_page": 8, "only_not_activated": "on", "channel": "pdf"})
+    batch = LetterBatch.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("annuaire:letter_batch", args=[world.etab_a.pk, batch.pk])
+    page = client.get(response.url).content.decode()
+    assert "Télécharger le PDF (3 fiches)" in page
+    progress = client.get(reverse("annuaire:letter_batch_progress",
+                                  args=[world.etab_a.pk, batch.pk]))
+    assert progress.status_code == 200
+    download = reverse("annuaire:letter_batch_download", args=[world.etab_a.pk, batch.pk])
+    response = client.get(download)
+    assert response["Content-Type"] == "application/pdf"
+    assert world.pupil_a3.login in pdf_text(b"".join(response.streaming_content))
+    again = client.get(download)
+    assert again.status_code == 302
+    # Another establishment's principal cannot reach the batch.
+    assert login(world.principal_b).get(download).status_code == 404
+
+
+def test_relance_prints_only_the_laggards(world, login):
+    Person.objects.filter(pk=world.pupil_a2.pk).update(activated_at=None)
+    client = login(world.principal_a)
+    response = client.post(reverse("annuaire:relance", args=[world.etab_a.pk]),
+                           {"audience": "eleves", "division": world.div_3a.pk})
+    text = pdf_text(response.content)
+    assert world.pupil_a2.login in text and world.pupil_a.login not in text
+    # A division of another establishment is not reachable.
+    response = client.post(reverse("annuaire:relance", args=[world.etab_a.pk]),
+                           {"audience": "eleves", "division": world.div_b_3a.pk})
+    assert response.status_code == 404
+
+
+def test_person_code_from_the_card(world, login):
+    client = login(world.principal_a)
+    card = client.get(reverse("annuaire:person", args=[world.pupil_a.pk])).content.decode()
+    assert "nouveau code" in card
+    response = client.post(reverse("annuaire:person_code", args=[world.pupil_a.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert world.pupil_a.login in pdf_text(response.content)
+    world.pupil_a.refresh_from_db()
+    assert world.pupil_a.activated_at is None and not world.pupil_a.has_usable_password()
+    assert ActivationCode.objects.filter(person=world.pupil_a).exists()
+
+
+@pytest.mark.parametrize("who", ["teacher_a", "parent_a", "pupil_a2", "principal_b", "cpe_a"])
+def test_person_code_refused(world, login, who):
+    client = login(getattr(world, who))
+    response = client.post(reverse("annuaire:person_code", args=[world.pupil_a.pk]))
+    assert response.status_code == 404
+    assert not ActivationCode.objects.exists()
+
+
+def test_vie_scolaire_reissues_codes_once_the_principal_allows_it(world, login):
+    client = login(world.principal_a)
+    client.post(reverse("annuaire:account_settings", args=[world.etab_a.pk]), {
+        "charte": "Charte du collège.", "vie_scolaire_reissues_codes": "on"})
+    assert EtabAccountSettings.objects.get(etablissement=world.etab_a).charte == "Charte du collège."
+    response = login(world.cpe_a).post(reverse("annuaire:person_code", args=[world.pupil_a.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    response = login(world.cpe_a).post(reverse("annuaire:person_code", args=[world.pupil_b.pk]))
+    assert response.status_code == 404
+
+
+def test_controls_page(world, login, django_assert_max_num_queries):
+    client = login(world.principal_a)
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("annuaire:controls", args=[world.etab_a.pk])).content.decode()
+    assert "Élèves sans INE" in page and "Correction" in page
+
+
+def test_home_lists_the_service_for_principals_only(world, login):
+    assert "Comptes et activation" in login(world.principal_a).get("/").content.decode()
+    assert "Comptes et activation" not in login(world.teacher_a).get("/").content.decode()
