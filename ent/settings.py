@@ -213,8 +213,6 @@ ENT_AAF_PARSE_PROCESSES = int(os.environ.get("ENT_AAF_PARSE_PROCESSES", "0")) or
 
 # --- Activation and distribution letters ----------------------------------------------------
 ENT_ACTIVATION_CODE_DAYS = int(os.environ.get("ENT_ACTIVATION_CODE_DAYS", "60"))
-# The address printed on the letters (Celery jobs have no request to read it from).
-ENT_PORTAL_URL = os.environ.get("ENT_PORTAL_URL", "http://127.0.0.1:8000")
 # Letters hold codes in clear: a private folder, never served as static or media.
 ENT_LETTERS_DIR = Path(os.environ.get("ENT_LETTERS_DIR", VAR_DIR / "letters"))
 ENT_LETTERS_KEEP_HOURS = int(os.environ.get("ENT_LETTERS_KEEP_HOURS", "24"))

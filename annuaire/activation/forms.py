@@ -20,7 +20,15 @@ class ConfirmedEmailResetForm(ResetPasswordForm):
         return email
 
 
-class ActivationStartForm(forms.Form):
+class Form(forms.Form):
+    """Labels without the colon Django adds: screen readers and tests read the label alone."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ActivationStartForm(Form):
     login = forms.CharField(label="Identifiant", max_length=80, widget=forms.TextInput(
         attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}))
     code = forms.CharField(
@@ -30,7 +38,7 @@ class ActivationStartForm(forms.Form):
                                       "autocapitalize": "characters", "spellcheck": "false"}))
 
 
-class ActivationFinishForm(forms.Form):
+class ActivationFinishForm(Form):
     password1 = forms.CharField(
         label="Mot de passe", strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password",
@@ -68,7 +76,7 @@ class ActivationFinishForm(forms.Form):
         return data
 
 
-class LetterForm(forms.Form):
+class LetterForm(Form):
     audience = forms.ChoiceField(label="Destinataires", choices=Audience.CHOICES)
     division = forms.ChoiceField(label="Division", required=False)
     per_page = forms.TypedChoiceField(label="Mise en page", coerce=int,
@@ -100,7 +108,7 @@ class LetterForm(forms.Form):
         return data
 
 
-class AccountSettingsForm(forms.Form):
+class AccountSettingsForm(Form):
     charte = forms.CharField(
         label="Charte d'usage", required=False, widget=forms.Textarea(attrs={"rows": 14}),
         help_text="Texte présenté à chaque personne lors de l'activation de son compte ; "

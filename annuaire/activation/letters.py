@@ -20,7 +20,7 @@ def _context(letters, per_page, etab):
             "children": letter.children, "code": code_display(letter.code),
             "expires_at": timezone.localtime(letter.expires_at),
         } for letter in letters],
-        "per_page": per_page, "portal_url": settings.ENT_PORTAL_URL,
+        "per_page": per_page, "portal_url": settings.ENT_PUBLIC_URL.rstrip('/'),
         "etab": etab,
     }
 

@@ -231,7 +231,7 @@ def _letters_send(batch, letters):
         body = render_to_string("annuaire/letters/letter_email.txt", {
             "letter": letter, "code": code_display(letter.code),
             "expires_at": timezone.localtime(letter.expires_at),
-            "portal_url": settings.ENT_PORTAL_URL,
+            "portal_url": settings.ENT_PUBLIC_URL.rstrip('/'),
         })
         send_mail("Votre compte sur l'ENT", body, None, [letter.person.email])
         sent += 1

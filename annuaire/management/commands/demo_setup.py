@@ -26,6 +26,11 @@ from annuaire.models import (
 )
 
 DEMO_PASSWORD = "demo-ENT-2026"
+DEMO_CHARTE = (
+    "L'ENT est un service de l'établissement réservé à ses élèves, à leurs familles et à ses "
+    "personnels.\n\nChacun s'engage à respecter les autres utilisateurs, à ne pas diffuser "
+    "de contenus illicites et à garder son mot de passe secret.\n\nLes données personnelles "
+    "sont traitées selon le RGPD ; l'établissement en est responsable.")
 ADMIN_LOGIN = "admin.academique"
 PREFIX = "ENT2DVA-DEMO"
 
@@ -124,7 +129,9 @@ class Command(BaseCommand):
         etab = Etablissement.objects.get(aaf_id=plan.etabs[0].jointure)
         with transaction.atomic():
             rows = self._accounts(etab)
+            to_activate = self._to_activate(etab, rows)
         self._print(spec, generated, imp, rows, time.monotonic() - started)
+        self._print_to_activate(to_activate)
 
     def _import(self, out_dir):
         try:
@@ -183,6 +190,40 @@ class Command(BaseCommand):
                                        "suspended_reason", "is_active"])
             rows.append((label, person, where))
         return rows
+
+    def _to_activate(self, etab, rows):
+        """A parent still to activate, with a fresh code: the first connection to try."""
+        from annuaire.activation.services import account_settings_get, codes_issue
+
+        settings_row = account_settings_get(etab=etab)
+        if not settings_row.charte:
+            settings_row.charte = DEMO_CHARTE
+            settings_row.charte_updated_at = timezone.now()
+            settings_row.save()
+        taken = {person.pk for _, person, _ in rows if person is not None}
+        parent = Person.objects.filter(
+            roles__etablissement=etab, roles__role=Role.Kind.PARENT,
+            deactivated_at__isnull=True, suspended_at__isnull=True,
+        ).exclude(pk__in=taken).order_by("login").first()
+        if parent is None:
+            return None
+        parent.activated_at = None
+        parent.set_unusable_password()
+        parent.save(update_fields=["activated_at", "password"])
+        codes, expires = codes_issue(persons=[parent])
+        return parent, codes[parent.pk], expires
+
+    def _print_to_activate(self, to_activate):
+        from annuaire.activation.codes import code_display
+
+        if to_activate is None:
+            return
+        parent, code, expires = to_activate
+        url = f"{settings.ENT_PUBLIC_URL.rstrip('/')}/compte/activation/"
+        self.stdout.write(
+            f"\nCompte à activer (première connexion) : {parent.display_name}, parent\n"
+            f"  identifiant {parent.login}, code d'activation {code_display(code)} "
+            f"(valable jusqu'au {timezone.localtime(expires):%d/%m/%Y}), sur {url}")
 
     def _print(self, spec, generated, imp, rows, seconds):
         people = sum(generated.counts.get(p, 0) for p in ("Eleve", "PersRelEleve", "PersEducNat"))
