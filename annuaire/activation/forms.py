@@ -98,8 +98,8 @@ class LetterForm(Form):
         data = super().clean()
         audience = data.get("audience")
         data["division_obj"] = self.divisions.get(data.get("division") or "")
-        if data["division_obj"] is not None and audience not in (Audience.ELEVES,
-                                                                 Audience.PARENTS):
+        if data["division_obj"] is not None and audience not in (
+                Audience.ELEVES, Audience.PARENTS, Audience.FAMILLES):
             data["division_obj"] = None
         if (data.get("channel") == LetterBatch.Channel.EMAIL
                 and audience not in (Audience.ENSEIGNANTS, Audience.PERSONNELS)):

@@ -29,18 +29,20 @@ class Audience:
 
     ELEVES = "eleves"
     PARENTS = "parents"
+    FAMILLES = "familles"
     ENSEIGNANTS = "enseignants"
     PERSONNELS = "personnels"
     PERSONNE = "personne"
     LABELS = {
         ELEVES: "Élèves",
         PARENTS: "Parents",
+        FAMILLES: "Élèves et parents",
         ENSEIGNANTS: "Enseignants",
         PERSONNELS: "Personnels",
         PERSONNE: "Une personne",
     }
-    CHOICES = [(ELEVES, "Élèves"), (PARENTS, "Parents"), (ENSEIGNANTS, "Enseignants"),
-               (PERSONNELS, "Personnels")]
+    CHOICES = [(ELEVES, "Élèves"), (PARENTS, "Parents"), (FAMILLES, "Élèves et parents"),
+               (ENSEIGNANTS, "Enseignants"), (PERSONNELS, "Personnels")]
 
 
 @dataclass
@@ -93,7 +95,12 @@ def _with_role(etab, kinds):
 def audience_persons(*, etab, audience, division=None, person_id=None, only_not_activated=True):
     """The accounts one printing covers, ordered as the letters are handed out."""
     people = Person.objects.filter(deactivated_at__isnull=True, suspended_at__isnull=True)
-    if audience == Audience.ELEVES:
+    if audience == Audience.FAMILLES:
+        ids = [audience_persons(etab=etab, audience=part, division=division,
+                                only_not_activated=only_not_activated).order_by().values("pk")
+               for part in (Audience.ELEVES, Audience.PARENTS)]
+        people = people.filter(Q(pk__in=ids[0]) | Q(pk__in=ids[1]))
+    elif audience == Audience.ELEVES:
         people = people.filter(_with_role(etab, [R.ELEVE]))
         if division is not None:
             people = people.filter(inscriptions__regroupement=division)

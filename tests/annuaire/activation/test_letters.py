@@ -122,3 +122,10 @@ def test_staff_letters_by_email(world, mailoutbox):
     services.letter_batch_render(batch_id=batch.pk)
     assert [m.to for m in mailoutbox] == [["helene.martin@ac-lyon.fr"]]
     assert world.teacher_a.login in mailoutbox[0].body
+
+
+def test_families_cover_pupils_and_their_parents(world):
+    Person.objects.update(activated_at=None)
+    people = selectors.audience_persons(etab=world.etab_a, audience=A.FAMILLES,
+                                        division=world.div_3a)
+    assert set(people) == {world.pupil_a, world.pupil_a2, world.parent_a}
