@@ -87,3 +87,19 @@ def test_password_reset_mails_only_a_confirmed_address(client, world, mailoutbox
     assert [m.to for m in mailoutbox if "b@example.org" in m.to]
     assert not [m for m in mailoutbox if "a@example.org" in m.to and "réinitialis" in m.body.lower()
                 and world.parent_a.login in m.body]
+
+
+def test_email_given_at_activation_is_confirmed_by_its_link(client, parent_code, mailoutbox):
+    import re
+
+    from allauth.account.models import EmailAddress
+
+    parent, code = parent_code
+    client.post(START, {"login": parent.login, "code": code})
+    client.post(FINISH, {"password1": PASSWORD, "password2": PASSWORD,
+                         "email": "sophie.dupont@example.org"})
+    link = re.search(r"https?://[^/\s]+(/compte/confirm-email/\S+)", mailoutbox[0].body).group(1)
+    assert client.get(link).status_code == 200
+    client.post(link)
+    assert EmailAddress.objects.get(user=parent).verified
+    assert client.get(reverse("account_reset_password")).status_code == 200
