@@ -231,3 +231,9 @@ EMAIL_BACKEND = os.environ.get(
     "ENT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("ENT_DEFAULT_FROM_EMAIL", "ne-pas-repondre@ent.invalid")
+# With ENT_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend:
+EMAIL_HOST = os.environ.get("ENT_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("ENT_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("ENT_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ENT_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("ENT_EMAIL_USE_TLS", False)
