@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "ent.middleware.LoginBlockMiddleware",
 ]
 
 ROOT_URLCONF = "ent.urls"
@@ -125,6 +126,7 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = "login"
 ACCOUNT_USER_MODEL_EMAIL_FIELD = "email"
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "ent.accounts.PortalAccountAdapter"
+ACCOUNT_FORMS = {"login": "ent.accounts.PortalLoginForm"}
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True

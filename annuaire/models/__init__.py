@@ -1,3 +1,4 @@
+from .blocking import LoginBlock
 from .imports import AafImport, ImportIssue, PurgeRun
 from .links import Enseignement, Fonction, Inscription, MatiereEnseignee, Parente, ProfPrincipal
 from .people import AccountState, Person, Population, Profile
@@ -13,6 +14,7 @@ __all__ = [
     "Fonction",
     "ImportIssue",
     "Inscription",
+    "LoginBlock",
     "Matiere",
     "MatiereEnseignee",
     "Mef",

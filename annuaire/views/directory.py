@@ -1,5 +1,7 @@
+from datetime import timedelta
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -11,7 +13,7 @@ from django.views.decorators.http import require_POST
 from ent import rights
 
 from .. import selectors, services
-from ..forms import DirectoryFilterForm, LoginRenameForm
+from ..forms import DirectoryFilterForm, LoginRenameForm, SuspendForm
 
 PAGE_SIZE = 25
 
@@ -48,10 +50,17 @@ def directory(request):
 @login_required
 def person_detail(request, pk):
     card = selectors.person_card(viewer=request.user, person_id=pk)
-    can_manage = rights.can_manage_account(request.user, card.person)
+    person = card.person
+    can_manage = rights.can_manage_account(request.user, person)
+    can_manage_state = rights.can_manage_account_state(request.user, person)
+    can_suspend = can_manage_state and rights.can_suspend(request.user, person)
+    purge_on = person.deactivated_at and person.deactivated_at + timedelta(
+        days=settings.ENT_PURGE_DELAY_DAYS)
     return render(request, "annuaire/person_detail.html", {
-        "card": card, "person": card.person,
-        "login_form": LoginRenameForm(initial={"login": card.person.login}) if can_manage else None,
+        "card": card, "person": person,
+        "login_form": LoginRenameForm(initial={"login": person.login}) if can_manage else None,
+        "can_manage_state": can_manage_state, "can_suspend": can_suspend, "purge_on": purge_on,
+        "suspend_form": SuspendForm() if can_suspend else None,
         "crumbs": [("Annuaire", reverse("annuaire:directory")), (card.person.display_name, None)],
     })
 
