@@ -109,7 +109,7 @@ def block_edit(request, pk):
             "ends_at": timezone.localtime(block.ends_at), "message": block.message,
             "announce": block.announce})
     return render(request, "annuaire/blocking/edit.html", {
-        "block": block, "etab": etab, "form": form,
+        "login_block": block, "etab": etab, "form": form,
         "crumbs": [("Blocages de connexion", reverse("annuaire:blocks_etab", args=[etab.pk])),
                    ("Modifier un blocage", None)],
     }, status=400 if request.method == "POST" else 200)
