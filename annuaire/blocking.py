@@ -124,12 +124,9 @@ def person_units(*, person):
 
 
 def _read_units(person):
-    if person.is_superuser:
+    if rights.is_never_blocked(person):
         return Units(exempt=True, units=frozenset(), divisions=frozenset())
-    roles = list(Role.objects.filter(person=person).values_list("etablissement_id", "role"))
-    if any(role == Role.Kind.ADMIN_ACADEMIQUE for _, role in roles):
-        return Units(exempt=True, units=frozenset(), divisions=frozenset())
-    units = {(etab_id, role) for etab_id, role in roles if etab_id}
+    units = {(r.etablissement_id, r.role) for r in rights.roles_of(person) if r.etablissement_id}
     if not units:
         children = Parente.objects.filter(responsable=person).values("eleve_id")
         units = {(etab_id, Role.Kind.PARENT) for etab_id in Role.objects.filter(
