@@ -178,16 +178,32 @@ def test_the_principal_keeps_their_session(world, login, running):
 
 
 def test_middleware_cost_is_bounded(world, login, running, django_assert_max_num_queries):
-    client = login(world.teacher_a)
+    client = login(world.pupil_a2)
     client.get(reverse("home"))
-    # Session and user, then the home page's own reads; the block check adds none.
-    with django_assert_max_num_queries(4):
-        client.get(reverse("annuaire:blocks"))
-    running()
-    with django_assert_max_num_queries(4 + 3):
-        client.get(reverse("annuaire:blocks"))
-    with django_assert_max_num_queries(4):
-        client.get(reverse("annuaire:blocks"))
+    # Session, user and roles: the home page reads them anyway; no block adds nothing.
+    with django_assert_max_num_queries(3):
+        client.get(reverse("home"))
+    running(target="division", profile="", regroupement=world.div_3b)
+    # A block runs: the list of blocks once for everyone, the person's divisions once.
+    with django_assert_max_num_queries(5):
+        assert client.get(reverse("home")).status_code == 200
+    with django_assert_max_num_queries(3):
+        assert client.get(reverse("home")).status_code == 200
+
+
+def test_an_academie_block_of_a_whole_establishment_ends_the_principals_session(
+        world, login, client):
+    from django.test import Client
+
+    principal = Client()
+    principal.force_login(world.principal_a)
+    assert principal.get(reverse("home")).status_code == 200
+    academy = login(world.academy_admin)
+    response = academy.post(etab_url(world.etab_a), form(target="etablissement", profile="",
+                                                         message="Établissement fermé"))
+    assert response.status_code == 302
+    assert principal.get(reverse("home"))["Location"] == LOGIN
+    assert academy.get(reverse("home")).status_code == 200
 
 
 def test_the_blocks_page_cost_does_not_grow_with_blocks(world, login, running,
