@@ -23,7 +23,7 @@ are read once (a few indexed queries) and cached a few minutes.
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.core.cache import cache
 from django.db import transaction
@@ -83,9 +83,49 @@ class CachedBlock:
         return self.starts_at <= now < self.ends_at
 
 
-def blocks_pending():
-    """Every block not yet over, in the whole académie (cached until the next change)."""
-    key = f"loginblocks:list:{_version()}"
+class _Memo:
+    """This process's copy of the list for one version, and the blocks running at a moment.
+
+    Decoding the list from the cache on every request would cost more than the check itself:
+    only the version is read from the cache each time; the running blocks, indexed by
+    establishment, stay valid until the next start or end among them.
+    """
+
+    def __init__(self, version, pending):
+        self.version = version
+        self.pending = pending
+        self.index = None  # (valid_from, valid_until, running, by_etab)
+
+    def running_at(self, now):
+        index = self.index
+        if index is None or not index[0] <= now < index[1]:
+            running = [b for b in self.pending if b.running(now)]
+            boundaries = [b.starts_at for b in self.pending if b.starts_at > now]
+            boundaries += [b.ends_at for b in running]
+            by_etab = {}
+            for block in running:
+                by_etab.setdefault(block.etab_id, []).append(block)
+            index = (now, min(boundaries, default=datetime.max.replace(tzinfo=UTC)),
+                     running, by_etab)
+            self.index = index
+        return index[2], index[3]
+
+
+_memo = _Memo(None, [])
+
+
+def _current_memo():
+    global _memo
+    version = _version()
+    memo = _memo
+    if memo.version != version:
+        memo = _Memo(version, _pending_read(version))
+        _memo = memo
+    return memo
+
+
+def _pending_read(version):
+    key = f"loginblocks:list:{version}"
     blocks = cache.get(key)
     if blocks is None:
         blocks = [
@@ -101,9 +141,13 @@ def blocks_pending():
     return blocks
 
 
+def blocks_pending():
+    """Every block not yet over, in the whole académie (cached until the next change)."""
+    return _current_memo().pending
+
+
 def blocks_running(*, now=None):
-    now = now or timezone.now()
-    return [b for b in blocks_pending() if b.running(now)]
+    return _current_memo().running_at(now or timezone.now())[0]
 
 
 # --- Who a block reaches --------------------------------------------------------------------
@@ -151,7 +195,7 @@ def _reaches(block, etab_id, role, divisions):
 
 def blocks_applying_to(*, person, now=None):
     """The running blocks that refuse this person, or [] when they may log in."""
-    running = blocks_running(now=now)
+    running, by_etab = _current_memo().running_at(now or timezone.now())
     if not running:
         return []
     units = person_units(person=person)
@@ -159,7 +203,7 @@ def blocks_applying_to(*, person, now=None):
         return []
     applying = []
     for etab_id, role in sorted(units.units):
-        hits = [b for b in running if _reaches(b, etab_id, role, units.divisions)]
+        hits = [b for b in by_etab.get(etab_id, ()) if _reaches(b, etab_id, role, units.divisions)]
         if not hits:
             return []
         applying.extend(b for b in hits if b not in applying)

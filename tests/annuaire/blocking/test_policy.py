@@ -124,3 +124,14 @@ def test_every_change_is_seen_at_once(world, block):
     assert blocked(world.pupil_a)
     blocking.login_block_delete(viewer=world.principal_a, block=made)
     assert not blocked(world.pupil_a)
+
+
+def test_a_change_from_another_process_is_seen_at_its_version_bump(world):
+    assert not blocked(world.pupil_a)  # this process now holds the (empty) list
+    now = timezone.now()
+    LoginBlock.objects.create(etablissement=world.etab_a, target=T.PROFILE, profile=P.ELEVES,
+                              starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=1),
+                              message="Écrit ailleurs")
+    blocking.blocks_version_bump()  # what the other process's service does at commit
+    assert blocking.login_refusal(person=world.pupil_a).startswith(
+        "Connexion impossible pour le moment : Écrit ailleurs")
