@@ -72,3 +72,67 @@ class AafUploadForm(forms.Form):
         label="Simuler seulement : produire le rapport sans rien écrire dans l'annuaire",
         required=False,
     )
+
+
+# --- Login blocks, suspension ---------------------------------------------------------------
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"]
+
+
+class LoginBlockForm(forms.Form):
+    """A login block's fields; the rules (who may block what) are the service's."""
+
+    target = forms.ChoiceField(label="Qui est bloqué", widget=forms.RadioSelect)
+    profile = forms.ChoiceField(label="Profil", required=False)
+    regroupement = forms.TypedChoiceField(label="Division", required=False, coerce=int,
+                                          empty_value=None)
+    starts_at = forms.DateTimeField(label="Début", input_formats=DATETIME_FORMATS,
+                                    widget=DateTimeLocalInput(),
+                                    help_text="Date et heure, par exemple 15/06/2027 08:00.")
+    ends_at = forms.DateTimeField(label="Fin", input_formats=DATETIME_FORMATS,
+                                  widget=DateTimeLocalInput())
+    message = forms.CharField(
+        label="Message affiché à la connexion", max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": "Fermé pendant les examens"}),
+        help_text="Ce que lisent les personnes bloquées quand elles essaient de se connecter.")
+    announce = forms.BooleanField(
+        label="Afficher aussi ce message sur la page de connexion, pour tous", required=False,
+        initial=True)
+
+    def __init__(self, *args, divisions=(), whole_etab=False, **kwargs):
+        from .models import LoginBlock
+
+        super().__init__(*args, **kwargs)
+        targets = [(LoginBlock.Target.PROFILE, "Un profil"),
+                   (LoginBlock.Target.DIVISION, "Une division")]
+        if whole_etab:
+            targets.append((LoginBlock.Target.ETABLISSEMENT,
+                            "Tout l'établissement, direction comprise"))
+        self.fields["target"].choices = targets
+        self.fields["profile"].choices = [("", "—")] + list(LoginBlock.BlockedProfile.choices)
+        self.fields["regroupement"].choices = [("", "—")] + [(d.pk, d.code) for d in divisions]
+
+    def clean(self):
+        data = super().clean()
+        target = data.get("target")
+        if target == "profil" and not data.get("profile"):
+            self.add_error("profile", "Choisissez le profil à bloquer.")
+        if target == "division" and not data.get("regroupement"):
+            self.add_error("regroupement", "Choisissez la division à bloquer.")
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", "La fin du blocage doit venir après son début.")
+        return data
+
+
+class SuspendForm(forms.Form):
+    reason = forms.CharField(
+        label="Motif de la suspension", max_length=255,
+        help_text="Visible des administrateurs seulement ; la personne lit seulement que son "
+                  "compte est suspendu.")

@@ -219,3 +219,45 @@ def aaf_import_issue_counts(*, aaf_import):
                            .values_list("level", "code").annotate(n=Count("id"))):
         counts.setdefault(level, {})[code] = n
     return counts
+
+
+# --- Account states -------------------------------------------------------------------------
+def account_etabs(*, viewer):
+    """Establishments whose accounts the viewer administers (filter of the account lists)."""
+    if not rights.can_manage_accounts(viewer):
+        return Etablissement.objects.none()
+    return Etablissement.objects.filter(rights.login_block_etabs_q(viewer)).only("id", "name", "uai")
+
+
+def _in_etab(people, etab):
+    if etab is None:
+        return people
+    return people.filter(
+        Exists(Role.objects.filter(person=OuterRef("pk"), etablissement=etab))
+        | Exists(Parente.objects.filter(responsable=OuterRef("pk"),
+                                        eleve__roles__etablissement=etab)))
+
+
+def accounts_in_state(*, viewer, state, etab=None):
+    """Suspended or deactivated accounts the viewer administers, in ``etab`` when given."""
+    if not rights.can_manage_accounts(viewer):
+        raise Http404
+    people = Person.objects.filter(rights.managed_accounts_q(viewer)).filter(
+        Person.objects.state_filter(state))
+    order = ("-suspended_at",) if state == AccountState.SUSPENDU else ("deactivated_at",)
+    return _in_etab(people, etab).order_by(*order, "last_name", "first_name", "id")
+
+
+def accounts_page_prefetch(people):
+    roles = Role.objects.select_related("etablissement").order_by("etablissement__name")
+    return people.prefetch_related(Prefetch("roles", queryset=roles, to_attr="shown_roles"))
+
+
+def managed_account_get(*, viewer, person_id):
+    """A person whose account the viewer administers; 404 otherwise."""
+    if not rights.can_manage_accounts(viewer):
+        raise Http404
+    try:
+        return Person.objects.filter(rights.managed_accounts_q(viewer)).get(pk=person_id)
+    except (Person.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("Personne introuvable") from exc

@@ -317,8 +317,12 @@ def accounts_purge(*, now=None, origin="beat", user=None):
     now = now or timezone.now()
     delay = settings.ENT_PURGE_DELAY_DAYS
     cutoff = now - timedelta(days=delay)
+    doomed = Person.objects.filter(deactivated_at__isnull=False, deactivated_at__lte=cutoff)
+    return _purge(doomed, delay=delay, cutoff=cutoff, origin=origin, user=user)
+
+
+def _purge(doomed, *, delay, cutoff, origin, user):
     with transaction.atomic():
-        doomed = Person.objects.filter(deactivated_at__isnull=False, deactivated_at__lte=cutoff)
         counts = Counter()
         for population, n in doomed.values_list("population").annotate(n=Count("id")):
             counts[population] += n
@@ -372,3 +376,55 @@ def person_login_rename(*, person, new_login):
         person.login = new_login
         person.save(update_fields=["login"])
     return person
+
+
+# --- Account states: suspension, reactivation, purge of one account --------------------------
+class AccountStateError(Exception):
+    """An account state change that cannot be made, with the reason in French."""
+
+
+def account_suspend(*, person, reason, user):
+    """Suspend one account: its sessions end at their next request, its logins are refused."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise AccountStateError("Indiquez le motif de la suspension.")
+    if person.deactivated_at:
+        raise AccountStateError("Ce compte est désactivé : il n'y a rien à suspendre.")
+    person.suspended_at = timezone.now()
+    person.suspended_reason = reason[:255]
+    person.is_active = False
+    person.save(update_fields=["suspended_at", "suspended_reason", "is_active", "updated_at"])
+    return person
+
+
+def account_reinstate(*, person, user):
+    if not person.suspended_at:
+        raise AccountStateError("Ce compte n'est pas suspendu.")
+    person.suspended_at = None
+    person.suspended_reason = ""
+    person.is_active = person.deactivated_at is None
+    person.save(update_fields=["suspended_at", "suspended_reason", "is_active", "updated_at"])
+    return person
+
+
+def account_reactivate(*, person, user):
+    """Bring back an account deactivated by the feed, with its login, password and links.
+
+    The feed decides in the end: a person still absent from the next « Complet » is
+    deactivated again.
+    """
+    if not person.deactivated_at:
+        raise AccountStateError("Ce compte n'est pas désactivé.")
+    person.deactivated_at = None
+    person.is_active = person.suspended_at is None
+    person.save(update_fields=["deactivated_at", "is_active", "updated_at"])
+    return person
+
+
+def account_purge(*, person, user):
+    """Delete one deactivated account now, without waiting for the delay; audited like a purge."""
+    if not person.deactivated_at:
+        raise AccountStateError("Seul un compte désactivé peut être purgé.")
+    doomed = Person.objects.filter(pk=person.pk, deactivated_at__isnull=False)
+    return _purge(doomed, delay=settings.ENT_PURGE_DELAY_DAYS, cutoff=timezone.now(),
+                  origin="manuel", user=user)

@@ -30,3 +30,20 @@ urlpatterns = [
     path("comptes/<int:etab_id>/controles/", letters.controls, name="controls"),
     path("comptes/<int:etab_id>/parametres/", letters.account_settings, name="account_settings"),
 ]
+
+# --- Login blocks, suspension, deactivated accounts ---
+from .views import accounts_state, blocking  # noqa: E402
+
+urlpatterns += [
+    path("blocages/", blocking.blocks_home, name="blocks"),
+    path("etablissement/<int:etab_id>/blocages/", blocking.blocks_etab, name="blocks_etab"),
+    path("blocages/<int:pk>/modifier/", blocking.block_edit, name="block_edit"),
+    path("blocages/<int:pk>/supprimer/", blocking.block_delete, name="block_delete"),
+    path("comptes/suspendus/", accounts_state.suspended_accounts, name="suspended_accounts"),
+    path("comptes/desactives/", accounts_state.deactivated_accounts, name="deactivated_accounts"),
+    path("personne/<int:pk>/suspendre/", accounts_state.person_suspend, name="person_suspend"),
+    path("personne/<int:pk>/retablir/", accounts_state.person_reinstate, name="person_reinstate"),
+    path("personne/<int:pk>/reactiver/", accounts_state.person_reactivate,
+         name="person_reactivate"),
+    path("personne/<int:pk>/purger/", accounts_state.person_purge, name="person_purge"),
+]

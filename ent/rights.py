@@ -160,6 +160,69 @@ def person_visible(viewer, person_id):
     return persons_visible(viewer).filter(pk=person_id).exists()
 
 
+# --- Login blocks, suspension, deactivated accounts ---
+def login_block_etabs_q(viewer):
+    """Establishments whose login blocks the viewer lists and changes."""
+    if is_academy_admin(viewer):
+        return Q()
+    return Q(id__in=etab_ids_with(viewer, ETAB_ADMIN_ROLES))
+
+
+def can_block_logins(viewer, etab=None):
+    """Block profiles or divisions of ``etab`` (of some establishment when None)."""
+    if is_academy_admin(viewer):
+        return True
+    mine = etab_ids_with(viewer, ETAB_ADMIN_ROLES)
+    return bool(mine) if etab is None else etab.pk in mine
+
+
+def can_block_whole_etab(viewer):
+    """Closing a whole establishment, its direction included, is the académie's decision."""
+    return is_academy_admin(viewer)
+
+
+def is_never_blocked(person):
+    """Académie administrators and superusers log in whatever an establishment decides."""
+    return is_academy_admin(person)
+
+
+def managed_accounts_q(viewer):
+    """People whose account the viewer administers (suspend, reactivate, purge).
+
+    An establishment's direction manages whoever has a role there, and the relatives of its
+    pupils (those who are not legal guardians have no role of their own).
+    """
+    if is_academy_admin(viewer):
+        return Q()
+    mine = etab_ids_with(viewer, ETAB_ADMIN_ROLES)
+    if not mine:
+        return Q(pk__in=[])
+    return _has_role(mine) | Q(pk__in=Parente.objects.filter(
+        eleve__roles__etablissement_id__in=mine).values("responsable_id"))
+
+
+def can_manage_accounts(viewer):
+    """Reach the lists of suspended and deactivated accounts."""
+    return is_academy_admin(viewer) or bool(etab_ids_with(viewer, ETAB_ADMIN_ROLES))
+
+
+def can_manage_account_state(viewer, person):
+    return can_manage_accounts(viewer) and Person.objects.filter(
+        managed_accounts_q(viewer), pk=person.pk).exists()
+
+
+def can_suspend(viewer, person):
+    """Suspend or reinstate one account: never one's own, and an establishment's direction
+    never an académie administrator's or a superuser's."""
+    if person.pk == viewer.pk:
+        return False
+    if person.is_superuser and not viewer.is_superuser:
+        return False
+    if not is_academy_admin(viewer) and is_academy_admin(person):
+        return False
+    return can_manage_account_state(viewer, person)
+
+
 # --- Activation codes and distribution letters ----------------------------------------------
 
 def account_admin_etabs_q(viewer):

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "ent.middleware.LoginBlockMiddleware",
 ]
 
 ROOT_URLCONF = "ent.urls"
@@ -126,9 +127,12 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = "login"
 # addresses people give and confirm themselves (EmailAddress).
 ACCOUNT_USER_MODEL_EMAIL_FIELD = None
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 7
-ACCOUNT_FORMS = {"reset_password": "annuaire.activation.forms.ConfirmedEmailResetForm"}
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "ent.accounts.PortalAccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "ent.accounts.PortalLoginForm",
+    "reset_password": "annuaire.activation.forms.ConfirmedEmailResetForm",
+}
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True

@@ -1,4 +1,5 @@
 from .activation import ActivationCode, CharteAcceptance, EtabAccountSettings, LetterBatch
+from .blocking import LoginBlock
 from .imports import AafImport, ImportIssue, PurgeRun
 from .links import Enseignement, Fonction, Inscription, MatiereEnseignee, Parente, ProfPrincipal
 from .people import AccountState, Person, Population, Profile
@@ -18,6 +19,7 @@ __all__ = [
     "ImportIssue",
     "Inscription",
     "LetterBatch",
+    "LoginBlock",
     "Matiere",
     "MatiereEnseignee",
     "Mef",

@@ -10,6 +10,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from annuaire.activation import services
 from annuaire.activation.forms import ActivationFinishForm, ActivationStartForm
+from annuaire.blocking import login_refusal
 from annuaire.models import Person
 
 SESSION_KEY = "activation"
@@ -32,9 +33,14 @@ def activation_start(request):
                 ratelimit.consume(request, action="activation_failed", key=login)
                 form.add_error(None, str(exc))
             else:
-                request.session[SESSION_KEY] = {
-                    "pk": person.pk, "digest": person.activation_code.digest}
-                return redirect("activation_finish")
+                # The code proves who they are: they may read why logins are closed.
+                refusal = login_refusal(person=person)
+                if refusal:
+                    form.add_error(None, refusal)
+                else:
+                    request.session[SESSION_KEY] = {
+                        "pk": person.pk, "digest": person.activation_code.digest}
+                    return redirect("activation_finish")
     return render(request, "annuaire/activation/start.html", {"form": form})
 
 

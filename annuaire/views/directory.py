@@ -1,5 +1,7 @@
+from datetime import timedelta
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -12,7 +14,7 @@ from ent import rights
 
 from .. import selectors, services
 from ..activation.selectors import code_reissue_etabs_for as reissue_etabs
-from ..forms import DirectoryFilterForm, LoginRenameForm
+from ..forms import DirectoryFilterForm, LoginRenameForm, SuspendForm
 
 PAGE_SIZE = 25
 
@@ -49,12 +51,19 @@ def directory(request):
 @login_required
 def person_detail(request, pk):
     card = selectors.person_card(viewer=request.user, person_id=pk)
-    can_manage = rights.can_manage_account(request.user, card.person)
-    can_reissue = (card.person.deactivated_at is None and card.person.suspended_at is None
-                   and bool(reissue_etabs(viewer=request.user, person=card.person)))
+    person = card.person
+    can_manage = rights.can_manage_account(request.user, person)
+    can_manage_state = rights.can_manage_account_state(request.user, person)
+    can_suspend = can_manage_state and rights.can_suspend(request.user, person)
+    can_reissue = (person.deactivated_at is None and person.suspended_at is None
+                   and bool(reissue_etabs(viewer=request.user, person=person)))
+    purge_on = person.deactivated_at and person.deactivated_at + timedelta(
+        days=settings.ENT_PURGE_DELAY_DAYS)
     return render(request, "annuaire/person_detail.html", {
-        "card": card, "person": card.person,
-        "login_form": LoginRenameForm(initial={"login": card.person.login}) if can_manage else None,
+        "card": card, "person": person,
+        "login_form": LoginRenameForm(initial={"login": person.login}) if can_manage else None,
+        "can_manage_state": can_manage_state, "can_suspend": can_suspend, "purge_on": purge_on,
+        "suspend_form": SuspendForm() if can_suspend else None,
         "can_reissue_code": can_reissue,
         "crumbs": [("Annuaire", reverse("annuaire:directory")), (card.person.display_name, None)],
     })

@@ -13,9 +13,15 @@ def test_home_shows_identity_establishments_and_services(world, login):
     assert "Annuaire" in text and "Imports de l&#x27;annuaire" not in text
 
 
+# Login blocks, suspended and deactivated accounts: the establishment's administrators.
+ACCOUNT_ADMIN = {"comptes", "blocages", "comptes_suspendus", "comptes_desactives"}
+
+
 @pytest.mark.parametrize("who, services", [
-    ("academy_admin", {"annuaire", "imports_aaf", "purges"}),
-    ("principal_a", {"annuaire"}),
+    ("academy_admin", {"annuaire", "imports_aaf", "purges", *ACCOUNT_ADMIN}),
+    ("principal_a", {"annuaire", *ACCOUNT_ADMIN}),
+    ("admin_etab_a", {"annuaire", *ACCOUNT_ADMIN}),
+    ("cpe_a", {"annuaire"}),
     ("teacher_a", {"annuaire"}),
     ("parent_a", {"annuaire"}),
     ("pupil_a", {"annuaire"}),

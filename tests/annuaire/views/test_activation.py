@@ -103,3 +103,21 @@ def test_email_given_at_activation_is_confirmed_by_its_link(client, parent_code,
     client.post(link)
     assert EmailAddress.objects.get(user=parent).verified
     assert client.get(reverse("account_reset_password")).status_code == 200
+
+
+def test_a_blocked_profile_cannot_activate_and_reads_why(client, world, parent_code):
+    import datetime
+
+    from django.utils import timezone
+
+    from annuaire.blocking import login_block_create
+
+    parent, code = parent_code
+    now = timezone.now()
+    login_block_create(viewer=world.principal_a, etab=world.etab_a, target="profil",
+                       profile="parents", starts_at=now - datetime.timedelta(hours=1),
+                       ends_at=now + datetime.timedelta(days=1),
+                       message="Ouverture de l'ENT aux familles le 1er septembre.")
+    page = client.post(START, {"login": parent.login, "code": code}).content.decode()
+    assert "Ouverture de l" in page
+    assert client.get(FINISH).status_code == 302

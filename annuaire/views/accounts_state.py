@@ -1,0 +1,142 @@
+"""Suspended and deactivated accounts: their lists, and the actions on one account."""
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from ent import rights
+
+from .. import selectors, services
+from ..forms import SuspendForm
+from ..models import AccountState
+
+PAGE_SIZE = 25
+
+
+def _list_context(request, state):
+    viewer = request.user
+    if not rights.can_manage_accounts(viewer):
+        raise Http404
+    etabs = list(selectors.account_etabs(viewer=viewer))
+    etab = None
+    requested = request.GET.get("etab")
+    if requested:
+        etab = next((e for e in etabs if str(e.pk) == requested), None)
+        if etab is None:
+            raise Http404("Établissement inconnu")
+    people = selectors.accounts_in_state(viewer=viewer, state=state, etab=etab)
+    page = Paginator(selectors.accounts_page_prefetch(people), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    kept = {"etab": requested} if requested else {}
+    return {
+        "etabs": etabs, "etab": etab, "page": page,
+        "querystring_base": urlencode(kept) + "&" if kept else "",
+        "next": request.get_full_path(),
+    }
+
+
+@login_required
+def suspended_accounts(request):
+    context = _list_context(request, AccountState.SUSPENDU)
+    context["crumbs"] = [("Comptes suspendus", None)]
+    return render(request, "annuaire/blocking/suspended.html", context)
+
+
+@login_required
+def deactivated_accounts(request):
+    context = _list_context(request, AccountState.DESACTIVE)
+    delay = timedelta(days=settings.ENT_PURGE_DELAY_DAYS)
+    for person in context["page"].object_list:
+        person.purge_on = person.deactivated_at + delay
+    context.update({
+        "delay": settings.ENT_PURGE_DELAY_DAYS,
+        "can_purge_all": rights.can_purge_accounts(request.user),
+        "crumbs": [("Comptes désactivés", None)],
+    })
+    return render(request, "annuaire/blocking/deactivated.html", context)
+
+
+def _back(request, person, default=None):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()},
+                                                  require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(default or reverse("annuaire:person", args=[person.pk]))
+
+
+@require_POST
+@login_required
+def person_suspend(request, pk):
+    person = selectors.managed_account_get(viewer=request.user, person_id=pk)
+    if not rights.can_suspend(request.user, person):
+        raise Http404
+    form = SuspendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Indiquez le motif de la suspension.")
+        return _back(request, person)
+    try:
+        services.account_suspend(person=person, reason=form.cleaned_data["reason"],
+                                 user=request.user)
+    except services.AccountStateError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Compte de {person.display_name} suspendu : ses sessions "
+                                  "ouvertes sont fermées.")
+    return _back(request, person)
+
+
+@require_POST
+@login_required
+def person_reinstate(request, pk):
+    person = selectors.managed_account_get(viewer=request.user, person_id=pk)
+    if not rights.can_suspend(request.user, person):
+        raise Http404
+    try:
+        services.account_reinstate(person=person, user=request.user)
+    except services.AccountStateError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Compte de {person.display_name} rétabli.")
+    return _back(request, person)
+
+
+@require_POST
+@login_required
+def person_reactivate(request, pk):
+    person = selectors.managed_account_get(viewer=request.user, person_id=pk)
+    try:
+        services.account_reactivate(person=person, user=request.user)
+    except services.AccountStateError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Compte de {person.display_name} réactivé : la personne "
+                                  "retrouve son identifiant et son mot de passe.")
+    return _back(request, person)
+
+
+@login_required
+def person_purge(request, pk):
+    """Confirm (GET), then delete (POST) one deactivated account now."""
+    person = selectors.managed_account_get(viewer=request.user, person_id=pk)
+    if not person.deactivated_at:
+        raise Http404
+    if request.method == "POST":
+        name = person.display_name
+        services.account_purge(person=person, user=request.user)
+        messages.success(request, f"Compte de {name} purgé : ses données personnelles sont "
+                                  "supprimées.")
+        return _back(request, person, default=reverse("annuaire:deactivated_accounts"))
+    return render(request, "annuaire/blocking/purge_confirm.html", {
+        "person": person, "next": request.GET.get("next", ""),
+        "crumbs": [("Comptes désactivés", reverse("annuaire:deactivated_accounts")),
+                   (person.display_name, None)],
+    })

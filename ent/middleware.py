@@ -1,0 +1,53 @@
+"""Request-wide checks that must not wait for a view."""
+
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, get_user_model, logout
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from annuaire.blocking import login_refusal
+
+
+class LoginBlockMiddleware:
+    """End at once the session of a person suspended, deactivated or blocked.
+
+    Each authenticated request asks ``login_refusal``: the person's own row is already loaded,
+    and the blocks come from the cache (no query while none is running). A suspended or
+    deactivated account is no longer active, so Django's backend drops it before this runs:
+    a session still naming a user then gets one look-up, to say why.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        refusal = (login_refusal(person=user) if user.is_authenticated
+                   else self._dropped_account(request))
+        if refusal:
+            return self._end_session(request, refusal)
+        return self.get_response(request)
+
+    @staticmethod
+    def _dropped_account(request):
+        session = getattr(request, "session", None)
+        user_id = session.get(SESSION_KEY) if session is not None else None
+        if user_id is None:
+            return None
+        person = get_user_model().objects.filter(pk=user_id).only(
+            "pk", "deactivated_at", "suspended_at", "is_active").first()
+        if person is None:
+            return None
+        if person.deactivated_at or person.suspended_at:
+            return login_refusal(person=person)
+        return None
+
+    @staticmethod
+    def _end_session(request, refusal):
+        logout(request)
+        messages.error(request, refusal)
+        url = reverse("account_login")
+        if request.headers.get("HX-Request"):
+            return HttpResponse(status=200, headers={"HX-Redirect": url})
+        return redirect(url)
