@@ -37,6 +37,7 @@ def _eager_celery():
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ENT_LETTERS_DIR = tmp_path / "letters"
     yield
 
 

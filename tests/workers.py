@@ -69,6 +69,7 @@ def worker_environment(queue, *, visibility_timeout=3600):
         "ENT_CACHE_URL": settings.CACHE_URL,
         "ENT_CELERY_QUEUE": queue,
         "ENT_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "ENT_LETTERS_DIR": str(settings.ENT_LETTERS_DIR),
         "ENT_CELERY_VISIBILITY_TIMEOUT": str(visibility_timeout),
         "ENT_AAF_PARSE_PROCESSES": "2",
         "ENT_FAST_PASSWORD_HASHER": "1",
