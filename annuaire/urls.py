@@ -22,6 +22,8 @@ urlpatterns = [
     path("comptes/<int:etab_id>/", letters.accounts_etab, name="accounts_etab"),
     path("comptes/<int:etab_id>/fiches/", letters.letters, name="letters"),
     path("comptes/<int:etab_id>/relance/", letters.relance, name="relance"),
+    path("comptes/<int:etab_id>/fiches/historique/", letters.letter_history,
+         name="letter_history"),
     path("comptes/<int:etab_id>/fiches/<int:pk>/", letters.letter_batch, name="letter_batch"),
     path("comptes/<int:etab_id>/fiches/<int:pk>/progression/", letters.letter_batch_progress,
          name="letter_batch_progress"),

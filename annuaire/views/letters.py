@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -131,10 +132,23 @@ def _batch_get(request, etab_id, pk):
 
 
 @login_required
+def letter_history(request, etab_id):
+    """Who printed which letters, and when: every printing, newest first."""
+    etab = selectors.letter_etab_get(viewer=request.user, etab_id=etab_id)
+    batches = LetterBatch.objects.filter(etablissement=etab).select_related("created_by")
+    return render(request, "annuaire/letters/history.html", {
+        "etab": etab, "page": Paginator(batches, 50).get_page(request.GET.get("page")),
+        "crumbs": _crumbs(etab, ("Historique des impressions", None)),
+    })
+
+
+@login_required
 def letter_batch(request, etab_id, pk):
     etab, batch = _batch_get(request, etab_id, pk)
+    persons = Paginator(batch.persons.order_by("last_name", "first_name", "pk").only(
+        "pk", "login", "last_name", "first_name"), 100).get_page(request.GET.get("page"))
     return render(request, "annuaire/letters/batch.html", {
-        "etab": etab, "batch": batch,
+        "etab": etab, "batch": batch, "page": persons,
         "progress": progress_get(kind=services.PROGRESS_KIND, pk=batch.pk),
         "crumbs": _crumbs(etab, (f"Édition n°{batch.pk}", None)),
     })

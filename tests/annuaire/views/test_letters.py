@@ -173,3 +173,19 @@ def test_controls_page(world, login, django_assert_max_num_queries):
 def test_home_lists_the_service_for_principals_only(world, login):
     assert "Comptes et activation" in login(world.principal_a).get("/").content.decode()
     assert "Comptes et activation" not in login(world.teacher_a).get("/").content.decode()
+
+
+def test_history_keeps_who_printed_whom(world, login, django_assert_max_num_queries):
+    Person.objects.update(activated_at=None)
+    client = login(world.principal_a)
+    client.post(reverse("annuaire:letters", args=[world.etab_a.pk]), {
+        "audience": "eleves", "division": world.div_3a.pk, "per_page": 1,
+        "only_not_activated": "on", "channel": "pdf"})
+    batch = LetterBatch.objects.get()
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("annuaire:letter_history", args=[world.etab_a.pk]))
+    assert "Élèves de 3A" in page.content.decode() and "PRINCIPAL Claire" in page.content.decode()
+    detail = client.get(reverse("annuaire:letter_batch", args=[world.etab_a.pk, batch.pk]))
+    assert world.pupil_a.login in detail.content.decode()
+    assert login(world.principal_b).get(
+        reverse("annuaire:letter_history", args=[world.etab_a.pk])).status_code == 404
