@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import directory, imports, purges
+from .views import directory, imports, purges, siecle
 
 app_name = "annuaire"
 urlpatterns = [
@@ -16,4 +16,8 @@ urlpatterns = [
     path("imports/<int:pk>/<str:level>/", imports.import_issues, name="import_issues"),
     path("purges/", purges.purges, name="purges"),
     path("purges/lancer/", purges.purge_now, name="purge_now"),
+    path("siecle/", siecle.siecle_imports, name="siecle_imports"),
+    path("siecle/<int:pk>/", siecle.siecle_import_detail, name="siecle_import"),
+    path("siecle/<int:pk>/progression/", siecle.siecle_import_progress,
+         name="siecle_import_progress"),
 ]

@@ -202,6 +202,11 @@ ENT_AAF_PARSE_PROCESSES = int(os.environ.get("ENT_AAF_PARSE_PROCESSES", "0")) or
     os.cpu_count() or 1
 )
 
+# --- SIECLE / STS-web completion ------------------------------------------------------------
+# A lycée's exports weigh a few megabytes: the bounds stay far below the AAF ones.
+ENT_SIECLE_MAX_FILE_BYTES = int(os.environ.get("ENT_SIECLE_MAX_FILE_MB", "100")) * 1024 * 1024
+ENT_SIECLE_MAX_UPLOAD_BYTES = int(os.environ.get("ENT_SIECLE_MAX_UPLOAD_MB", "200")) * 1024 * 1024
+
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
