@@ -67,6 +67,9 @@ class SiecleParser(AafParser):
         return SiecleFileError(self.name, message, line)
 
     def _truncated_at(self, line):
+        with open(self.path, "rb") as handle:
+            if not handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+                return False  # not XML at all (a CSV, a text), not a cut XML file
         lines, tail = 1, b""
         with open(self.path, "rb") as handle:
             while chunk := handle.read(1 << 20):
