@@ -44,6 +44,10 @@ def sts_samples():
 
 @pytest.fixture
 def siecle_world(world):
+    return give_siecle_ids(world)
+
+
+def give_siecle_ids(world):
     """The world's people given the identifiers the constructed files use."""
     w = world
     w.pupil_a.aaf_id = "1000001"
