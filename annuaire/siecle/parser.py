@@ -48,6 +48,7 @@ class Header:
     annee: str = ""
     date_export: str = ""
     line: int = 1
+    uaj_line: int = 1
 
 
 def text(element, path):
@@ -132,8 +133,10 @@ class SiecleParser(AafParser):
                         continue
                     depth -= 1
                     if depth == 1 and node.tag == "PARAMETRES":
+                        uaj = node.find("UAJ")
+                        header.uaj_line = (uaj.sourceline if uaj is not None else None) or (
+                            node.sourceline or header.line)
                         if kind == "sts":
-                            uaj = node.find("UAJ")
                             annee = node.find("ANNEE_SCOLAIRE")
                             header.uaj = (uaj.get("CODE") or "").strip() if uaj is not None else ""
                             header.annee = ((annee.get("ANNEE") or "").strip()

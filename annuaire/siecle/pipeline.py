@@ -39,7 +39,9 @@ def collect(paths, workdir, max_bytes):
             raise SiecleImportError(f"{raw} : fichier ou dossier introuvable")
         children = sorted(c for c in path.rglob("*") if c.is_file()) if path.is_dir() else [path]
         for child in children:
-            label = child.name if not path.is_dir() else str(child.relative_to(path))
+            # The file's own name: uploads are stored one per numbered folder, which would
+            # only clutter the messages.
+            label = child.name
             if child.suffix.lower() == ".zip" or zipfile.is_zipfile(child):
                 try:
                     members = _extract_zip(child, workdir, max_bytes)
@@ -65,7 +67,7 @@ def _check_together(headers, etab):
         if header.uaj.upper() != etab.uai.upper():
             raise SiecleFileError(
                 header.name, f"fichier de l'établissement {header.uaj}, pas de {etab.name} "
-                f"({etab.uai}) : vérifiez l'établissement choisi ou le fichier", header.line)
+                f"({etab.uai}) : vérifiez l'établissement choisi ou le fichier", header.uaj_line)
         if header.kind in by_kind:
             raise SiecleFileError(
                 header.name, f"deuxième fichier {KIND_LABELS[header.kind]} (le premier est "

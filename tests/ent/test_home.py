@@ -14,8 +14,8 @@ def test_home_shows_identity_establishments_and_services(world, login):
 
 
 @pytest.mark.parametrize("who, services", [
-    ("academy_admin", {"annuaire", "imports_aaf", "purges"}),
-    ("principal_a", {"annuaire"}),
+    ("academy_admin", {"annuaire", "imports_aaf", "purges", "siecle"}),
+    ("principal_a", {"annuaire", "siecle"}),
     ("teacher_a", {"annuaire"}),
     ("parent_a", {"annuaire"}),
     ("pupil_a", {"annuaire"}),

@@ -199,7 +199,7 @@ def assert_refused(etab, paths, *expected):
 
 
 def test_files_of_another_establishment_are_refused(siecle_world, fixture_copy):
-    assert_refused(siecle_world.etab_b, fixture_copy(*SET), "Nomenclature.xml, ligne 3",
+    assert_refused(siecle_world.etab_b, fixture_copy(*SET), "Nomenclature.xml, ligne 5",
                    "fichier de l'établissement 0690001A", "(0690002B)")
 
 

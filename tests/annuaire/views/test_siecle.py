@@ -50,7 +50,7 @@ def test_upload_progress_and_report(siecle_world, login, run, who):
     assert imp.created_by == getattr(w, who)
     report = client.get(response["Location"]).content.decode()
     assert "Appliqué" in report and "Lignes écrites dans l'annuaire" in report
-    assert "FICTIF-CŒUR Chlœ" in report and "ElevesSansAdresses.xml, ligne 55" in report
+    assert "FICTIF-CŒUR Chlœ" in report and "<td>ElevesSansAdresses.xml, ligne 55</td>" in report
     assert "« _3ATELIER »" in report
     assert Person.objects.get(pk=w.pupil_a.pk).ine == "00000000123"
     progress = client.get(reverse("annuaire:siecle_import_progress", args=[imp.pk]))
