@@ -284,10 +284,28 @@ class Applier:
             self.out.issue("rejet", "responsables", source, bad.line,
                            getattr(bad, "personne_id", ""), getattr(bad, "display_name", ""),
                            message)
+        etab_pupils = set(self._people_of([R.ELEVE]).values_list("pk", flat=True))
+        linked_to = {}
+        for (eleve_pk, relative_pk) in links:
+            linked_to.setdefault(relative_pk, set()).add(eleve_pk)
+        for link in Parente.objects.filter(responsable__in=list(by_id.values()),
+                                           eleve_id__in=etab_pupils):
+            linked_to.setdefault(link.responsable_id, set()).add(link.eleve_id)
         matched = {}
         for rec in personnes:
             self.out.count("responsables", "lus")
             person, how = by_id.get(rec.personne_id), "identifiant"
+            if person is not None and not (
+                    linked_to.get(person.pk)
+                    or search_key(person.last_name) == search_key(rec.last_name)):
+                # Same identifier, but neither a child of this school nor the same name: the
+                # identifiers are not proven to be shared, so the match is not trusted.
+                self.out.issue(
+                    "avertissement", "responsables", source, rec.line, rec.personne_id,
+                    rec.display_name,
+                    f"PERSONNE_ID égal à l'identifiant AAF de {person.display_name}, sans lien "
+                    "avec un élève de l'établissement ni nom commun : rapprochement écarté")
+                person = None
             if person is None:
                 person, how = self._match_relative_by_name(
                     rec, liens_by_person.get(rec.personne_id, []), relatives_by_pupil), "nom"

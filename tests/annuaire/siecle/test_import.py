@@ -296,3 +296,18 @@ def test_command_fails_with_the_message(siecle_world, fixture_copy):
     assert exit_.value.code == 1
     assert "fichier de l'établissement 0690001A" in out.getvalue()
     assert "Rien n'a été écrit" in out.getvalue()
+
+
+def test_relative_id_match_needs_a_link_or_the_name(siecle_world, fixture_copy):
+    w = siecle_world
+    # An unrelated account of another school happens to carry the identifier.
+    Person.objects.filter(pk=w.father_a.pk).update(aaf_id=None)
+    Person.objects.filter(pk=w.parent_b.pk).update(aaf_id="2000004")
+    imp = run(w.etab_a, fixture_copy(*SET))
+    assert not Parente.objects.filter(eleve=w.pupil_a, responsable=w.parent_b).exists()
+    assert Person.objects.get(pk=w.parent_b.pk).email == ""
+    warning = SiecleIssue.objects.get(siecle_import=imp, identifier="2000004",
+                                      level="avertissement")
+    assert "rapprochement écarté" in warning.message
+    assert SiecleIssue.objects.filter(siecle_import=imp, identifier="2000004",
+                                      level="non_rapproche").exists()
