@@ -177,6 +177,13 @@ class Person(AbstractBaseUser, PermissionsMixin):
             kwargs["update_fields"] = {*update_fields, "login_base"}
         super().save(*args, **kwargs)
 
+    @property
+    def siecle_source(self):
+        """The SIECLE or STS-web export this person's completions come from, if any."""
+        info = self.siecle or {}
+        return info.get("source_eleve") or info.get("source_responsable") or info.get(
+            "source_sts") or ""
+
     def refresh_search_name(self):
         from annuaire.text import search_key
 

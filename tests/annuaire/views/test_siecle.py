@@ -73,6 +73,8 @@ def test_leaver_is_shown_on_the_card_and_in_the_directory(siecle_world, login, r
     assert "Sorti le 12/03/2026" in listing
     lea = client.get(reverse("annuaire:person", args=[w.pupil_a.pk])).content.decode()
     assert "Anglais lv1" in lea and "demi-pensionnaire" in lea
+    assert "d'après ElevesSansAdresses.xml (2025)" in lea
+    assert "à contacter en priorité" in lea and "héberge l&#x27;élève" not in lea
 
 
 def test_bad_file_shows_its_french_message_and_writes_nothing(siecle_world, login, run):
