@@ -11,6 +11,8 @@ is stored first, so a second run of the same files writes no row at all.
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db import connection
+
 from ..models import (
     Enseignement,
     Inscription,
@@ -123,10 +125,27 @@ class _PersonChanges:
             self.set(person, "siecle", merged)
 
     def flush(self):
-        if self.changed:
-            Person.objects.bulk_update(list(self.changed.values()), sorted(self.fields),
-                                       batch_size=500)
+        update_rows(Person, list(self.changed.values()), sorted(self.fields))
         return len(self.changed)
+
+
+def update_rows(model, objects, names):
+    """One parameterised UPDATE per object, sent with executemany.
+
+    ``bulk_update`` builds a CASE expression per field over each batch, which costs seconds of
+    Python for a few thousand pupils; here each row is a plain statement the driver pipelines.
+    """
+    if not objects:
+        return
+    fields = [model._meta.get_field(name) for name in names]
+    qn = connection.ops.quote_name
+    assignments = ", ".join(f"{qn(field.column)} = %s" for field in fields)
+    sql = (f"UPDATE {qn(model._meta.db_table)} SET {assignments} "
+           f"WHERE {qn(model._meta.pk.column)} = %s")
+    rows = [[field.get_db_prep_save(getattr(obj, field.attname), connection)
+             for field in fields] + [obj.pk] for obj in objects]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 class Applier:
@@ -377,10 +396,8 @@ class Applier:
             if link.pk and before != after:
                 updated_links.append(link)
         Parente.objects.bulk_create(new_links, batch_size=1000)
-        if updated_links:
-            Parente.objects.bulk_update(
-                updated_links, ["lien_code", "legal", "financier", "contact", "paiement",
-                                "representant_legal", "siecle"], batch_size=500)
+        update_rows(Parente, updated_links, ["lien_code", "legal", "financier", "contact",
+                                             "paiement", "representant_legal", "siecle"])
         self.out.wrote("liens_crees", len(new_links))
         self.out.wrote("liens_completes", len(updated_links))
 
