@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from ..aaf.errors import AafFileError
 from ..aaf.files import _extract_zip
@@ -90,6 +90,22 @@ def _check_together(headers, etab):
     return by_kind
 
 
+def _wait_for_aaf_import(say):
+    """On PostgreSQL, wait for a running AAF import to end: it rewrites the same people with
+    set-based SQL, and its writes must not interleave with ours. The transaction-level lock
+    shares the AAF import's key, so it is released with our commit or rollback."""
+    if connection.vendor != "postgresql":
+        return
+    from ..services import IMPORT_LOCK
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
+        if cursor.fetchone()[0]:
+            return
+        say("application", 0.0, "attente de la fin de l'import AAF en cours")
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+
+
 def run(*, etab, paths, workdir, progress=None, today=None):
     """Parse then apply; returns ``(report, issues)``. Raises SiecleFileError before writing."""
     max_bytes = settings.ENT_SIECLE_MAX_FILE_BYTES
@@ -127,6 +143,7 @@ def run(*, etab, paths, workdir, progress=None, today=None):
     read_seconds = round(time.monotonic() - started, 2)
     say("application", 0.0)
     with transaction.atomic():
+        _wait_for_aaf_import(say)
         applier = Applier(etab=etab, nomenclature=nomenclature, today=today)
         if "eleves" in parsed:
             eleves, rejected = parsed["eleves"]

@@ -1,8 +1,10 @@
 """Upload of an establishment's SIECLE and STS-web exports, progress, report."""
 
+import csv
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -53,6 +55,8 @@ def siecle_import_detail(request, pk):
     if level and level not in SiecleIssue.Level.values:
         level = ""
     issues = selectors.siecle_import_issues(siecle_import=imp, level=level)
+    if request.GET.get("format") == "csv":
+        return _issues_csv(imp, issues)
     page = Paginator(issues, ISSUES_PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.siecle_import_issue_counts(siecle_import=imp)
     report = imp.report or {}
@@ -81,3 +85,25 @@ def siecle_import_progress(request, pk):
     return response
 
 
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _issues_csv(imp, issues):
+    """The records to examine as a spreadsheet (semicolons, BOM: opens as is in a tableur)."""
+    writer = csv.writer(_Echo(), delimiter=";")
+
+    def rows():
+        yield "\ufeff" + writer.writerow(
+            ["type", "population", "fichier", "ligne", "identifiant", "nom", "motif"])
+        for issue in issues.iterator(chunk_size=2000):
+            yield writer.writerow([issue.get_level_display(), issue.population, issue.file,
+                                   issue.line or "", issue.identifier, issue.name,
+                                   issue.message])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="siecle-{imp.pk}-fiches.csv"'
+    return response

@@ -160,3 +160,22 @@ def test_report_and_list_queries_are_bounded(siecle_world, login, run,
                           {"niveau": "non_rapproche", "page": 3}).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(LIST).status_code == 200
+
+
+def test_records_to_examine_as_csv(siecle_world, login, run):
+    w = siecle_world
+    client = login(w.admin_etab_a)
+    post_set(client, run, w.etab_a)
+    imp = SiecleImport.objects.get()
+    response = client.get(reverse("annuaire:siecle_import", args=[imp.pk]),
+                          {"niveau": "non_rapproche", "format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode()
+    lines = text.lstrip("\ufeff").splitlines()
+    assert lines[0] == "type;population;fichier;ligne;identifiant;nom;motif"
+    assert len(lines) == 4
+    assert "Sans compte correspondant;eleves;ElevesSansAdresses.xml;55;1000009;FICTIF-CŒUR Chlœ" \
+        in text
+    other = login(w.principal_b)
+    assert other.get(reverse("annuaire:siecle_import", args=[imp.pk]),
+                     {"format": "csv"}).status_code == 404
