@@ -311,3 +311,38 @@ def test_relative_id_match_needs_a_link_or_the_name(siecle_world, fixture_copy):
     assert "rapprochement écarté" in warning.message
     assert SiecleIssue.objects.filter(siecle_import=imp, identifier="2000004",
                                       level="non_rapproche").exists()
+
+
+def test_run_waits_for_a_running_aaf_import(siecle_world, fixture_copy):
+    import threading
+
+    import psycopg
+    from django.db import connection
+
+    from annuaire.services import IMPORT_LOCK
+
+    if connection.vendor != "postgresql":
+        pytest.skip("verrou consultatif PostgreSQL")
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    other = psycopg.connect(**params, autocommit=True)
+    other.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK])
+    seen = []
+
+    def release():
+        # The run's backend is queued behind our lock: an advisory lock not yet granted.
+        seen.append(other.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+            "AND objid = %s", [IMPORT_LOCK]).fetchone()[0])
+        other.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK])
+
+    timer = threading.Timer(1.5, release)
+    timer.start()
+    try:
+        imp = run(siecle_world.etab_a, fixture_copy(*SET))
+    finally:
+        timer.join()
+        other.close()
+    assert seen == [1]
+    assert imp.status == SiecleImport.Status.APPLIED
