@@ -163,6 +163,12 @@ def _finish(imp, status, *, report, error=""):
     imp.files = report.get("files", imp.files)
     imp.rows_written = report.get("rows_written", 0) or 0
     imp.finished_at = timezone.now()
+    if imp.origin == SiecleImport.Origin.WEB and imp.source_dir:
+        # The uploaded exports hold pupils' and parents' personal data: once the run has
+        # ended (a killed worker never gets here, so its redelivered task still finds them),
+        # the report is all that is kept.
+        shutil.rmtree(imp.source_dir, ignore_errors=True)
+        imp.source_dir = ""
     imp.save(update_fields=["status", "report", "error", "files", "rows_written",
-                            "finished_at"])
+                            "finished_at", "source_dir"])
     progress_set(kind=PROGRESS_KIND, pk=imp.pk, phase="Terminé", fraction=1)

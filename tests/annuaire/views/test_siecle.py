@@ -36,7 +36,7 @@ def post_set(client, run, etab, names=SET):
 
 
 @pytest.mark.parametrize("who", ["principal_a", "admin_etab_a", "academy_admin"])
-def test_upload_progress_and_report(siecle_world, login, run, who):
+def test_upload_progress_and_report(siecle_world, login, run, who, settings):
     w = siecle_world
     client = login(getattr(w, who))
     assert "Compléments SIECLE et STS-web" in client.get(reverse("home")).content.decode()
@@ -48,6 +48,9 @@ def test_upload_progress_and_report(siecle_world, login, run, who):
     assert response["Location"] == reverse("annuaire:siecle_import", args=[imp.pk])
     assert imp.status == SiecleImport.Status.APPLIED, imp.error
     assert imp.created_by == getattr(w, who)
+    # The uploaded exports (personal data) are gone once the run has ended.
+    uploads = settings.MEDIA_ROOT / "siecle"
+    assert uploads.is_dir() and imp.source_dir == "" and not any(uploads.rglob("*.xml"))
     report = client.get(response["Location"]).content.decode()
     assert "Appliqué" in report and "Lignes écrites dans l'annuaire" in report
     assert "FICTIF-CŒUR Chlœ" in report and "<td>ElevesSansAdresses.xml, ligne 55</td>" in report
