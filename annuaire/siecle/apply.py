@@ -17,6 +17,7 @@ from ..models import (
     Enseignement,
     Inscription,
     Matiere,
+    Mef,
     Parente,
     Person,
     Population,
@@ -89,6 +90,12 @@ class _PersonChanges:
     def __init__(self):
         self.changed = {}
         self.fields = set()
+        self.known = {}
+
+    def track(self, person):
+        """The one instance of this person every change goes to (a person may be loaded
+        more than once: as a relative by identifier and as a pupil's relative by name)."""
+        return self.known.setdefault(person.pk, person)
 
     def set(self, person, name, value):
         if getattr(person, name) != value:
@@ -166,6 +173,12 @@ class Applier:
         return Person.objects.filter(
             pk__in=Role.objects.filter(etablissement=self.etab, role__in=roles).values("person_id"))
 
+    def _mef_labels(self):
+        """The national MEF labels the AAF feed brought, for MEFs the nomenclature lacks."""
+        if not hasattr(self, "_mefs"):
+            self._mefs = dict(Mef.objects.values_list("code", "libelle"))
+        return self._mefs
+
     def _regroupement(self, nature, code, population, count=True):
         reg = self.regroupements.get((nature, code))
         if reg is None and count:
@@ -211,6 +224,7 @@ class Applier:
                                f"ligne {taken[person.pk]} : fiche ignorée")
                 continue
             taken[person.pk] = rec.line
+            person = self.changes.track(person)
             self.out.count("eleves", "rapproches")
             self.out.count("eleves", f"par_{how}")
             self.eleves_by_siecle_id[rec.eleve_id] = person
@@ -256,7 +270,8 @@ class Applier:
         c.fill(person, "regime", regime_label, origin)
         c.fill(person, "mef_code", rec.mef_code, origin)
         if rec.mef_code and person.mef_code == rec.mef_code:
-            c.fill(person, "mef_libelle", self.nom.mefs.get(rec.mef_code, ""), origin)
+            c.fill(person, "mef_libelle", self.nom.mefs.get(rec.mef_code)
+                   or self._mef_labels().get(rec.mef_code, ""), origin)
         c.set(person, "regime_code", rec.regime_code)
         c.set(person, "regime_type", regime_type(rec.regime_code, regime_label))
         c.set(person, "date_sortie", rec.date_sortie)
@@ -310,7 +325,7 @@ class Applier:
         for link in Parente.objects.filter(responsable__in=list(by_id.values()),
                                            eleve_id__in=etab_pupils):
             linked_to.setdefault(link.responsable_id, set()).add(link.eleve_id)
-        matched = {}
+        matched, taken = {}, {}
         for rec in personnes:
             self.out.count("responsables", "lus")
             person, how = by_id.get(rec.personne_id), "identifiant"
@@ -335,6 +350,15 @@ class Applier:
                                f"aucun compte de responsable ne correspond (PERSONNE_ID "
                                f"{rec.personne_id}) : rien n'est créé")
                 continue
+            if person.pk in taken:
+                self.out.count("responsables", "non_rapproches")
+                self.out.issue("avertissement", "responsables", source, rec.line,
+                               rec.personne_id, rec.display_name,
+                               f"le compte {person.display_name} correspond déjà au responsable "
+                               f"de la ligne {taken[person.pk]} : fiche ignorée")
+                continue
+            taken[person.pk] = rec.line
+            person = self.changes.track(person)
             self.out.count("responsables", "rapproches")
             self.out.count("responsables", f"par_{how}")
             matched[rec.personne_id] = person
@@ -450,6 +474,7 @@ class Applier:
                                f"aucun personnel de l'établissement ne correspond (ID STS "
                                f"{rec.sts_id}) : rien n'est créé")
                 continue
+            person = self.changes.track(person)
             self.out.count("enseignants", "rapproches")
             self.out.count("enseignants", f"par_{how}")
             teachers[rec.sts_id] = person

@@ -346,3 +346,14 @@ def test_run_waits_for_a_running_aaf_import(siecle_world, fixture_copy):
         other.close()
     assert seen == [1]
     assert imp.status == SiecleImport.Status.APPLIED
+
+
+def test_one_account_is_completed_from_one_record_only(siecle_world, fixture_copy):
+    paths = damaged(fixture_copy, "ElevesSansAdresses.xml", lambda data: data.replace(
+        b"<ID_NATIONAL/>", b"<ID_NATIONAL>0000000001X</ID_NATIONAL>").replace(
+        b"<DATE_NAISS>01/01/2012", b"<DATE_NAISS>03/06/2011"))
+    imp = run(siecle_world.etab_a, paths)
+    warning = SiecleIssue.objects.get(siecle_import=imp, identifier="1000009")
+    assert warning.level == "avertissement" and "correspond déjà à l'élève de la ligne 26" in \
+        warning.message
+    assert Person.objects.get(pk=siecle_world.pupil_a2.pk).siecle["eleve_id"] == "1000002"
