@@ -27,3 +27,11 @@ def letter_files_expire_task():
     from .activation.services import letter_files_expire
 
     letter_files_expire()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def siecle_import_task(import_id):
+    """Idempotent: a finished run is left as it is; writes compare with what is stored."""
+    from .siecle.services import siecle_import_execute
+
+    siecle_import_execute(import_id=import_id)

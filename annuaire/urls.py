@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import directory, imports, letters, purges
+from .views import directory, imports, letters, purges, siecle
 
 app_name = "annuaire"
 urlpatterns = [
@@ -48,4 +48,8 @@ urlpatterns += [
     path("personne/<int:pk>/reactiver/", accounts_state.person_reactivate,
          name="person_reactivate"),
     path("personne/<int:pk>/purger/", accounts_state.person_purge, name="person_purge"),
+    path("siecle/", siecle.siecle_imports, name="siecle_imports"),
+    path("siecle/<int:pk>/", siecle.siecle_import_detail, name="siecle_import"),
+    path("siecle/<int:pk>/progression/", siecle.siecle_import_progress,
+         name="siecle_import_progress"),
 ]

@@ -262,3 +262,27 @@ def can_reissue_code(viewer, person, etab):
     if allowed is not None and etab.pk not in allowed:
         return False
     return Role.objects.filter(person=person, etablissement=etab).exists()
+
+
+# --- SIECLE / STS-web completion ------------------------------------------------------------
+# The establishment's secretariat (direction, admin_etab) uploads its own exports; the
+# académie's administrators may do it for any establishment.
+def siecle_etabs(viewer):
+    """Establishments whose SIECLE and STS-web exports the viewer may import."""
+    if not getattr(viewer, "is_authenticated", False):
+        return Etablissement.objects.none()
+    if is_academy_admin(viewer):
+        return Etablissement.objects.all()
+    return Etablissement.objects.filter(id__in=etab_ids_with(viewer, ETAB_ADMIN_ROLES))
+
+
+def can_import_siecle(viewer, etab=None):
+    """With ``etab``: for that establishment; without: for at least one."""
+    if not getattr(viewer, "is_authenticated", False):
+        return False
+    if is_academy_admin(viewer):
+        return True
+    mine = etab_ids_with(viewer, ETAB_ADMIN_ROLES)
+    if etab is None:
+        return bool(mine)
+    return getattr(etab, "pk", etab) in mine

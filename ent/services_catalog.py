@@ -43,6 +43,10 @@ SERVICES = [
             "annuaire:deactivated_accounts", rights.can_manage_accounts),
     Service("administration", "Administration technique", "Interface d'administration Django.",
             "admin:index", lambda viewer: bool(getattr(viewer, "is_superuser", False))),
+    Service("siecle", "Compléments SIECLE et STS-web",
+            "Compléter l'annuaire de l'établissement avec ses exports SIECLE (INE, régime, "
+            "options, groupes, sorties, responsables) et STS-web (services des enseignants).",
+            "annuaire:siecle_imports", rights.can_import_siecle),
 ]
 
 

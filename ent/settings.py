@@ -223,6 +223,11 @@ ENT_LETTERS_KEEP_HOURS = int(os.environ.get("ENT_LETTERS_KEEP_HOURS", "24"))
 # Letters rendered in the request; more go to a Celery job with a progress bar.
 ENT_LETTERS_SYNC_MAX = int(os.environ.get("ENT_LETTERS_SYNC_MAX", "80"))
 
+# --- SIECLE / STS-web completion ------------------------------------------------------------
+# A lycée's exports weigh a few megabytes: the bounds stay far below the AAF ones.
+ENT_SIECLE_MAX_FILE_BYTES = int(os.environ.get("ENT_SIECLE_MAX_FILE_MB", "100")) * 1024 * 1024
+ENT_SIECLE_MAX_UPLOAD_BYTES = int(os.environ.get("ENT_SIECLE_MAX_UPLOAD_MB", "200")) * 1024 * 1024
+
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -126,6 +126,9 @@ class Parente(models.Model):
     paiement = models.BooleanField(default=False)
     # Whether « legal » makes them a legal guardian, given ENT_AAF_LEGAL_2 at import time.
     representant_legal = models.BooleanField(default=False)
+    # What SIECLE says of the link besides AAF's flags (niveau de responsabilité, rank, lives
+    # with the pupil, priority contact) and whether SIECLE created it: {"source": …, …}.
+    siecle = models.JSONField(default=dict, blank=True, null=True)
 
     class Meta:
         constraints = [

@@ -97,6 +97,21 @@ class Person(AbstractBaseUser, PermissionsMixin):
     niveau = models.CharField("niveau de formation", max_length=255, blank=True)
     filiere = models.CharField("filière", max_length=255, blank=True)
     teaches = models.BooleanField("présence devant élèves", null=True)
+    # SIECLE completion (annuaire.siecle): what the AAF feed does not carry. The AAF import never
+    # writes these columns; the fields above that SIECLE may fill when AAF left them empty
+    # (INE, birth date, régime label, MEF, contact details) say so in ``siecle["sources"]``.
+    # Database defaults: the AAF import inserts people with raw SQL that does not name them.
+    regime_code = models.CharField("code régime", max_length=4, blank=True, db_default="")
+    regime_type = models.CharField("type de régime", max_length=20, blank=True, db_default="",
+                                   choices=[("externe", "Externe"),
+                                            ("demi_pensionnaire", "Demi-pensionnaire"),
+                                            ("interne", "Interne")])
+    date_sortie = models.DateField("date de sortie", null=True, blank=True)
+    motif_sortie = models.CharField("motif de sortie", max_length=255, blank=True, db_default="")
+    # A JSON column rather than one column per fact: per-field provenance ({field: source})
+    # and the options (subject + modality) are read together on the card and change shape
+    # with SIECLE's versions; nothing filters on them.
+    siecle = models.JSONField("compléments SIECLE / STS-web", default=dict, blank=True, null=True)
     extra = models.JSONField("autres attributs", default=dict, blank=True)
     # The establishment the feed attaches the person to first (for parents: a child's).
     main_etab_aaf = models.CharField(max_length=64, blank=True)
@@ -161,6 +176,13 @@ class Person(AbstractBaseUser, PermissionsMixin):
         if update_fields is not None and "login" in update_fields:
             kwargs["update_fields"] = {*update_fields, "login_base"}
         super().save(*args, **kwargs)
+
+    @property
+    def siecle_source(self):
+        """The SIECLE or STS-web export this person's completions come from, if any."""
+        info = self.siecle or {}
+        return info.get("source_eleve") or info.get("source_responsable") or info.get(
+            "source_sts") or ""
 
     def refresh_search_name(self):
         from annuaire.text import search_key

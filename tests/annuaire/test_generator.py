@@ -380,6 +380,10 @@ def test_demo_setup_prints_logins_that_work_and_is_idempotent(tmp_path):
     assert list(AafImport.objects.values_list("status", flat=True)) == [
         AafImport.Status.APPLIED] * 2
     assert authenticate(None, username=logins["Élève"], password=DEMO_PASSWORD) is not None
+    # Exports SIECLE / STS-web of the first collège, beside the AAF files, to upload.
+    assert sorted(p.name for p in (tmp_path / "demo-siecle").iterdir())[:3] == [
+        "ElevesSansAdresses.xml", "Nomenclature.xml", "ResponsablesAvecAdresses.xml"]
+    assert "Exports SIECLE et STS-web de" in again.getvalue()
 
 
 @pytest.mark.django_db

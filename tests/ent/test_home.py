@@ -18,9 +18,9 @@ ACCOUNT_ADMIN = {"comptes", "blocages", "comptes_suspendus", "comptes_desactives
 
 
 @pytest.mark.parametrize("who, services", [
-    ("academy_admin", {"annuaire", "imports_aaf", "purges", *ACCOUNT_ADMIN}),
-    ("principal_a", {"annuaire", *ACCOUNT_ADMIN}),
-    ("admin_etab_a", {"annuaire", *ACCOUNT_ADMIN}),
+    ("academy_admin", {"annuaire", "imports_aaf", "purges", "siecle", *ACCOUNT_ADMIN}),
+    ("principal_a", {"annuaire", "siecle", *ACCOUNT_ADMIN}),
+    ("admin_etab_a", {"annuaire", "siecle", *ACCOUNT_ADMIN}),
     ("cpe_a", {"annuaire"}),
     ("teacher_a", {"annuaire"}),
     ("parent_a", {"annuaire"}),

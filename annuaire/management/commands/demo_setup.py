@@ -24,6 +24,7 @@ from annuaire.models import (
     Role,
     RoleSource,
 )
+from annuaire.siecle.generator import siecle_exports_write
 
 DEMO_PASSWORD = "demo-ENT-2026"
 DEMO_CHARTE = (
@@ -130,7 +131,13 @@ class Command(BaseCommand):
         with transaction.atomic():
             rows = self._accounts(etab)
             to_activate = self._to_activate(etab, rows)
+        # Exports of the first establishment, for its principal to upload in « Compléments
+        # SIECLE et STS-web »; beside the AAF folder, which the AAF import reads whole.
+        siecle = siecle_exports_write(etab=etab, out_dir=out_dir.with_name(
+            f"{out_dir.name}-siecle"), seed=seed)
         self._print(spec, generated, imp, rows, time.monotonic() - started)
+        self.stdout.write(f"\nExports SIECLE et STS-web de {etab.name} à déposer : "
+                          f"{siecle[0].parent}")
         self._print_to_activate(to_activate)
 
     def _import(self, out_dir):

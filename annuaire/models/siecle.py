@@ -1,0 +1,74 @@
+from django.conf import settings
+from django.db import models
+
+
+class SiecleImport(models.Model):
+    """One upload of an establishment's SIECLE and STS-web exports: progress and report."""
+
+    class Status(models.TextChoices):
+        QUEUED = "en_attente", "En attente"
+        RUNNING = "en_cours", "En cours"
+        APPLIED = "applique", "Appliqué"
+        FAILED = "echec", "Échec"
+
+    class Origin(models.TextChoices):
+        WEB = "web", "Navigateur"
+        CLI = "cli", "Ligne de commande"
+
+    ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
+
+    etablissement = models.ForeignKey(
+        "annuaire.Etablissement", on_delete=models.CASCADE, related_name="siecle_imports")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.WEB)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    source_dir = models.CharField(max_length=500, blank=True)
+    paths = models.JSONField(default=list)
+    files = models.JSONField(default=list)
+    report = models.JSONField(default=dict)
+    error = models.TextField(blank=True)
+    rows_written = models.BigIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # Two runs of one establishment at once would race on the same rows.
+            models.UniqueConstraint(
+                fields=["etablissement"], condition=models.Q(status__in=["en_attente", "en_cours"]),
+                name="siecle_import_one_active_per_etab"),
+        ]
+
+    def __str__(self):
+        return f"Compléments SIECLE n°{self.pk}"
+
+    @property
+    def is_active(self):
+        return self.status in self.ACTIVE_STATUSES
+
+
+class SiecleIssue(models.Model):
+    """A record of the files that matched no account, or could not be read or applied."""
+
+    class Level(models.TextChoices):
+        NON_RAPPROCHE = "non_rapproche", "Sans compte correspondant"
+        REJET = "rejet", "Rejeté"
+        AVERTISSEMENT = "avertissement", "Avertissement"
+
+    siecle_import = models.ForeignKey(SiecleImport, on_delete=models.CASCADE, related_name="issues")
+    level = models.CharField(max_length=16, choices=Level.choices)
+    population = models.CharField(max_length=32, blank=True)
+    file = models.CharField(max_length=255, blank=True)
+    line = models.IntegerField(null=True, blank=True)
+    identifier = models.CharField(max_length=64, blank=True)
+    name = models.CharField(max_length=255, blank=True)
+    message = models.TextField()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["siecle_import", "level"], name="siecle_issue_idx")]

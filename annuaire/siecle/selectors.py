@@ -1,0 +1,44 @@
+"""Reads of the SIECLE / STS-web completion; each takes the viewer and answers 404 outside
+their reach."""
+
+from django.db.models import Count
+from django.http import Http404
+
+from ent import rights
+
+from ..models import SiecleImport, SiecleIssue
+
+
+def siecle_imports_list(*, viewer):
+    return (SiecleImport.objects.filter(etablissement__in=rights.siecle_etabs(viewer))
+            .select_related("etablissement", "created_by"))
+
+
+def siecle_import_get(*, viewer, pk):
+    try:
+        imp = SiecleImport.objects.select_related("etablissement", "created_by").get(pk=pk)
+    except SiecleImport.DoesNotExist as exc:
+        raise Http404 from exc
+    if not rights.can_import_siecle(viewer, imp.etablissement):
+        raise Http404
+    return imp
+
+
+def siecle_etab_get(*, viewer, etab_id):
+    etab = rights.siecle_etabs(viewer).filter(pk=etab_id).first() if str(etab_id).isdigit() \
+        else None
+    if etab is None:
+        raise Http404
+    return etab
+
+
+def siecle_import_issue_counts(*, siecle_import):
+    return dict(SiecleIssue.objects.filter(siecle_import=siecle_import)
+                .values_list("level").annotate(n=Count("id")).order_by())
+
+
+def siecle_import_issues(*, siecle_import, level=""):
+    issues = SiecleIssue.objects.filter(siecle_import=siecle_import)
+    if level:
+        issues = issues.filter(level=level)
+    return issues.order_by("id")

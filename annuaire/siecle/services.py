@@ -1,0 +1,174 @@
+"""Writes of the SIECLE / STS-web completion: register, queue, run an import."""
+
+import logging
+import shutil
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..models import SiecleImport, SiecleIssue
+from ..progress import Heartbeat, progress_get, progress_set
+from . import pipeline
+from .parser import SiecleFileError
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_KIND = "siecle"
+PHASE_WEIGHTS = {"lecture": (0.0, 0.6), "application": (0.6, 1.0)}
+PHASE_LABELS = {"lecture": "Lecture des fichiers", "application": "Application à l'annuaire"}
+
+
+class SiecleImportBusy(Exception):
+    """Another run of the same establishment is queued or running."""
+
+
+def siecle_imports_expire_stale():
+    """Mark as failed the runs whose worker stopped reporting (a killed worker)."""
+    now = time.time()
+    for imp in SiecleImport.objects.filter(status__in=SiecleImport.ACTIVE_STATUSES):
+        beat = progress_get(kind=PROGRESS_KIND, pk=imp.pk)
+        last = beat["at"] if beat else (imp.started_at or imp.created_at).timestamp()
+        if now - last > settings.ENT_IMPORT_STALE_SECONDS:
+            SiecleImport.objects.filter(pk=imp.pk, status=imp.status).update(
+                status=SiecleImport.Status.FAILED, finished_at=timezone.now(),
+                error="Import interrompu : le processus qui l'exécutait ne donne plus signe de "
+                      "vie. Vous pouvez déposer les fichiers à nouveau.")
+
+
+def siecle_import_create(*, etab, paths, source_dir="", user=None,
+                         origin=SiecleImport.Origin.WEB):
+    siecle_imports_expire_stale()
+    try:
+        with transaction.atomic():
+            return SiecleImport.objects.create(
+                etablissement=etab, paths=[str(p) for p in paths], source_dir=str(source_dir),
+                created_by=user, origin=origin)
+    except IntegrityError as exc:
+        raise SiecleImportBusy(
+            f"Un import SIECLE / STS-web de {etab.name} est déjà en cours : attendez qu'il se "
+            "termine avant d'en lancer un autre.") from exc
+
+
+def siecle_upload_store(*, uploaded_files):
+    """Save an upload under MEDIA_ROOT; refuse it whole when it is too big."""
+    total = sum(f.size for f in uploaded_files)
+    limit = settings.ENT_SIECLE_MAX_UPLOAD_BYTES
+    if total > limit:
+        names = ", ".join(Path(f.name).name for f in uploaded_files)
+        raise pipeline.SiecleImportError(
+            f"{names} : envoi trop volumineux ({total / 1048576:,.1f} Mo) : la limite est de "
+            f"{limit / 1048576:,.0f} Mo (ENT_SIECLE_MAX_UPLOAD_MB)".replace(".", ","))
+    folder = Path(settings.MEDIA_ROOT) / "siecle" / uuid.uuid4().hex
+    folder.mkdir(parents=True, exist_ok=True)
+    for index, uploaded in enumerate(uploaded_files):
+        # One folder per file: two uploads may share a name (two « Nomenclature.xml »).
+        target = folder / str(index)
+        target.mkdir()
+        with open(target / (Path(uploaded.name).name or "fichier.xml"), "wb") as out:
+            for chunk in uploaded.chunks():
+                out.write(chunk)
+    return folder
+
+
+def siecle_import_start(*, etab, uploaded_files, user):
+    """Store an upload, register its run and queue it for a worker."""
+    folder = siecle_upload_store(uploaded_files=uploaded_files)
+    try:
+        imp = siecle_import_create(etab=etab, paths=[folder], source_dir=folder, user=user)
+    except SiecleImportBusy:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    siecle_import_enqueue(imp)
+    return imp
+
+
+def siecle_import_enqueue(imp):
+    from ..tasks import siecle_import_task
+
+    progress_set(kind=PROGRESS_KIND, pk=imp.pk, phase="attente", fraction=0)
+    transaction.on_commit(lambda: siecle_import_task.delay(imp.pk))
+
+
+def _progress_writer(pk, echo=None):
+    last = [0.0]
+
+    def write(phase, fraction, detail=""):
+        if echo:
+            echo(phase, fraction, detail)
+        now = time.monotonic()
+        if now - last[0] < 0.5 and fraction < 1:
+            return
+        last[0] = now
+        start, end = PHASE_WEIGHTS.get(phase, (0.0, 1.0))
+        progress_set(kind=PROGRESS_KIND, pk=pk, phase=PHASE_LABELS.get(phase, phase),
+                     fraction=start + (end - start) * fraction, detail=detail)
+
+    return write
+
+
+def siecle_import_execute(*, import_id, progress=None, today=None):
+    """Run a queued run to its end; a run already finished is left as it is."""
+    updated = SiecleImport.objects.filter(
+        pk=import_id, status__in=SiecleImport.ACTIVE_STATUSES,
+    ).update(status=SiecleImport.Status.RUNNING, started_at=timezone.now())
+    imp = SiecleImport.objects.select_related("etablissement").get(pk=import_id)
+    if not updated:
+        return imp
+    SiecleImport.objects.filter(pk=imp.pk).update(attempts=imp.attempts + 1)
+    workdir = Path(tempfile.mkdtemp(prefix=f"siecle-{imp.pk}-"))
+    try:
+        with Heartbeat(kind=PROGRESS_KIND, pk=imp.pk), transaction.atomic():
+            report, issues = pipeline.run(
+                etab=imp.etablissement, paths=imp.paths, workdir=workdir,
+                progress=_progress_writer(imp.pk, progress), today=today)
+            SiecleIssue.objects.filter(siecle_import=imp).delete()
+            SiecleIssue.objects.bulk_create(
+                [SiecleIssue(siecle_import=imp, **_issue_fields(i)) for i in issues],
+                batch_size=2000)
+            _finish(imp, SiecleImport.Status.APPLIED, report=report)
+    except (SiecleFileError, pipeline.SiecleImportError) as exc:
+        _finish(imp, SiecleImport.Status.FAILED, error=str(exc), report={
+            "status": "failed", "error": str(exc), "file": getattr(exc, "file", None),
+            "line": getattr(exc, "line", None)})
+    except Exception:
+        logger.exception("SIECLE import %s failed", imp.pk)
+        _finish(imp, SiecleImport.Status.FAILED,
+                error="Erreur interne pendant l'import : rien n'a été écrit dans l'annuaire. "
+                      "Les administrateurs techniques en ont le détail dans les journaux.",
+                report={"status": "failed"})
+        raise
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return imp
+
+
+def _issue_fields(issue):
+    fields = {k: issue.get(k) or "" for k in ("level", "population", "file", "identifier",
+                                                "name", "message")}
+    fields["line"] = issue.get("line") or None
+    for name in ("population", "file", "identifier", "name"):
+        fields[name] = fields[name][:SiecleIssue._meta.get_field(name).max_length]
+    return fields
+
+
+def _finish(imp, status, *, report, error=""):
+    imp.status = status
+    imp.report = report
+    imp.error = error
+    imp.files = report.get("files", imp.files)
+    imp.rows_written = report.get("rows_written", 0) or 0
+    imp.finished_at = timezone.now()
+    if imp.origin == SiecleImport.Origin.WEB and imp.source_dir:
+        # The uploaded exports hold pupils' and parents' personal data: once the run has
+        # ended (a killed worker never gets here, so its redelivered task still finds them),
+        # the report is all that is kept.
+        shutil.rmtree(imp.source_dir, ignore_errors=True)
+        imp.source_dir = ""
+    imp.save(update_fields=["status", "report", "error", "files", "rows_written",
+                            "finished_at", "source_dir"])
+    progress_set(kind=PROGRESS_KIND, pk=imp.pk, phase="Terminé", fraction=1)
