@@ -1,0 +1,146 @@
+"""The bilan préliminaire of one upload: what the files hold, matched against the directory.
+
+Built from the parsers' records in one pass and a directory snapshot; it writes nothing. The
+comparison with the timetable in force (added, modified, removed) comes with the stored
+timetable; what is here is what an admin reads first: counts, what matches, what cannot be
+placed, and the names to act on.
+"""
+
+import datetime
+
+from .matching import structure_match, subject_match, teacher_match
+from .parsers import records as r
+
+
+def _day(monday, day):
+    return monday + datetime.timedelta(days=day - 1)
+
+
+def _closed(date, closures):
+    return any(c.start <= date <= c.end for c in closures)
+
+
+def seance_dates(course, *, header, closures):
+    """The dates a course takes place: its weeks, less cancelled weeks and closures."""
+    dates = []
+    for monday in sorted(course.weeks - course.cancelled):
+        date = _day(monday, course.day)
+        if header.year_start and date < header.year_start:
+            continue
+        if header.year_end and date > header.year_end:
+            continue
+        if not _closed(date, closures):
+            dates.append(date)
+    return dates
+
+
+def bilan_build(*, records, directory):
+    header = None
+    found = {"subject": {}, "teacher": {}, "division": {}, "group": {}}
+    rooms, closures, alternances, services, courses = {}, [], [], [], []
+    for record in records:
+        if isinstance(record, r.Header):
+            header = record
+        elif isinstance(record, r.Subject):
+            found["subject"][record.ident] = record
+        elif isinstance(record, r.Teacher):
+            found["teacher"][record.ident] = record
+        elif isinstance(record, r.Division):
+            found["division"][record.ident] = record
+        elif isinstance(record, r.Group):
+            found["group"][record.ident] = record
+        elif isinstance(record, r.Room):
+            rooms[record.ident] = record
+        elif isinstance(record, r.Closure):
+            closures.append(record)
+        elif isinstance(record, r.Alternance):
+            alternances.append(record)
+        elif isinstance(record, r.Service):
+            services.append(record)
+        elif isinstance(record, r.Course):
+            courses.append(record)
+    if header is None:
+        raise r.TimetableFileError("aucun en-tête d'emploi du temps lu dans ces fichiers")
+
+    matches = {
+        "subject": {i: subject_match(directory, s) for i, s in found["subject"].items()},
+        "teacher": {i: teacher_match(directory, t) for i, t in found["teacher"].items()},
+        "division": {i: structure_match(directory, "division", d.name)
+                     for i, d in found["division"].items()},
+        "group": {i: structure_match(directory, "group", g.name)
+                  for i, g in found["group"].items()},
+    }
+    not_importable, subject_only, incomplete = [], [], []
+    seances = 0
+    taught = {"teacher": set(), "division": set(), "group": set()}
+    for course in courses:
+        if course.problems:
+            not_importable.append({"line": course.line, "problems": list(course.problems)})
+            continue
+        kinds = {item.kind for item in course.items}
+        if not kinds & {"teacher", "division", "group"}:
+            subject_only.append(course.line)
+            continue
+        missing = []
+        if "teacher" not in kinds:
+            missing.append("aucun enseignant")
+        if not kinds & {"division", "group"}:
+            missing.append("aucune classe ni aucun groupe")
+        for item in course.items:
+            if item.kind in taught:
+                taught[item.kind].add(item.ident)
+            match = matches.get(item.kind, {}).get(item.ident)
+            if match is not None and match.target is None and match.how != "ignoré":
+                missing.append(f"{match.label} non rapproché")
+        subject = matches["subject"].get(course.subject)
+        if subject is None or (subject.target is None and subject.how != "ignoré"):
+            missing.append("matière non rapprochée")
+        if missing:
+            incomplete.append({"line": course.line, "missing": missing})
+        seances += len(seance_dates(course, header=header, closures=closures))
+
+    def split(kind):
+        matched = sorted(m.label for m in matches[kind].values() if m.target is not None)
+        unmatched = sorted(m.label for m in matches[kind].values()
+                           if m.target is None and m.how != "ignoré")
+        return matched, unmatched
+
+    counts = {
+        "courses": len(courses),
+        "courses_not_importable": len(not_importable),
+        "courses_subject_only": len(subject_only),
+        "courses_incomplete": len(incomplete),
+        "seances": seances,
+        "subjects": len(found["subject"]),
+        "rooms": len(rooms),
+        "services": len(services),
+        "alternances": len(alternances),
+        "closures": len(closures),
+    }
+    lists = {}
+    for kind, plural in (("teacher", "teachers"), ("division", "divisions"),
+                         ("group", "groups"), ("subject", "subjects")):
+        matched, unmatched = split(kind)
+        counts[f"{plural}_matched"] = len(matched)
+        counts[f"{plural}_unmatched"] = len(unmatched)
+        lists[f"{plural}_unmatched"] = unmatched
+        if kind != "subject":
+            names = {i: m.label for i, m in matches[kind].items()}
+            with_courses = sorted(names[i] for i in taught[kind] if i in names)
+            lists[f"{plural}_with_courses"] = with_courses
+            lists[f"{plural}_without_courses"] = sorted(
+                names[i] for i in names if i not in taught[kind])
+    return {
+        "source": header.source, "uai": header.uai,
+        "year": [header.year_start.isoformat() if header.year_start else None,
+                 header.year_end.isoformat() if header.year_end else None],
+        "counts": counts, "lists": lists,
+        "not_importable": not_importable, "incomplete": incomplete[:500],
+        "closures": [{"start": c.start.isoformat(), "end": c.end.isoformat(), "label": c.label}
+                     for c in closures],
+        "alternances": [{"code": a.code, "label": a.label, "weeks": len(a.weeks)}
+                        for a in alternances],
+        "matches": {kind: [{"key": m.source_key, "label": m.label, "target": m.target,
+                            "how": m.how} for m in table.values()]
+                    for kind, table in matches.items()},
+    }

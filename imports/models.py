@@ -1,0 +1,85 @@
+from django.db import models
+
+
+class TimetableImport(models.Model):
+    """One upload of a timetable export: its bilan préliminaire, then validated or cancelled.
+
+    Nothing of the timetable in force changes until « Valider cet import »; a newer upload of
+    the same establishment makes an older unvalidated bilan stale.
+    """
+
+    class Source(models.TextChoices):
+        EDT = "edt", "EDT / PRONOTE"
+        UDT = "udt", "UnDeuxTemps"
+        STS = "sts", "STS-web"
+
+    class Status(models.TextChoices):
+        ANALYSE = "analyse", "Analyse en cours"
+        BILAN = "bilan", "Bilan préliminaire prêt"
+        VALIDE = "valide", "Validé"
+        ANNULE = "annule", "Annulé"
+        PERIME = "perime", "Remplacé par un import plus récent"
+        ECHEC = "echec", "Échec"
+
+    PENDING = (Status.ANALYSE, Status.BILAN)
+
+    etablissement = models.ForeignKey(
+        "annuaire.Etablissement", on_delete=models.CASCADE, related_name="timetable_imports")
+    source = models.CharField(max_length=8, choices=Source.choices, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ANALYSE)
+    files = models.JSONField("fichiers", default=list)
+    bilan = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    uploaded_by = models.ForeignKey(
+        "annuaire.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        "annuaire.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "import d'emploi du temps"
+
+    def __str__(self):
+        return f"Import d'emploi du temps n°{self.pk}"
+
+
+class Rapprochement(models.Model):
+    """The admin's link from a name in timetable files to a directory entry, or « ignorer ».
+
+    Remembered per establishment and applied to every later import: the key is what the
+    file says (folded name, national code), not an upload's internal identifier.
+    """
+
+    class Kind(models.TextChoices):
+        TEACHER = "teacher", "Enseignant"
+        DIVISION = "division", "Division"
+        GROUP = "group", "Groupe"
+        SUBJECT = "subject", "Matière"
+
+    etablissement = models.ForeignKey(
+        "annuaire.Etablissement", on_delete=models.CASCADE, related_name="rapprochements")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    source_key = models.CharField(max_length=255)
+    source_label = models.CharField(max_length=255)
+    person = models.ForeignKey("annuaire.Person", on_delete=models.CASCADE, null=True,
+                               blank=True, related_name="+")
+    regroupement = models.ForeignKey("annuaire.Regroupement", on_delete=models.CASCADE,
+                                     null=True, blank=True, related_name="+")
+    matiere = models.ForeignKey("annuaire.Matiere", on_delete=models.CASCADE, null=True,
+                                blank=True, related_name="+")
+    ignored = models.BooleanField("ignorer", default=False)
+    updated_by = models.ForeignKey("annuaire.Person", on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["etablissement", "kind", "source_key"],
+                                    name="rapprochement_unique"),
+        ]
+
+    @property
+    def target_id(self):
+        return self.person_id or self.regroupement_id or self.matiere_id
