@@ -229,6 +229,12 @@ ENT_LETTERS_SYNC_MAX = int(os.environ.get("ENT_LETTERS_SYNC_MAX", "80"))
 ENT_SIECLE_MAX_FILE_BYTES = int(os.environ.get("ENT_SIECLE_MAX_FILE_MB", "100")) * 1024 * 1024
 ENT_SIECLE_MAX_UPLOAD_BYTES = int(os.environ.get("ENT_SIECLE_MAX_UPLOAD_MB", "200")) * 1024 * 1024
 
+# --- Timetable imports ----------------------------------------------------------------------
+ENT_TIMETABLE_MAX_FILE_BYTES = int(os.environ.get("ENT_TIMETABLE_MAX_FILE_MB", "200")) * 1024 * 1024
+# An encrypted EDT/PRONOTE export opens with the key Index Éducation registered for the ENT.
+ENT_EDT_PARTNER_NAME = os.environ.get("ENT_EDT_PARTNER_NAME", "")
+ENT_EDT_PRIVATE_KEY_PATH = os.environ.get("ENT_EDT_PRIVATE_KEY_PATH", "")
+
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -6,7 +6,8 @@ import pytest
 from imports.parsers.detect import upload_classify
 from imports.parsers.records import TimetableFileError
 
-EDT = b'<?xml version="1.0"?><ExportEmploiDuTemps xmlns="http://www.index-education.com/exportemploidutemps" UAI="0690001A"/>'
+EDT = (b'<?xml version="1.0"?><ExportEmploiDuTemps '
+       b'xmlns="http://www.index-education.com/exportemploidutemps" UAI="0690001A"/>')
 STS = b'<?xml version="1.0" encoding="ISO-8859-15"?><STS_EDT/>'
 EMP = b'<?xml version="1.0" encoding="ISO-8859-15"?><EDT_STS/>'
 
