@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "ent",
     "annuaire",
     "imports",
+    "viescolaire",
 ]
 
 MIDDLEWARE = [

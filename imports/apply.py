@@ -1,0 +1,149 @@
+"""Validation: the upload's courses become the timetable in force, with dated séances.
+
+One transaction, whatever the size, in a bounded number of queries: courses are matched to
+those in force by a key that survives a reimport (day, hours, subject, audience), so a course
+that did not change keeps its row and its séances; séances already past are never touched.
+"""
+
+import datetime
+import hashlib
+from collections import defaultdict
+
+from django.db import transaction
+
+from viescolaire.models import Cours, Seance
+
+from .bilan import seance_dates
+from .matching import structure_match, subject_match, teacher_match
+from .parsers import records as r
+
+Through = {"enseignants": Cours.enseignants.through, "regroupements": Cours.regroupements.through}
+
+
+def _planned(records, directory):
+    """The importable courses with what they match, keyed as ``Cours.key``."""
+    header, closures, courses = None, [], []
+    named = {"subject": {}, "teacher": {}, "division": {}, "group": {}, "room": {}}
+    kinds = {r.Subject: "subject", r.Teacher: "teacher", r.Division: "division",
+             r.Group: "group", r.Room: "room"}
+    for record in records:
+        if isinstance(record, r.Header):
+            header = record
+        elif isinstance(record, r.Closure):
+            closures.append(record)
+        elif isinstance(record, r.Course):
+            courses.append(record)
+        elif type(record) in kinds:
+            named[kinds[type(record)]][record.ident] = record
+    matchers = {
+        "teacher": lambda t: teacher_match(directory, t),
+        "division": lambda d: structure_match(directory, "division", d.name),
+        "group": lambda g: structure_match(directory, "group", g.name),
+        "subject": lambda s: subject_match(directory, s),
+    }
+    matched = {kind: {i: matchers[kind](x) for i, x in named[kind].items()}
+               for kind in matchers}
+    planned = {}
+    for course in courses:
+        kinds_in = {item.kind for item in course.items}
+        if course.problems or not kinds_in & {"teacher", "division", "group"}:
+            continue
+        subject = matched["subject"].get(course.subject)
+        audience = sorted(matched[i.kind][i.ident].source_key for i in course.items
+                          if i.kind in ("division", "group") and i.ident in matched[i.kind])
+        teachers = [matched["teacher"][i.ident] for i in course.items
+                    if i.kind == "teacher" and i.ident in matched["teacher"]]
+        structures = [matched[i.kind][i.ident] for i in course.items
+                      if i.kind in ("division", "group") and i.ident in matched[i.kind]]
+        rooms = [named["room"][i.ident].name for i in course.items
+                 if i.kind == "room" and i.ident in named["room"]]
+        base = "|".join([str(course.day), course.start.isoformat(), course.end.isoformat(),
+                         subject.source_key if subject else course.subject, *audience])
+        key = hashlib.sha256(base.encode()).hexdigest()[:40]
+        n = 1
+        while key in planned:  # two parallel courses alike: told apart by their order
+            n += 1
+            key = hashlib.sha256(f"{base}#{n}".encode()).hexdigest()[:40]
+        dates = set(seance_dates(course, header=header, closures=closures))
+        cancelled = {d for d in (monday + datetime.timedelta(days=course.day - 1)
+                                 for monday in course.cancelled)
+                     if not any(c.start <= d <= c.end for c in closures)}
+        planned[key] = {
+            "course": course,
+            "matiere": subject.target if subject else None,
+            "matiere_label": (subject.label if subject else "") or "Matière inconnue",
+            "salle": ", ".join(rooms),
+            "teachers": sorted({m.target for m in teachers if m.target}),
+            "structures": sorted({m.target for m in structures if m.target}),
+            "unmatched": sorted({m.label for m in (*teachers, *structures) if not m.target}),
+            "dates": dates, "cancelled": cancelled - dates,
+        }
+    return planned
+
+
+@transaction.atomic
+def timetable_apply(*, etab, imp, records, directory, today):
+    """Returns what changed: courses created, updated, removed; séances added, removed."""
+    planned = _planned(records, directory)
+    existing = {c.key: c for c in Cours.objects.select_for_update().filter(etablissement=etab)}
+    to_create, to_update = [], []
+    for key, plan in planned.items():
+        c = plan["course"]
+        fields = dict(timetable_import=imp, matiere_id=plan["matiere"],
+                      matiere_label=plan["matiere_label"], day=c.day, start=c.start, end=c.end,
+                      salle=plan["salle"], unmatched=plan["unmatched"], active=True)
+        current = existing.get(key)
+        if current is None:
+            to_create.append(Cours(etablissement=etab, key=key, **fields))
+        else:
+            for name, value in fields.items():
+                setattr(current, name, value)
+            to_update.append(current)
+    Cours.objects.bulk_create(to_create, batch_size=1000)
+    if to_update:
+        Cours.objects.bulk_update(to_update, ["timetable_import", "matiere", "matiere_label",
+                                              "day", "start", "end", "salle", "unmatched",
+                                              "active"], batch_size=1000)
+    removed = [c for key, c in existing.items() if key not in planned and c.active]
+    Cours.objects.filter(pk__in=[c.pk for c in removed]).update(active=False)
+    ids = {key: c.pk for key, c in existing.items()}
+    ids.update({c.key: c.pk for c in to_create})
+    live = [ids[key] for key in planned]
+
+    # Participants, replaced as sets in two statements each.
+    for name, column, source in (("enseignants", "person_id", "teachers"),
+                                 ("regroupements", "regroupement_id", "structures")):
+        through = Through[name]
+        through.objects.filter(cours_id__in=live).delete()
+        through.objects.bulk_create([
+            through(cours_id=ids[key], **{column: target})
+            for key, plan in planned.items() for target in plan[source]], batch_size=2000)
+
+    # Séances from today on; the past is history and stays as it was.
+    future = defaultdict(dict)
+    for seance in Seance.objects.filter(cours__etablissement=etab, date__gte=today).only(
+            "pk", "cours_id", "date", "cancelled", "start", "end"):
+        future[seance.cours_id][seance.date] = seance
+    add, drop, flip = [], [], []
+    for key, plan in planned.items():
+        pk, c = ids[key], plan["course"]
+        wanted = {d: False for d in plan["dates"] if d >= today}
+        wanted.update({d: True for d in plan["cancelled"] if d >= today})
+        have = future.pop(pk, {})
+        for date, cancelled in wanted.items():
+            seance = have.pop(date, None)
+            if seance is None:
+                add.append(Seance(cours_id=pk, date=date, start=c.start, end=c.end,
+                                  cancelled=cancelled))
+            elif (seance.cancelled, seance.start, seance.end) != (cancelled, c.start, c.end):
+                seance.cancelled, seance.start, seance.end = cancelled, c.start, c.end
+                flip.append(seance)
+        drop.extend(s.pk for s in have.values())
+    for leftovers in future.values():  # courses no longer in the timetable
+        drop.extend(s.pk for s in leftovers.values())
+    Seance.objects.filter(pk__in=drop).delete()
+    Seance.objects.bulk_create(add, batch_size=5000)
+    Seance.objects.bulk_update(flip, ["cancelled", "start", "end"], batch_size=2000)
+    return {"courses_created": len(to_create), "courses_updated": len(to_update),
+            "courses_removed": len(removed), "seances_added": len(add),
+            "seances_removed": len(drop), "seances_changed": len(flip)}

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ViescolaireConfig(AppConfig):
+    name = "viescolaire"
+    verbose_name = "Vie scolaire"
