@@ -40,7 +40,7 @@ from .records import (
 )
 from .xmlsafe import DEFAULT_MAX_BYTES, local_name, safe_iterparse
 
-__all__ = ["DEFAULT_MAX_BYTES", "edt_decrypt", "parse_edt"]
+__all__ = ["DEFAULT_MAX_BYTES", "edt_decrypt", "mask_mondays", "parse_edt"]
 
 PLAIN_NS = "http://www.index-education.com/exportemploidutemps"
 PLAIN_ROOT = "ExportEmploiDuTemps"
@@ -50,6 +50,13 @@ ITEM_KINDS = {"Professeur": "teacher", "Classe": "division", "Groupe": "group", 
 ALTERNANCE_COVERAGE = 0.75
 ALTERNANCE_MIN_WEEKS = 4
 NO_TIME = datetime.time(0, 0)
+
+
+def mask_mondays(mask, first_monday):
+    """The Mondays of the school weeks of a ``Semaines`` mask: bit i (i ≥ 1) is week i."""
+    return frozenset(
+        first_monday + datetime.timedelta(weeks=i - 1) for i in range(1, mask.bit_length()) if mask >> i & 1
+    )
 
 
 def parse_edt(source, *, file_name="", partner_name="", private_key=None, max_bytes=DEFAULT_MAX_BYTES):
@@ -135,11 +142,7 @@ class _Reader:
     def _mondays(self, mask):
         weeks = self.week_cache.get(mask)
         if weeks is None:
-            first = self.header.first_monday
-            weeks = frozenset(
-                first + datetime.timedelta(weeks=i - 1) for i in range(1, mask.bit_length()) if mask >> i & 1
-            )
-            self.week_cache[mask] = weeks
+            weeks = self.week_cache[mask] = mask_mondays(mask, self.header.first_monday)
         return weeks
 
     # -- the walk -------------------------------------------------------------------------

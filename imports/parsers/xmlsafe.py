@@ -71,7 +71,7 @@ def syntax_error(exc, *, file):
         # iterparse reports some fatal errors only in its error log, raising a bare
         # « no element found » without a line.
         message, line = last.message or message, last.line or line
-    if not message or "Document is empty" in message or "no element found" in message:
+    if not message or re.search(r"Document is empty|no element found|Start tag expected", message):
         return TimetableFileError("ce fichier n'est pas un fichier XML (ou il est vide)", file=file,
                                   line=line or 1)
     if _TRUNCATION.search(message):
