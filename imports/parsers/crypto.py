@@ -76,7 +76,7 @@ def _b64(text, *, what, file, line=None):
         raise TimetableFileError(f"{what} n'est pas du base64 valide", file=file, line=line) from exc
 
 
-def load_private_key(key):
+def load_private_key(key, *, file=""):
     """An RSA private key from PEM (text or bytes) or DER bytes, PKCS#8 or PKCS#1."""
     if isinstance(key, RSAPrivateKey):
         return key
@@ -89,10 +89,11 @@ def load_private_key(key):
     except (ValueError, TypeError) as exc:
         raise TimetableFileError(
             "la clé privée configurée pour l'ENT est illisible "
-            "(clé RSA PEM ou DER sans mot de passe attendue)"
+            "(clé RSA PEM ou DER sans mot de passe attendue)",
+            file=file,
         ) from exc
     if not isinstance(loaded, RSAPrivateKey):
-        raise TimetableFileError("la clé privée configurée pour l'ENT n'est pas une clé RSA")
+        raise TimetableFileError("la clé privée configurée pour l'ENT n'est pas une clé RSA", file=file)
     return loaded
 
 
@@ -111,7 +112,7 @@ def container_decrypt(container, *, partner_name, private_key, file, max_bytes):
             f"(la clé configurée est celle du partenaire « {partner_name} »)",
             file=file,
         )
-    key = load_private_key(private_key)
+    key = load_private_key(private_key, file=file)
     block = _b64(container.partners[partner_name], what=f"la clé du partenaire {partner_name}", file=file)
     try:
         secret = key.decrypt(block, asym_padding.PKCS1v15())

@@ -106,6 +106,8 @@ class _Reader:
         self.subjects = set()
         self.class_of_part = {}
         self.week_cache = {}
+        # Courses wait for the end of the file: whether a week set is an alternance depends on
+        # the school weeks, which only all the courses together tell.
         self.courses = []
         self.planned = []  # per course: its weeks before cancellations, for the alternances
 
@@ -277,7 +279,9 @@ class _Reader:
         elif first is not None and count is not None:
             places = self.grid.places
             last = first + count - 1
-            if count < 1 or first not in places or last not in places:
+            if count < 1:
+                problems.append(f"NombrePlaces={count} : un cours occupe au moins une place")
+            elif first not in places or last not in places:
                 known = f"places {min(places)} à {max(places)}" if places else "aucune place"
                 problems.append(f"places {first} à {last} hors de la grille horaire ({known})")
             else:

@@ -199,6 +199,9 @@ def test_courses_that_cannot_be_placed_are_yielded_with_their_problems():
     <Cours Jour="2" NumeroPlaceDebut="2" NombrePlaces="2">
       <Matiere Ident="1"/>
     </Cours>
+    <Cours Jour="8" NumeroPlaceDebut="1" NombrePlaces="0">
+      <Matiere Ident="1"/><Matiere Ident="2"/>
+    </Cours>
 """)
     assert [(c.line, c.problems) for c in courses] == [
         (22, ("places 3 à 4 hors de la grille horaire (places 0 à 3)",)),
@@ -206,7 +209,11 @@ def test_courses_that_cannot_be_placed_are_yielded_with_their_problems():
         (28, ("aucune matière",)),
         (31, ("matière 99 inconnue (absente de <Matieres>)",)),
         (34, ()),  # neither teacher nor audience: for the bilan, not a problem
+        (37, ("NombrePlaces=0 : un cours occupe au moins une place",
+              "jour 8 hors des jours ouvrés (1, 2, 4, 5)",
+              "plusieurs matières (la matière 2 est ignorée)")),
     ]
+    assert [c.ident for c in courses] == ["1", "2", "3", "4", "5", "6"]
     assert (courses[0].start, courses[0].end) == (datetime.time(0), datetime.time(0))
     assert (courses[4].start, courses[4].end) == (datetime.time(10, 15), datetime.time(12, 15))
 
@@ -332,8 +339,10 @@ def test_wrong_key_tampered_content_and_unreadable_key(rsa_key):
     tampered = build_container(plain, rsa_key.public_key(), tamper=True)
     with pytest.raises(TimetableFileError, match="empreinte SHA-256"):
         list(parse_edt(tampered, file_name="x.xml", partner_name="LaclasseCom", private_key=pem(rsa_key)))
-    with pytest.raises(TimetableFileError, match="clé privée configurée pour l'ENT est illisible"):
-        edt_decrypt(container, partner_name="LaclasseCom", private_key_pem_or_der=b"not a key")
+    with pytest.raises(TimetableFileError, match="clé privée configurée pour l'ENT est illisible") as error:
+        edt_decrypt(container, file_name="x.xml", partner_name="LaclasseCom",
+                    private_key_pem_or_der=b"no key")
+    assert error.value.file == "x.xml"
 
 
 # -- bad input -------------------------------------------------------------------------------
