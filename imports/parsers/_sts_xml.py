@@ -78,7 +78,7 @@ def check_prolog(data, name):
         raise TimetableFileError("ce n'est pas un fichier XML", file=name, line=1)
 
 
-def _syntax_error(exc, data, name, root):
+def syntax_error(exc, data, name, root):
     line = getattr(exc, "lineno", None) or (exc.position[0] if exc.position else None)
     last_line = data.rstrip().count(b"\n") + 1
     closed = root and data.rstrip().endswith(f"</{root}>".encode())
@@ -97,7 +97,7 @@ def root_tag(data, name):
                                             **PARSER_OPTIONS):
             return node.tag
     except etree.XMLSyntaxError as exc:
-        raise _syntax_error(exc, data, name, None) from exc
+        raise syntax_error(exc, data, name, None) from exc
     raise TimetableFileError("ce n'est pas un fichier XML", file=name, line=1)
 
 
@@ -128,7 +128,7 @@ def elements(data, name, paths, *, stop_after=None):
                 # Nothing wanted below, and no wanted ancestor still to read it: free it.
                 node.clear(keep_tail=False)
     except etree.XMLSyntaxError as exc:
-        raise _syntax_error(exc, data, name, root) from exc
+        raise syntax_error(exc, data, name, root) from exc
 
 
 def text(element, path):
@@ -139,3 +139,21 @@ def text(element, path):
 
 def attr(element, name):
     return (element.get(name) or "").strip()
+
+
+def tagged(data, name, tags):
+    """Yield every element whose tag is in ``tags``, at any depth, each cleared after use:
+    for files whose record tags are known but whose wrapping is not (UDT)."""
+    check_prolog(data, name)
+    root = None
+    try:
+        for event, node in etree.iterparse(io.BytesIO(data), events=("start", "end"),
+                                           **PARSER_OPTIONS):
+            if event == "start":
+                root = root or node.tag
+                continue
+            if node.tag in tags:
+                yield node
+                node.clear(keep_tail=False)
+    except etree.XMLSyntaxError as exc:
+        raise syntax_error(exc, data, name, root) from exc
