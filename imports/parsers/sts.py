@@ -208,26 +208,15 @@ def _read_sts_emp(f, known, declared_services):
                 or sx.text(node, "NOM_PATRONYMIQUE"), first_name=sx.text(node, "PRENOM"),
                 birth_date=_iso_date(sx.text(node, "DATE_NAISSANCE")), sts_id=ident,
                 line=node.sourceline)
-        elif tag == "DIVISION":
-            code = sx.attr(node, "CODE")
-            known["audiences"].add(("division", code))
-            # The code, not LIBELLE_LONG, is the class name the directory knows (SIECLE's
-            # CODE_STRUCTURE): « 3A », where the libellé says « 3EMEA ».
-            yield Division(ident=code, name=code, line=node.sourceline)
-        elif tag == "GROUPE":
-            code = sx.attr(node, "CODE")
-            known["audiences"].add(("group", code))
-            divisions = tuple(
-                sx.attr(e, "CODE")
-                for e in node.iterfind("DIVISIONS_APPARTENANCE/DIVISION_APPARTENANCE"))
-            yield Group(ident=code, name=code, divisions=divisions, line=node.sourceline)
+        elif tag in ("DIVISION", "GROUPE"):
+            yield from _new_audience(node, known)
         elif tag == "SERVICE":
             service = _service(node)
             declared_services.setdefault(_service_key(service), service)
 
 
 def _read_emp_sts(f, known, declared_services):
-    hours, alternances, rooms = {}, {}, set()
+    hours, alternances = {}, {}
     for path, node in sx.elements(f.data, f.name, _EMP_STS_PATHS):
         tag = path[-1]
         if tag == "HORAIRE":
@@ -241,29 +230,39 @@ def _read_emp_sts(f, known, declared_services):
             yield alternance
         elif tag == "SALLE_COURS":
             code = sx.attr(node, "CODE")
-            rooms.add(code)
             place = " ".join(filter(None, (sx.text(node, "GROUPE_SALLE"),
                                            sx.text(node, "LOCALISATION"))))
             yield Room(ident=code, name=f"{code} ({place})" if place else code,
                        line=node.sourceline)
         elif tag in ("DIVISION", "GROUPE"):
-            kind = "division" if tag == "DIVISION" else "group"
-            code = sx.attr(node, "CODE")
-            if (kind, code) not in known["audiences"]:
-                known["audiences"].add((kind, code))
-                if kind == "division":
-                    yield Division(ident=code, name=code, line=node.sourceline)
-                else:
-                    divisions = tuple(
-                        sx.attr(e, "CODE")
-                        for e in node.iterfind("DIVISIONS_APPARTENANCE/DIVISION_APPARTENANCE"))
-                    yield Group(ident=code, name=code, divisions=divisions,
-                                line=node.sourceline)
+            yield from _new_audience(node, known)
         elif tag == "SERVICE":
+            # An audience only emp_sts knows comes before its services, not after them.
+            yield from _new_audience(node.getparent().getparent(), known)
             service = _service(node)
             declared_services.pop(_service_key(service), None)
             yield service
             yield from _courses(node, service, hours, alternances, known)
+
+
+def _new_audience(node, known):
+    kind = "division" if node.tag == "DIVISION" else "group"
+    code = sx.attr(node, "CODE")
+    if (kind, code) in known["audiences"]:
+        return
+    known["audiences"].add((kind, code))
+    # The code, not LIBELLE_LONG, is the name the directory knows (SIECLE's CODE_STRUCTURE):
+    # « 3A » where the libellé says « 3EMEA », « 3B_G2 » where it says « G2 ».
+    if kind == "division":
+        yield Division(ident=code, name=code, line=node.sourceline)
+    else:
+        yield Group(ident=code, name=code, divisions=_member_divisions(node),
+                    line=node.sourceline)
+
+
+def _member_divisions(node):
+    return tuple(sx.attr(e, "CODE")
+                 for e in node.iterfind("DIVISIONS_APPARTENANCE/DIVISION_APPARTENANCE"))
 
 
 def _alternance(node):

@@ -70,6 +70,8 @@ class _Zip:
     def __init__(self, source, name, max_bytes):
         self.data, self.name = sx.read_source(source, name=name, max_bytes=max_bytes)
         self.max_bytes = max_bytes
+        # Each member is bounded, and so is their sum: a zip of many big members is refused.
+        self.budget = 16 * max_bytes
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(self.data))
         except zipfile.BadZipFile as exc:
@@ -95,7 +97,8 @@ class _Zip:
         with self.zip.open(info) as handle:
             # The declared size can lie: never read more than the bound.
             data = handle.read(self.max_bytes + 1)
-        if len(data) > self.max_bytes:
+        self.budget -= len(data)
+        if len(data) > self.max_bytes or self.budget < 0:
             raise TimetableFileError("fichier trop volumineux une fois décompressé",
                                      file=label)
         if not data.strip():

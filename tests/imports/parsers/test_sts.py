@@ -237,3 +237,18 @@ def test_service_declared_but_not_sent_back(pair):
         b"</ENSEIGNANTS></SERVICE></SERVICES>")
     services = [r for r in parse_sts(sts, pair[1]) if isinstance(r, Service)]
     assert [(s.subject, s.hours) for s in services] == [("020700", 4.0), ("030201", 3.0)]
+
+
+def test_latin9_labels(pair):
+    sts = pair[0].replace(b"FRANCAIS\n                </LIBELLE_LONG>",
+                          b"Fran\xe7ais \xbduvre\n                </LIBELLE_LONG>")
+    assert _one(list(parse_sts(sts, pair[1])), Subject).label == "Français œuvre"
+
+
+def test_audience_known_only_to_emp_sts_comes_before_its_service(pair):
+    emp = pair[1].replace(b'DIVISION CODE="3A"', b'DIVISION CODE="4C"')
+    records = list(parse_sts(pair[0], emp))
+    kinds = [type(r).__name__ for r in records]
+    assert [r.ident for r in records if isinstance(r, Division)] == ["3A", "4C"]
+    assert kinds.index("Service") > max(i for i, k in enumerate(kinds) if k == "Division")
+    assert CourseItem("division", "4C") in _one(records, Course).items
