@@ -3,7 +3,10 @@
 
 Neither file is enough alone: ``emp_sts`` names teachers by their STS ``ID`` and subjects by
 their 6-digit code only, ``sts_emp`` carries the names, birth dates and labels. Records come
-in this order: Header, Subject, Teacher, Division, Group, Alternance, Room, Service, Course.
+in this order: Header, Subject, Teacher, Division, Group (sts_emp), then from emp_sts
+Alternance, Room, and each Service followed by its Course records (a Division or Group only
+emp_sts knows comes just before its first Service), then the Services sts_emp declares that
+emp_sts did not send back. The pair has no closure period: no Closure is yielded.
 """
 
 import datetime
@@ -147,8 +150,9 @@ def _pair(first, second, names, max_bytes):
 
 
 def parse_sts(first, second=None, *, max_bytes=sx.DEFAULT_MAX_BYTES, names=None):
-    """Yield the records of an STS-web pair; the two files (paths or bytes) may come in
-    either order, told apart by their root. ``names`` labels bytes in messages."""
+    """The records of an STS-web pair, as an iterator; the two files (paths or bytes) may
+    come in either order, told apart by their root. ``names`` labels bytes in messages. A
+    pair that does not go together fails here, before anything is read from its body."""
     sts_emp, emp_sts = _pair(first, second, names, max_bytes)
     sts_emp.read_parameters()
     emp_sts.read_parameters()
@@ -162,6 +166,10 @@ def parse_sts(first, second=None, *, max_bytes=sx.DEFAULT_MAX_BYTES, names=None)
             f"les deux fichiers ne sont pas de la même année scolaire : {sts_emp.name} est de "
             f"{sts_emp.year}, {emp_sts.name} de {emp_sts.year}", file=emp_sts.name,
             line=emp_sts.line)
+    return _records(sts_emp, emp_sts)
+
+
+def _records(sts_emp, emp_sts):
     yield Header(
         source="sts", uai=sts_emp.uai, year_start=sts_emp.start, year_end=sts_emp.end,
         first_monday=monday(sts_emp.start) if sts_emp.start else None,

@@ -114,8 +114,9 @@ class _Zip:
 
 
 def parse_udt(source, *, max_bytes=sx.DEFAULT_MAX_BYTES, name="", uai=""):
-    """Yield the records of a UDT zip (a path or bytes). The UAI is not inside the files:
-    it comes from ``uai`` or from the drop name ``<UAI>_<yyyyMMddHHmmss>_UDT.zip``."""
+    """The records of a UDT zip (a path or bytes), as an iterator; an archive that is no
+    complete UDT export fails here. The UAI is not inside the files: it comes from ``uai``
+    or from the drop name ``<UAI>_<yyyyMMddHHmmss>_UDT.zip``."""
     archive = _Zip(source, name or ("" if isinstance(source, str | Path) else "export UDT"),
                    max_bytes)
     missing = [m for m in REQUIRED if not archive.has(m)]
@@ -127,7 +128,10 @@ def parse_udt(source, *, max_bytes=sx.DEFAULT_MAX_BYTES, name="", uai=""):
     if not uai:
         match = _ZIP_NAME.search(archive.name)
         uai = match.group(1).upper() if match else ""
+    return _records(archive, uai)
 
+
+def _records(archive, uai):
     calendar, closures = _calendar(archive)
     start, end, first_monday, half = _parameters(archive, calendar)
     yield Header(source="udt", uai=uai, year_start=start, year_end=end,

@@ -252,3 +252,8 @@ def test_audience_known_only_to_emp_sts_comes_before_its_service(pair):
     assert [r.ident for r in records if isinstance(r, Division)] == ["3A", "4C"]
     assert kinds.index("Service") > max(i for i, k in enumerate(kinds) if k == "Division")
     assert CourseItem("division", "4C") in _one(records, Course).items
+
+
+def test_pair_checked_at_call(pair):
+    with pytest.raises(TimetableFileError):
+        parse_sts(pair[1])

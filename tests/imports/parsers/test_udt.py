@@ -180,3 +180,8 @@ def test_bad_first_week():
     params = udt_fixture.members()["UDCal_00.xml"].replace(b'"36"', b'"x"')
     error = _error(udt_fixture.build({"UDCal_00.xml": params}))
     assert "premiere_semaine_ISO" in str(error) and error.line == 3
+
+
+def test_archive_checked_at_call():
+    with pytest.raises(TimetableFileError):
+        parse_udt(udt_fixture.build(drop=("UDCal_24.xml",)))
