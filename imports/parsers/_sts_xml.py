@@ -1,0 +1,159 @@
+"""Safe, streamed XML reading shared by the STS-web and UDT parsers.
+
+Each file is bounded in size before lxml sees it, refused if its prolog declares a DTD or
+entities, and then streamed with ``iterparse`` (no DTD loading, no entity resolution, no
+network); elements are cleared once handed over so memory stays flat whatever the file.
+Bytes are given to lxml as they are, so it honours the declared encoding (ISO-8859-15 in the
+real STS-web exports).
+"""
+
+import io
+import os
+import re
+from pathlib import Path
+
+from lxml import etree
+
+from .records import TimetableFileError
+
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+PARSER_OPTIONS = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
+
+_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
+
+
+def size_text(n):
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f} Mo"
+    return f"{max(1, n // 1024)} Ko"
+
+
+def read_source(source, *, name, max_bytes):
+    """The bytes of a path or of bytes, with the name to show in messages."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+    else:
+        path = Path(source)
+        name = name or path.name
+        try:
+            size = os.path.getsize(path)
+        except OSError as exc:
+            raise TimetableFileError("fichier introuvable ou illisible", file=name) from exc
+        if size > max_bytes:
+            raise TimetableFileError(
+                f"fichier trop volumineux ({size_text(size)}) : la limite est de "
+                f"{size_text(max_bytes)}", file=name)
+        data = path.read_bytes()
+    if len(data) > max_bytes:
+        raise TimetableFileError(
+            f"fichier trop volumineux ({size_text(len(data))}) : la limite est de "
+            f"{size_text(max_bytes)}", file=name)
+    if not data.strip():
+        raise TimetableFileError("fichier vide", file=name, line=1)
+    return data, name
+
+
+def check_prolog(data, name):
+    """Refuse a DTD or entity declaration before the root element: no real export has one,
+    and refusing it up front closes every entity-expansion attack."""
+    first = _FIRST_ELEMENT.search(data)
+    prolog = data[: first.start()] if first else data
+    match = _DOCTYPE.search(prolog)
+    if match:
+        line = prolog.count(b"\n", 0, match.start()) + 1
+        raise TimetableFileError(
+            "le fichier déclare une DTD ou des entités XML : refusé par sécurité", file=name,
+            line=line)
+    if first is None or not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        raise TimetableFileError("ce n'est pas un fichier XML", file=name, line=1)
+
+
+def syntax_error(exc, data, name, root):
+    line = getattr(exc, "lineno", None) or (exc.position[0] if exc.position else None)
+    last_line = data.rstrip().count(b"\n") + 1
+    closed = root and data.rstrip().endswith(f"</{root}>".encode())
+    if line and line >= last_line and not closed:
+        return TimetableFileError("fichier tronqué : il s'arrête avant sa fin", file=name,
+                                  line=line)
+    message = getattr(exc, "msg", None) or str(exc)
+    return TimetableFileError(f"XML invalide ({message})", file=name, line=line or None)
+
+
+def root_tag(data, name):
+    """The root element's tag, read from the first start event only."""
+    check_prolog(data, name)
+    try:
+        for _event, node in etree.iterparse(io.BytesIO(data), events=("start",),
+                                            **PARSER_OPTIONS):
+            return node.tag
+    except etree.XMLSyntaxError as exc:
+        raise syntax_error(exc, data, name, None) from exc
+    raise TimetableFileError("ce n'est pas un fichier XML", file=name, line=1)
+
+
+def elements(data, name, paths, *, stop_after=None):
+    """Yield ``(path, element)`` for every element whose tag path below the root is in
+    ``paths``, each cleared after the caller is done with it. ``stop_after`` ends the read
+    once that path has been seen, for headers read before the body."""
+    check_prolog(data, name)
+    prefixes = {path[:i] for path in paths for i in range(len(path))}
+    stack, root = [], None
+    try:
+        for event, node in etree.iterparse(io.BytesIO(data), events=("start", "end"),
+                                           **PARSER_OPTIONS):
+            if event == "start":
+                if root is None:
+                    root = node.tag
+                stack.append(node.tag)
+                continue
+            current = tuple(stack[1:])
+            stack.pop()
+            if current in paths:
+                yield current, node
+                node.clear(keep_tail=False)
+                if current == stop_after:
+                    return
+            elif current not in prefixes and not any(
+                    current[:i] in paths for i in range(1, len(current))):
+                # Nothing wanted below, and no wanted ancestor still to read it: free it.
+                node.clear(keep_tail=False)
+    except etree.XMLSyntaxError as exc:
+        raise syntax_error(exc, data, name, root) from exc
+
+
+def text(element, path):
+    """Stripped text of a child: STS pretty-prints inside text nodes."""
+    value = element.findtext(path)
+    return value.strip() if value else ""
+
+
+def attr(element, name):
+    return (element.get(name) or "").strip()
+
+
+def tagged(data, name, tags):
+    """Yield every element whose tag is in ``tags``, at any depth, each cleared after use:
+    for files whose record tags are known but whose wrapping is not (UDT)."""
+    check_prolog(data, name)
+    root = None
+    try:
+        for event, node in etree.iterparse(io.BytesIO(data), events=("start", "end"),
+                                           **PARSER_OPTIONS):
+            if event == "start":
+                root = root or node.tag
+                continue
+            if node.tag in tags:
+                yield node
+                node.clear(keep_tail=False)
+    except etree.XMLSyntaxError as exc:
+        raise syntax_error(exc, data, name, root) from exc
