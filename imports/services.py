@@ -76,7 +76,7 @@ def timetable_import_analyse(*, import_id):
         upload = upload_classify(_load(imp))
         directory = selectors.directory_for_matching(etab=etab,
                                                      remembered=remembered_for(etab=etab))
-        bilan = bilan_build(records=records_of(upload), directory=directory)
+        bilan = bilan_build(records=records_of(upload, uai=etab.uai), directory=directory)
         if bilan["uai"] and bilan["uai"].upper() != etab.uai.upper():
             raise TimetableFileError(
                 f"ce fichier est celui de l'établissement {bilan['uai']}, pas de {etab.name} "
@@ -106,4 +106,37 @@ def timetable_import_cancel(*, imp, user):
         locked.status = TimetableImport.Status.ANNULE
         locked.decided_by, locked.decided_at = user, timezone.now()
         locked.save(update_fields=["status", "decided_by", "decided_at"])
+    return locked
+
+
+def timetable_import_validate(*, imp, user, today=None):
+    """« Valider cet import »: the bilan's upload becomes the timetable in force.
+
+    The import row is locked first: of two admins validating at once, the second finds it
+    validated and is refused; a stale or cancelled bilan cannot be applied.
+    """
+    from .apply import timetable_apply
+
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        locked = TimetableImport.objects.select_for_update().select_related(
+            "etablissement").get(pk=imp.pk)
+        if locked.status != TimetableImport.Status.BILAN:
+            raise ImportStateError(
+                f"{locked} ne peut pas être validé : {locked.get_status_display().lower()}")
+        # One validation at a time per establishment, whatever the import.
+        Etablissement.objects.select_for_update().filter(pk=locked.etablissement_id).exists()
+        etab = locked.etablissement
+        upload = upload_classify(_load(locked))
+        directory = selectors.directory_for_matching(etab=etab,
+                                                     remembered=remembered_for(etab=etab))
+        changes = timetable_apply(etab=etab, imp=locked, records=records_of(upload, uai=etab.uai),
+                                  directory=directory, today=today)
+        locked.status = TimetableImport.Status.VALIDE
+        locked.decided_by, locked.decided_at = user, timezone.now()
+        locked.bilan = {**locked.bilan, "applied": changes}
+        locked.save(update_fields=["status", "decided_by", "decided_at", "bilan"])
+        TimetableImport.objects.filter(
+            etablissement=etab, status__in=TimetableImport.PENDING,
+        ).update(status=TimetableImport.Status.PERIME)
     return locked

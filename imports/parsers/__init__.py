@@ -6,7 +6,7 @@ from django.conf import settings
 MAX_BYTES = 200 * 1024 * 1024
 
 
-def records_of(upload):
+def records_of(upload, *, uai=""):
     """The records of a classified upload (``detect.Upload``), Header first."""
     max_bytes = getattr(settings, "ENT_TIMETABLE_MAX_FILE_BYTES", MAX_BYTES)
     if upload.source == "edt":
@@ -18,10 +18,13 @@ def records_of(upload):
     if upload.source == "udt":
         from .udt import parse_udt
 
-        return parse_udt(upload.parts["udt"], max_bytes=max_bytes)
+        return parse_udt(upload.parts["udt"], max_bytes=max_bytes, name=upload.names["udt"],
+                         uai=uai)
     from .sts import parse_sts
 
-    return parse_sts(upload.parts["sts_emp"], upload.parts.get("emp_sts"), max_bytes=max_bytes)
+    names = [upload.names["sts_emp"], upload.names.get("emp_sts", "")]
+    return parse_sts(upload.parts["sts_emp"], upload.parts.get("emp_sts"), max_bytes=max_bytes,
+                     names=names)
 
 
 def _private_key():

@@ -16,10 +16,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", help="fichiers XML ou zip")
         parser.add_argument("--etab", help="UAI de l'établissement (défaut : celui du fichier)")
+        parser.add_argument("--validate", action="store_true",
+                            help="valide l'import après le bilan (l'applique)")
         parser.add_argument("--json", dest="as_json", action="store_true",
                             help="bilan en un objet JSON")
 
-    def handle(self, *args, files, etab, as_json, **options):
+    def handle(self, *args, files, etab, as_json, validate, **options):
         payload = []
         for name in files:
             path = Path(name)
@@ -37,13 +39,15 @@ class Command(BaseCommand):
         except TimetableFileError as exc:
             raise CommandError(str(exc)) from exc
         imp = services.timetable_import_analyse(import_id=imp.pk)
+        if validate and imp.status == TimetableImport.Status.BILAN:
+            imp = services.timetable_import_validate(imp=imp, user=None)
         bilan = imp.bilan
         if as_json:
             self.stdout.write(_json_dump({"import": imp.pk, "status": imp.status,
                                           "counts": bilan.get("counts", {}),
                                           "error": imp.error or None, **{
                                               k: bilan[k] for k in ("source", "uai", "lists",
-                                                                    "not_importable")
+                                                                    "not_importable", "applied")
                                               if k in bilan}}))
         elif imp.status == TimetableImport.Status.ECHEC:
             self.stderr.write(imp.error)
@@ -52,6 +56,8 @@ class Command(BaseCommand):
                               "bilan préliminaire")
             for key, value in bilan["counts"].items():
                 self.stdout.write(f"  {key:28} {value}")
+            for key, value in bilan.get("applied", {}).items():
+                self.stdout.write(f"  appliqué : {key:17} {value}")
         if imp.status == TimetableImport.Status.ECHEC:
             raise SystemExit(1)
 

@@ -1,0 +1,128 @@
+"""The real EDT/PRONOTE sample, analysed then validated against a small directory."""
+
+import datetime
+import json
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+from imports import services
+from imports.models import Rapprochement, TimetableImport
+from tests.conftest import SAMPLES
+from tests.factories import (
+    EtablissementFactory,
+    PersonFactory,
+    RegroupementFactory,
+    RoleFactory,
+)
+from viescolaire.models import Cours, Seance
+
+pytestmark = pytest.mark.django_db
+EDT = SAMPLES / "service-cahiertextes" / "Edt_To_LaclasseCom_0134567A_Enclair.xml"
+START = datetime.date(2013, 9, 1)
+
+
+@pytest.fixture
+def college():
+    if not EDT.exists():
+        pytest.skip("l'échantillon EDT (../shared/samples/service-cahiertextes) est absent")
+    etab = EtablissementFactory(uai="0134567A", name="COLLEGE DE DEMONSTRATION")
+    teacher = PersonFactory(profile="enseignant", first_name="Hélène", last_name="Bachelet")
+    RoleFactory(person=teacher, etablissement=etab, role="enseignant")
+    division = RegroupementFactory(etablissement=etab, code="3A")
+    return etab, teacher, division
+
+
+def _analyse(etab, path=EDT):
+    imp = services.timetable_import_create(etab=etab, files=[(path.name, path.read_bytes())])
+    return services.timetable_import_analyse(import_id=imp.pk)
+
+
+def test_command_prints_the_bilan_as_json(college, capsys):
+    call_command("import_timetable", str(EDT), "--json")
+    out = json.loads(capsys.readouterr().out)
+    counts = out["counts"]
+    assert out["status"] == "bilan" and out["source"] == "edt" and out["uai"] == "0134567A"
+    assert counts["courses"] == 704 and counts["courses_subject_only"] == 100
+    assert (counts["teachers_matched"], counts["teachers_unmatched"]) == (1, 30)
+    assert (counts["divisions_matched"], counts["divisions_unmatched"]) == (1, 15)
+    assert counts["groups_unmatched"] == 48 and counts["subjects"] == 25
+    assert counts["seances"] > 10000
+    assert not Cours.objects.exists(), "un bilan n'écrit rien"
+
+
+def test_validate_then_reimport_keeps_courses_and_séances(college):
+    etab, teacher, division = college
+    imp = _analyse(etab)
+    services.timetable_import_validate(imp=imp, user=None, today=START)
+    imp.refresh_from_db()
+    assert imp.status == TimetableImport.Status.VALIDE
+    applied = imp.bilan["applied"]
+    assert applied["courses_created"] == Cours.objects.count() == 604
+    assert Seance.objects.count() == applied["seances_added"] > 10000
+    assert Cours.objects.filter(enseignants=teacher).exists()
+    assert Cours.objects.filter(regroupements=division).exists()
+    seance_ids = set(Seance.objects.values_list("pk", flat=True))
+
+    again = _analyse(etab)
+    services.timetable_import_validate(imp=again, user=None, today=START)
+    again.refresh_from_db()
+    assert again.bilan["applied"] == {
+        "courses_created": 0, "courses_updated": 604, "courses_removed": 0,
+        "seances_added": 0, "seances_removed": 0, "seances_changed": 0}
+    assert set(Seance.objects.values_list("pk", flat=True)) == seance_ids
+
+
+def test_removed_courses_lose_only_their_future_séances(college, tmp_path):
+    etab = college[0]
+    services.timetable_import_validate(imp=_analyse(etab), user=None, today=START)
+    text = EDT.read_text(encoding="utf-8")
+    first = text.index("<Cours Jour")
+    smaller = text[:first] + text[text.index("</Cours>", first) + len("</Cours>"):]
+    path = tmp_path / EDT.name
+    path.write_text(smaller, encoding="utf-8")
+    later = datetime.date(2014, 1, 6)
+    before = Seance.objects.filter(date__lt=later).count()
+    imp = services.timetable_import_validate(imp=_analyse(etab, path), user=None, today=later)
+    assert imp.bilan["applied"]["courses_removed"] == 1
+    assert imp.bilan["applied"]["seances_removed"] > 0
+    assert Seance.objects.filter(date__lt=later).count() == before
+    assert Cours.objects.filter(active=False).count() == 1
+
+
+def test_validated_or_stale_imports_cannot_be_applied(college):
+    etab = college[0]
+    old = _analyse(etab)
+    new = _analyse(etab)
+    old.refresh_from_db()
+    assert old.status == TimetableImport.Status.PERIME
+    with pytest.raises(services.ImportStateError):
+        services.timetable_import_validate(imp=old, user=None, today=START)
+    services.timetable_import_validate(imp=new, user=None, today=START)
+    with pytest.raises(services.ImportStateError, match="validé"):
+        services.timetable_import_validate(imp=new, user=None, today=START)
+    with pytest.raises(services.ImportStateError, match="ne peut plus être annulé"):
+        services.timetable_import_cancel(imp=new, user=None)
+
+
+def test_a_rapprochement_changes_the_bilan(college):
+    etab = college[0]
+    division = RegroupementFactory(etablissement=etab, code="TROISIEME B")
+    before = _analyse(etab).bilan["counts"]["divisions_matched"]
+    Rapprochement.objects.create(etablissement=etab, kind="division", source_key="3b",
+                                 source_label="3B", regroupement=division)
+    assert _analyse(etab).bilan["counts"]["divisions_matched"] == before + 1
+
+
+def test_a_file_of_another_establishment_gives_no_bilan(college):
+    other = EtablissementFactory(uai="0699999Z")
+    imp = _analyse(other)
+    assert imp.status == TimetableImport.Status.ECHEC
+    assert "0134567A" in imp.error and EDT.name in imp.error
+
+
+def test_files_stay_out_of_the_samples(college, tmp_path):
+    copy = tmp_path / "copie.xml"
+    shutil.copy(EDT, copy)
+    assert _analyse(college[0], copy).status == TimetableImport.Status.BILAN
