@@ -28,7 +28,7 @@ serve: install
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The whole suite on PostgreSQL and Redis (a real Celery worker in the integration tests),
-# then the importer's tests again on the embedded SQLite default.
+# then the importers' tests again on the embedded SQLite default.
 test: install test-postgres test-sqlite lint
 
 test-postgres: install
@@ -37,7 +37,7 @@ test-postgres: install
 
 test-sqlite: install
 	env -u DATABASE_URL -u CELERY_BROKER_URL ENT_FAST_PASSWORD_HASHER=1 \
-	$(BIN)/pytest -q -m "not integration and not browser" tests/annuaire $(PYTEST_ARGS)
+	$(BIN)/pytest -q -m "not integration and not browser" tests/annuaire tests/imports $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
