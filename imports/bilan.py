@@ -34,6 +34,27 @@ def seance_dates(course, *, header, closures):
     return dates
 
 
+def _service_add(services, course, matches, subject, incomplete, school_weeks):
+    """A service: one subject taught to one audience, with its teachers and weekly hours."""
+    audience = sorted(
+        (matches[i.kind][i.ident].source_key, matches[i.kind][i.ident].label)
+        for i in course.items if i.kind in ("division", "group") and i.ident in matches[i.kind])
+    subject_key = subject.source_key if subject else course.subject
+    key = "|".join([subject_key, *(k for k, _ in audience)])
+    minutes = (datetime.datetime.combine(datetime.date.min, course.end)
+               - datetime.datetime.combine(datetime.date.min, course.start)).seconds / 60
+    service = services.setdefault(key, {
+        "label": " — ".join([(subject.label if subject else "") or "?",
+                             ", ".join(label for _, label in audience) or "sans classe"]),
+        "teachers": [], "hours": 0.0, "incomplete": False})
+    teachers = {matches["teacher"][i.ident].label for i in course.items
+                if i.kind == "teacher" and i.ident in matches["teacher"]}
+    service["teachers"] = sorted(set(service["teachers"]) | teachers)
+    service["hours"] = round(service["hours"] + minutes / 60 * len(course.weeks) / school_weeks,
+                             2)
+    service["incomplete"] = service["incomplete"] or incomplete
+
+
 def bilan_build(*, records, directory):
     header = None
     found = {"subject": {}, "teacher": {}, "division": {}, "group": {}}
@@ -73,6 +94,9 @@ def bilan_build(*, records, directory):
     not_importable, subject_only, incomplete = [], [], []
     seances = 0
     taught = {"teacher": set(), "division": set(), "group": set()}
+    school_weeks = max((len(c.weeks) for c in courses), default=0) or 1
+    services_found, pairs = {}, set()
+    weekly = {"replacements": 0, "cancelled": 0, "exceptional": 0}
     for course in courses:
         if course.problems:
             not_importable.append({"line": course.line, "problems": list(course.problems)})
@@ -98,6 +122,16 @@ def bilan_build(*, records, directory):
         if missing:
             incomplete.append({"line": course.line, "missing": missing})
         seances += len(seance_dates(course, header=header, closures=closures))
+        _service_add(services_found, course, matches, subject, bool(missing), school_weeks)
+        teachers = [matches["teacher"].get(i.ident) for i in course.items if i.kind == "teacher"]
+        structures = [matches[i.kind].get(i.ident) for i in course.items
+                      if i.kind in ("division", "group")]
+        pairs.update((t.target, g.target) for t in teachers for g in structures
+                     if t and g and t.target and g.target)
+        weekly["cancelled"] += len(course.cancelled)
+        weekly["replacements"] += sum(len(course.weeks - i.weeks) for i in course.items
+                                      if i.kind == "teacher" and i.weeks)
+        weekly["exceptional"] += len(course.weeks) == 1
 
     def split(kind):
         matched = sorted(m.label for m in matches[kind].values() if m.target is not None)
@@ -130,8 +164,11 @@ def bilan_build(*, records, directory):
             lists[f"{plural}_with_courses"] = with_courses
             lists[f"{plural}_without_courses"] = sorted(
                 names[i] for i in names if i not in taught[kind])
+    counts["services_file"] = len(services_found)
     return {
         "source": header.source, "uai": header.uai,
+        "services": services_found, "pairs": sorted(pairs), "weekly": weekly,
+        "subjects_map": {m.source_key: m.label for m in matches["subject"].values()},
         "year": [header.year_start.isoformat() if header.year_start else None,
                  header.year_end.isoformat() if header.year_end else None],
         "counts": counts, "lists": lists,

@@ -32,3 +32,37 @@ def directory_for_matching(*, etab, remembered=None):
         directory.subjects_by_code[code] = pk
         directory.subjects_by_label.setdefault(name_key(label), pk)
     return directory
+
+
+def group_management(*, etab, bilan):
+    """« Gestion des classes et groupes »: what the directory lacks for this timetable.
+
+    Groups to create (named by the file, unknown to the directory), groups to rename (linked
+    by a rapprochement to a group of another name), classes and groups whose teachers are not
+    yet linked to them, groups with no pupil. Three queries.
+    """
+    from annuaire.models import Enseignement, Inscription
+
+    structures = [m for kind in ("division", "group") for m in bilan["matches"].get(kind, [])]
+    targets = {m["target"] for m in structures if m["target"]}
+    codes = dict(Regroupement.objects.filter(etablissement=etab, pk__in=targets).values_list(
+        "pk", "code"))
+    to_rename = sorted(f"{codes[m['target']]} → {m['label']}" for m in structures
+                       if m["how"] == "rapprochement" and m["target"] in codes
+                       and name_key(codes[m["target"]]) != name_key(m["label"]))
+    pairs = {tuple(p) for p in bilan.get("pairs", [])}
+    linked = set(Enseignement.objects.filter(
+        regroupement_id__in={g for _, g in pairs}).values_list("enseignant_id", "regroupement_id"))
+    missing = pairs - linked
+    names = dict((pk, f"{last.upper()} {first}") for pk, last, first in Person.objects.filter(
+        pk__in={t for t, _ in missing}).values_list("pk", "last_name", "first_name"))
+    teachers_to_add = sorted(f"{codes.get(g, '?')} : {names.get(t, '?')}" for t, g in missing)
+    filled = set(Inscription.objects.filter(regroupement_id__in=targets).values_list(
+        "regroupement_id", flat=True).distinct())
+    pupils_to_add = sorted(codes[g] for g in targets - filled if g in codes)
+    return {
+        "to_create": bilan.get("lists", {}).get("groups_unmatched", []),
+        "to_rename": to_rename,
+        "teachers_to_add": teachers_to_add,
+        "pupils_to_add": pupils_to_add,
+    }

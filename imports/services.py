@@ -11,6 +11,7 @@ from annuaire.models import Etablissement
 
 from . import selectors
 from .bilan import bilan_build
+from .compare import bilan_compare
 from .models import Rapprochement, TimetableImport
 from .parsers import records_of
 from .parsers.detect import upload_classify
@@ -86,6 +87,11 @@ def timetable_import_analyse(*, import_id):
         imp.bilan = {"status": "failed", "error": str(exc), "file": exc.file, "line": exc.line}
         imp.save(update_fields=["status", "error", "bilan"])
         return imp
+    in_force = TimetableImport.objects.filter(
+        etablissement=etab, status=TimetableImport.Status.VALIDE).order_by("-decided_at").first()
+    bilan["changes"] = bilan_compare(previous=in_force.bilan if in_force else None,
+                                     current=bilan)
+    bilan["groups"] = selectors.group_management(etab=etab, bilan=bilan)
     with transaction.atomic():
         # A newer upload makes every older unvalidated bilan of the establishment stale.
         TimetableImport.objects.filter(

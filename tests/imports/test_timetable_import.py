@@ -126,3 +126,28 @@ def test_files_stay_out_of_the_samples(college, tmp_path):
     copy = tmp_path / "copie.xml"
     shutil.copy(EDT, copy)
     assert _analyse(college[0], copy).status == TimetableImport.Status.BILAN
+
+
+def test_bilan_against_the_timetable_in_force(college, tmp_path):
+    etab = college[0]
+    RegroupementFactory(etablissement=etab, code="5C")
+    first = _analyse(etab)
+    changes = first.bilan["changes"]
+    assert changes["seances"]["previous"] == 0
+    assert len(changes["services"]["added"]) == first.bilan["counts"]["services_file"]
+    assert first.bilan["groups"]["to_create"] == first.bilan["lists"]["groups_unmatched"]
+    # Hélène Bachelet teaches 5C in the file but not in the directory yet.
+    assert "5C : BACHELET Hélène" in first.bilan["groups"]["teachers_to_add"]
+    assert "3A" in first.bilan["groups"]["pupils_to_add"]
+    services.timetable_import_validate(imp=first, user=None, today=START)
+
+    text = EDT.read_text(encoding="utf-8")
+    start = text.index("<Cours Jour")
+    smaller = text[:start] + text[text.index("</Cours>", start) + len("</Cours>"):]
+    path = tmp_path / EDT.name
+    path.write_text(smaller, encoding="utf-8")
+    second = _analyse(etab, path).bilan["changes"]
+    assert second["seances"]["difference"] < 0
+    assert second["services"]["removed"] or second["services"]["modified"]
+    assert second["subjects"] == {"added": [], "modified": []}
+    assert second["weekly"]["cancelled"]["change"] == 0
