@@ -151,3 +151,37 @@ def test_bilan_against_the_timetable_in_force(college, tmp_path):
     assert second["services"]["removed"] or second["services"]["modified"]
     assert second["subjects"] == {"added": [], "modified": []}
     assert second["weekly"]["cancelled"]["change"] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_validating_at_once_apply_it_once(college):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("le verrou de ligne se vérifie sur PostgreSQL")
+    etab = college[0]
+    imp = _analyse(etab)
+    outcomes, barrier = [], threading.Barrier(2)
+
+    def validate():
+        from django.db import connections
+
+        barrier.wait()
+        try:
+            services.timetable_import_validate(imp=imp, user=None, today=START)
+            outcomes.append("validé")
+        except services.ImportStateError:
+            outcomes.append("refusé")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=validate) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refusé", "validé"]
+    assert Cours.objects.count() == 604
+    assert Seance.objects.values("cours", "date").distinct().count() == Seance.objects.count()
