@@ -83,3 +83,21 @@ class Rapprochement(models.Model):
     @property
     def target_id(self):
         return self.person_id or self.regroupement_id or self.matiere_id
+
+
+class TimetableSettings(models.Model):
+    """The principal's choices for the school year's timetable."""
+
+    class GroupSource(models.TextChoices):
+        SIECLE = "siecle", "Depuis SIECLE (compléments SIECLE et annuaire académique)"
+        EMPLOI_DU_TEMPS = "emploi_du_temps", "Depuis le fichier d'emploi du temps"
+        MANUEL = "manuel", "À la main dans l'ENT"
+
+    etablissement = models.OneToOneField(
+        "annuaire.Etablissement", on_delete=models.CASCADE, related_name="timetable_settings")
+    group_source = models.CharField(
+        "composition des groupes", max_length=16, choices=GroupSource.choices,
+        default=GroupSource.SIECLE)
+    updated_by = models.ForeignKey("annuaire.Person", on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)

@@ -12,7 +12,8 @@ from annuaire.models import Etablissement
 from . import selectors
 from .bilan import bilan_build
 from .compare import bilan_compare
-from .models import Rapprochement, TimetableImport
+from .groups import group_memberships_apply
+from .models import Rapprochement, TimetableImport, TimetableSettings
 from .parsers import records_of
 from .parsers.detect import upload_classify
 from .parsers.records import Header, TimetableFileError
@@ -136,8 +137,13 @@ def timetable_import_validate(*, imp, user, today=None):
         upload = upload_classify(_load(locked))
         directory = selectors.directory_for_matching(etab=etab,
                                                      remembered=remembered_for(etab=etab))
-        changes = timetable_apply(etab=etab, imp=locked, records=records_of(upload, uai=etab.uai),
+        records = list(records_of(upload, uai=etab.uai))
+        changes = timetable_apply(etab=etab, imp=locked, records=records,
                                   directory=directory, today=today)
+        choice = TimetableSettings.objects.filter(etablissement=etab).first()
+        if choice and choice.group_source == TimetableSettings.GroupSource.EMPLOI_DU_TEMPS:
+            changes["groups"] = group_memberships_apply(etab=etab, records=records,
+                                                        directory=directory)
         locked.status = TimetableImport.Status.VALIDE
         locked.decided_by, locked.decided_at = user, timezone.now()
         locked.bilan = {**locked.bilan, "applied": changes}

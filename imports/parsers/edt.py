@@ -33,6 +33,7 @@ from .records import (
     Division,
     Group,
     Header,
+    Pupil,
     Room,
     Subject,
     Teacher,
@@ -244,15 +245,33 @@ class _Reader:
                     self.class_of_part[part.get("Ident").strip()] = ident
             return Division(ident=ident, name=(element.get("Nom") or "").strip(), line=line)
         if section == "Groupes" and name == "Groupe":
-            divisions = []
+            divisions, parts, pupils = [], [], []
             for child in element:
                 kind, ident = local_name(child), (child.get("Ident") or "").strip()
                 division = ident if kind == "Classe" else self.class_of_part.get(ident) \
                     if kind == "PartieDeClasse" else None
                 if division and division not in divisions:
                     divisions.append(division)
+                if kind == "PartieDeClasse" and ident:
+                    parts.append(ident)
+                elif kind == "Eleve" and ident:
+                    pupils.append(ident)
             return Group(ident=self._required(element, "Ident"), name=(element.get("Nom") or "").strip(),
-                         divisions=tuple(divisions), line=line)
+                         divisions=tuple(divisions), line=line, parts=tuple(parts),
+                         pupils=tuple(pupils))
+        if section == "Eleves" and name == "Eleve":
+            classes = tuple((c.get("Ident") or "").strip() for c in element
+                            if local_name(c) == "Classe" and c.get("Ident"))
+            parts = tuple((c.get("Ident") or "").strip() for c in element
+                          if local_name(c) == "PartieDeClasse" and c.get("Ident"))
+            return Pupil(
+                ident=self._required(element, "Ident"),
+                last_name=(element.get("Nom") or "").strip(),
+                first_name=(element.get("Prenom") or "").strip(),
+                birth_date=self._date(element, "DateNaissance", required=False),
+                ine=(element.get("NumeroNational") or "").strip(),
+                sconet_id=(element.get("IDSconet") or "").strip(),
+                classes=classes, parts=parts, line=line)
         if section == "Salles" and name == "Salle":
             return Room(ident=self._required(element, "Ident"), name=(element.get("Nom") or "").strip(),
                         line=line)

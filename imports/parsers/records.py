@@ -67,6 +67,24 @@ class Group:
     # Divisions (their ``ident``) the group draws its pupils from.
     divisions: tuple = ()
     line: int | None = None
+    # Class parts (« parties de classe ») and pupils the file composes the group of.
+    parts: tuple = ()
+    pupils: tuple = ()
+
+
+@dataclass(frozen=True)
+class Pupil:
+    """A pupil as the timetable file knows them: what places them in its groups."""
+
+    ident: str
+    last_name: str
+    first_name: str
+    birth_date: datetime.date | None = None
+    ine: str = ""
+    sconet_id: str = ""
+    classes: tuple = ()
+    parts: tuple = ()
+    line: int | None = None
 
 
 @dataclass(frozen=True)

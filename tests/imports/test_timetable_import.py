@@ -185,3 +185,34 @@ def test_two_admins_validating_at_once_apply_it_once(college):
     assert sorted(outcomes) == ["refusé", "validé"]
     assert Cours.objects.count() == 604
     assert Seance.objects.values("cours", "date").distinct().count() == Seance.objects.count()
+
+
+def test_groups_populated_from_the_file_when_the_principal_chose_it(college):
+    from annuaire.models import Inscription, Regroupement
+    from imports.models import TimetableSettings
+    from tests.factories import InscriptionFactory
+
+    etab = college[0]
+    group = RegroupementFactory(etablissement=etab, code="4CD MOR",
+                                nature=Regroupement.Nature.GROUPE)
+    allard = PersonFactory(population="Eleve", profile="eleve", last_name="Allard",
+                           first_name="Abdeljalil", ine="0000000000001",
+                           birth_date=datetime.date(1994, 1, 10))
+    RoleFactory(person=allard, etablissement=etab, role="eleve")
+    stray = PersonFactory(population="Eleve", profile="eleve")
+    RoleFactory(person=stray, etablissement=etab, role="eleve")
+    InscriptionFactory(eleve=stray, regroupement=group)
+
+    # By default (SIECLE), the file does not touch groups.
+    first = services.timetable_import_validate(imp=_analyse(etab), user=None, today=START)
+    assert "groups" not in first.bilan["applied"]
+    members = Inscription.objects.filter(regroupement=group).values_list("eleve_id", flat=True)
+    assert set(members) == {stray.pk}
+
+    TimetableSettings.objects.create(etablissement=etab,
+                                     group_source=TimetableSettings.GroupSource.EMPLOI_DU_TEMPS)
+    second = services.timetable_import_validate(imp=_analyse(etab), user=None, today=START)
+    applied = second.bilan["applied"]["groups"]
+    assert (applied["memberships_added"], applied["memberships_removed"]) == (1, 1)
+    assert set(Inscription.objects.filter(regroupement=group).values_list(
+        "eleve_id", flat=True)) == {allard.pk}

@@ -24,6 +24,7 @@ from imports.parsers.records import (
     Division,
     Group,
     Header,
+    Pupil,
     Room,
     Subject,
     Teacher,
@@ -76,7 +77,7 @@ def test_sample_counts_of_every_record_kind(sample_records):
     assert isinstance(sample_records[0], Header)
     assert Counter(type(r).__name__ for r in sample_records) == {
         "Header": 1, "Subject": 25, "Teacher": 31, "Division": 16, "Group": 48, "Room": 24,
-        "Alternance": 2, "Course": 704,
+        "Alternance": 2, "Course": 704, "Pupil": 426,
     }
     kinds = [type(r).__name__ for r in sample_records]
     # Everything a course refers to comes before the first course.
@@ -95,7 +96,12 @@ def test_sample_exact_records(sample_records):
     assert Teacher(ident="2", last_name="ALBERT", first_name="MARIE DESI", pronote_id="KVX8NTH4DPQ3SYU7",
                    line=63) in sample_records
     # « 3AB WAL » is made of a part of 3B (22) and a part of 3A (67).
-    assert Group(ident="3", name="3AB WAL", divisions=("3", "2"), line=210) in sample_records
+    assert Group(ident="3", name="3AB WAL", divisions=("3", "2"), line=210,
+                 parts=("22", "67")) in sample_records
+    # Pupils carry what places them in groups: their classes and class parts.
+    allard = next(p for p in sample_records if isinstance(p, Pupil) and p.ident == "1")
+    assert (allard.last_name, allard.ine, allard.classes, allard.parts) == (
+        "ALLARD", "0000000000001", ("9",), ("2",))
     assert Division(ident="2", name="3A", line=96) in sample_records
     assert next(r for r in sample_records if isinstance(r, Room)).ident
 
