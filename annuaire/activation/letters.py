@@ -1,5 +1,7 @@
 """Distribution letters rendered to PDF with WeasyPrint: A4, one, two or eight per page."""
 
+import io
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -26,20 +28,27 @@ def _context(letters, per_page, etab):
 
 
 def letters_pdf(*, letters, per_page, etab, progress=None):
-    """The PDF bytes of ``letters`` (codes already set), ``progress(done, total)`` per chunk."""
+    """The PDF bytes of ``letters`` (codes already set), ``progress(done, total)`` per chunk.
+
+    Each chunk is laid out and written on its own, then the chunks' pages are joined: memory
+    holds one chunk's layout, not a whole collège's.
+    """
+    from pypdf import PdfWriter
     from weasyprint import HTML
 
     if per_page not in LAYOUTS:
         raise ValueError(per_page)
     total = len(letters)
-    documents = []
     step = CHUNK - CHUNK % per_page
+    writer = PdfWriter()
     for start in range(0, max(total, 1), step):
         chunk = letters[start:start + step]
         html = render_to_string("annuaire/letters/letters_pdf.html",
                                 _context(chunk, per_page, etab))
-        documents.append(HTML(string=html, base_url=str(settings.BASE_DIR)).render())
+        pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+        writer.append(io.BytesIO(pdf))
         if progress:
             progress(min(start + step, total), total)
-    pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(pages).write_pdf()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
