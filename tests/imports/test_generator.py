@@ -1,0 +1,128 @@
+"""Generated timetables: the shape of the real exports, and importable for every teacher and
+division of the establishment they come from."""
+
+import dataclasses
+import datetime
+
+import pytest
+from django.core.management import call_command
+
+from annuaire.models import Regroupement, Role
+from imports import services
+from imports.generator import calendar_for, edt_write, mask_weeks, timetable_build
+from imports.models import TimetableImport
+from imports.parsers import records as r
+from imports.parsers import records_of
+from imports.parsers.detect import upload_classify
+from tests.conftest import SAMPLES
+from tests.factories import (
+    EnseignementFactory,
+    InscriptionFactory,
+    MatiereFactory,
+    PersonFactory,
+    RoleFactory,
+)
+from viescolaire.models import Cours, Seance
+
+pytestmark = pytest.mark.django_db
+EDT = SAMPLES / "service-cahiertextes" / "Edt_To_LaclasseCom_0134567A_Enclair.xml"
+TODAY = datetime.date(2026, 11, 24)
+
+
+def _records(path):
+    return list(records_of(upload_classify([(path.name, path.read_bytes())])))
+
+
+def _shape(records):
+    """Record kinds with, per field, the types its values take (None left out)."""
+    shape = {}
+    for record in records:
+        fields = shape.setdefault(type(record).__name__, {})
+        for f in dataclasses.fields(record):
+            value = getattr(record, f.name)
+            if value is not None and f.name not in ("line", "problems"):
+                fields.setdefault(f.name, set()).add(type(value).__name__)
+    return shape
+
+
+@pytest.fixture
+def college(world):
+    """``world``'s first collège, with a few more services so a week can be filled."""
+    etab = world.etab_a
+    divisions = list(Regroupement.objects.filter(etablissement=etab, nature="division"))
+    latin = Regroupement.objects.get(etablissement=etab, code="3LATIN")
+    subjects = [MatiereFactory(code=code, libelle=label) for code, label in (
+        ("020700", "FRANCAIS"), ("040600", "HISTOIRE-GEOGRAPHIE"),
+        ("100100", "EDUCATION PHYSIQUE ET SPORTIVE"),
+        ("062900", "SCIENCES DE LA VIE ET DE LA TERRE"), ("030602", "ESPAGNOL LV2"))]
+    for n, subject in enumerate(subjects):
+        teacher = PersonFactory(profile="enseignant", last_name=f"Prof{n}", first_name="Anne")
+        RoleFactory(person=teacher, etablissement=etab, role=Role.Kind.ENSEIGNANT)
+        for division in divisions:
+            EnseignementFactory(enseignant=teacher, regroupement=division, matiere=subject)
+    InscriptionFactory(eleve=world.pupil_a2, regroupement=latin)
+    return etab
+
+
+def test_calendar_of_this_school_year():
+    cal = calendar_for(TODAY)
+    assert cal.first_monday == datetime.date(2026, 8, 31) and cal.start == datetime.date(2026, 9, 1)
+    assert cal.first_monday.weekday() == 0 and 40 <= cal.weeks <= 45
+    this_week = cal.week_of(TODAY)
+    assert this_week not in cal.holidays and len(cal.holidays) == 8
+    assert cal.week_of(datetime.date(2026, 12, 28)) in cal.holidays
+    assert cal.week_of(datetime.date(2026, 10, 26)) in cal.holidays
+    assert mask_weeks(0b1110110) == "[1..2,4..6]"
+
+
+def test_generated_edt_has_the_shape_of_the_real_sample(college, tmp_path):
+    if not EDT.exists():
+        pytest.skip("l'échantillon EDT (../shared/samples/service-cahiertextes) est absent")
+    tt = timetable_build(etab=college, today=TODAY, seed=3)
+    path = edt_write(tt, tmp_path / f"Edt_To_ENT_{college.uai}.xml")
+    generated, real = _records(path), _records(EDT)
+    shape, real_shape = _shape(generated), _shape(real)
+    assert set(shape) == set(real_shape)
+    for kind, fields in shape.items():
+        for name, types in fields.items():
+            assert types <= real_shape[kind].get(name, types), (kind, name, types)
+    header = generated[0]
+    assert isinstance(header, r.Header) and header.uai == college.uai
+    assert header.first_monday <= TODAY <= header.year_end
+    courses = [x for x in generated if isinstance(x, r.Course)]
+    assert courses and not any(c.problems for c in courses)
+    assert {c.day for c in courses} <= {1, 2, 3, 4, 5}
+    assert all(c.start >= datetime.time(13) or c.end <= datetime.time(12) for c in courses)
+    assert not [c for c in courses if c.day == 3 and c.start >= datetime.time(12)]
+    assert {x.code for x in generated if isinstance(x, r.Alternance)} <= {"A", "B"}
+    teachers = {x.sts_id for x in generated if isinstance(x, r.Teacher)}
+    assert college.roles.filter(role="enseignant").count() == len(teachers)
+    # Nobody is in two places at once (weekly courses against each other).
+    seen = set()
+    for c in courses:
+        if c.alternance:
+            continue
+        for item in c.items:
+            if item.kind == "room":
+                continue
+            for half in range(c.start.hour * 2, c.end.hour * 2):
+                key = (item.kind, item.ident, c.day, half)
+                assert key not in seen, key
+                seen.add(key)
+
+
+def test_a_generated_timetable_is_imported_for_every_teacher_and_division(college, tmp_path):
+    out = tmp_path / "edt.xml"
+    call_command("generate_timetable", "--etab", college.uai, str(out), "--seed", "2")
+    imp = services.timetable_import_create(etab=college, files=[(out.name, out.read_bytes())])
+    imp = services.timetable_import_analyse(import_id=imp.pk)
+    assert imp.status == TimetableImport.Status.BILAN, imp.error
+    services.timetable_import_validate(imp=imp, user=None, today=TODAY)
+    teachers = college.roles.filter(role="enseignant", person__enseignements__isnull=False)
+    for role in teachers.distinct():
+        assert Cours.objects.filter(enseignants=role.person_id).exists(), role.person
+    for division in Regroupement.objects.filter(etablissement=college):
+        assert Cours.objects.filter(regroupements=division).exists(), division
+    monday = TODAY - datetime.timedelta(days=TODAY.weekday())
+    assert Seance.objects.filter(date__range=(monday, monday + datetime.timedelta(days=4))).exists()
+    assert not Cours.objects.filter(unmatched__len__gt=0).exists()
