@@ -126,3 +126,20 @@ def test_files_stay_out_of_the_samples(college, tmp_path):
     copy = tmp_path / "copie.xml"
     shutil.copy(EDT, copy)
     assert _analyse(college[0], copy).status == TimetableImport.Status.BILAN
+
+
+def test_a_reimport_writes_what_changed_in_a_kept_course(college, tmp_path):
+    etab = college[0]
+    services.timetable_import_validate(imp=_analyse(etab), user=None, today=START)
+    text = EDT.read_text(encoding="utf-8")
+    assert '<Salle Ident="15511" Nom="1"/>' in text
+    path = tmp_path / EDT.name
+    path.write_text(text.replace('<Salle Ident="15511" Nom="1"/>',
+                                 '<Salle Ident="15511" Nom="B 101"/>'), encoding="utf-8")
+    moved = Cours.objects.filter(salle="1").count()
+    assert moved
+    imp = services.timetable_import_validate(imp=_analyse(etab, path), user=None, today=START)
+    assert imp.bilan["applied"]["courses_created"] == 0
+    assert Cours.objects.filter(salle="B 101").count() == moved
+    assert not Cours.objects.filter(salle="1").exists()
+    assert set(Cours.objects.values_list("timetable_import", flat=True)) == {imp.pk}
