@@ -13,7 +13,7 @@ import datetime
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 from annuaire.models import Enseignement, Inscription, Regroupement, Role
 from annuaire.text import name_key
@@ -126,7 +126,7 @@ class Placed:
 class Timetable:
     uai: str
     calendar: Calendar
-    subjects: list = field(default_factory=list)  # (ident, code, label)
+    subjects: list = field(default_factory=list)  # (ident, code, label, national code)
     teachers: list = field(default_factory=list)  # (ident, last, first, sts id)
     divisions: list = field(default_factory=list)  # (ident, name)
     groups: list = field(default_factory=list)  # (ident, name, division idents)
@@ -192,11 +192,11 @@ def timetable_build(*, etab, today=None, seed=1):
         if key not in subject_ident:
             subject_ident[key] = str(len(subject_ident) + 1)
             if service.matiere is None:
-                tt.subjects.append((subject_ident[key], "AUTRE", "AUTRE ENSEIGNEMENT"))
+                tt.subjects.append((subject_ident[key], "AUTRE", "AUTRE ENSEIGNEMENT", ""))
             else:
                 code = "".join(c for c in name_key(service.matiere.libelle).upper() if c.isalnum())
                 tt.subjects.append((subject_ident[key], code[:5] or service.matiere.code,
-                                    service.matiere.libelle))
+                                    service.matiere.libelle, service.matiere.code))
     # Hours of each service: the subject's share, scaled so a division gets ~26 h a week.
     by_division = defaultdict(list)
     group_services = []
@@ -316,7 +316,7 @@ def edt_write(tt, out):
         lines.append(f'      <Place Numero="{n}" LibelleHeureDebut="{start:%H:%M:%S}" '
                      f'LibelleHeureFin="{end:%H:%M:%S}"/>')
     lines += ["    </PlacesParJour>", "  </GrilleHoraire>", "  <Matieres>"]
-    lines += [f"    <Matiere {_attrs(Ident=i, Code=c, Libelle=label)}/>" for i, c, label in tt.subjects]
+    lines += [f"    <Matiere {_attrs(Ident=i, Code=c, Libelle=label)}/>" for i, c, label, _n in tt.subjects]
     lines += ["  </Matieres>", "  <Professeurs>"]
     for ident, last, first, sts in tt.teachers:
         attrs = dict(Ident=ident, Nom=last, Prenom=first)
@@ -369,5 +369,209 @@ def edt_write(tt, out):
     return out
 
 
+class _Xml:
+    """Indented XML text as STS-web writes it: 4 spaces a level; ``text_lines`` puts a text
+    on its own line (sts_emp), else inline (emp_sts)."""
+
+    def __init__(self, *, text_lines):
+        self.lines, self.depth, self.text_lines = [], 0, text_lines
+
+    def open(self, tag, **attrs):
+        self.lines.append("    " * self.depth + f"<{tag}{' ' + _attrs(**attrs) if attrs else ''}>")
+        self.depth += 1
+
+    def close(self, tag):
+        self.depth -= 1
+        self.lines.append("    " * self.depth + f"</{tag}>")
+
+    def leaf(self, tag, text=None, **attrs):
+        pad, head = "    " * self.depth, tag + (" " + _attrs(**attrs) if attrs else "")
+        if text is None or text == "":
+            self.lines.append(f"{pad}<{head}/>")
+        elif self.text_lines:
+            self.lines += [f"{pad}<{head}>", f"{pad}    {escape(str(text))}", f"{pad}</{tag}>"]
+        else:
+            self.lines.append(f"{pad}<{head}>{escape(str(text))}</{tag}>")
+
+    def write(self, path):
+        text = '<?xml version="1.0" encoding="ISO-8859-15"?>\n' + "\n".join(self.lines) + "\n"
+        path.write_bytes(text.encode("iso-8859-15", errors="xmlcharrefreplace"))
+        return path
+
+
+def _hhmm(minutes):
+    return f"{minutes // 60:02d}{minutes % 60:02d}"
+
+
 def sts_write(tt, out_dir):
-    raise NotImplementedError("STS-web pair: not written yet")
+    """Writes ``tt`` as an STS-web pair, ``sts_emp_<UAI>_<year>.xml`` (STS_EDT: subjects,
+    teachers, divisions and groups) and ``emp_sts_<UAI>_<year>.xml`` (EDT_STS: the placed
+    courses), in ISO-8859-15 as the real pairs; returns their paths. Courses of a service
+    without national subject code or a teacher without STS identifier are left out: STS-web
+    knows neither."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cal = tt.calendar
+    year = str(cal.first_monday.year if cal.first_monday.month >= 8 else cal.first_monday.year - 1)
+    national = {i: n for i, _c, _label, n in tt.subjects}
+    sts_of = {ident: sts for ident, _l, _f, sts in tt.teachers}
+    names = dict(tt.divisions)
+    names.update({ident: name for ident, name, _d in tt.groups})
+    members = {ident: divisions for ident, _n, divisions in tt.groups}
+    # (nature, structure) → subject → teacher → [Placed]
+    placed = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+    for course in tt.courses:
+        teacher, nature, structure, subject = tt.services[course.service]
+        if national[subject] and sts_of[teacher]:
+            placed[(nature, structure)][subject][teacher].append(course)
+    hours = defaultdict(float)  # (nature, structure, subject, teacher) → weekly hours
+    for key, subjects in placed.items():
+        for subject, teachers in subjects.items():
+            for teacher, courses in teachers.items():
+                hours[(*key, subject, teacher)] = sum(
+                    c.places * PLACE_MINUTES / 60 / (1 if c.parity is None else 2) for c in courses)
+
+    emp = _Xml(text_lines=True)
+    emp.open("STS_EDT")
+    emp.open("PARAMETRES")
+    emp.open("UAJ", CODE=tt.uai)
+    emp.leaf("SIGLE", "CLG")
+    emp.leaf("CODE_NATURE", "340")
+    emp.close("UAJ")
+    emp.open("ANNEE_SCOLAIRE", ANNEE=year)
+    emp.leaf("DATE_DEBUT", datetime.date(int(year), 9, 1).isoformat())
+    emp.leaf("DATE_FIN", datetime.date(int(year) + 1, 8, 31).isoformat())
+    emp.close("ANNEE_SCOLAIRE")
+    emp.close("PARAMETRES")
+    emp.open("NOMENCLATURES")
+    emp.open("MATIERES")
+    for _i, code, label, nat in tt.subjects:
+        if nat:
+            emp.open("MATIERE", CODE=nat)
+            emp.leaf("CODE_GESTION", code)
+            emp.leaf("LIBELLE_COURT", label[:20])
+            emp.leaf("LIBELLE_LONG", label)
+            emp.leaf("LIBELLE_EDITION", label.capitalize())
+            emp.close("MATIERE")
+    emp.close("MATIERES")
+    emp.close("NOMENCLATURES")
+    emp.open("DONNEES")
+    emp.open("INDIVIDUS")
+    for _ident, last, first, sts in tt.teachers:
+        if sts:
+            emp.open("INDIVIDU", ID=sts, TYPE="epp")
+            emp.leaf("NOM_USAGE", last)
+            emp.leaf("NOM_PATRONYMIQUE", last)
+            emp.leaf("PRENOM", first)
+            emp.leaf("FONCTION", "ENS")
+            emp.close("INDIVIDU")
+    emp.close("INDIVIDUS")
+
+    def structures(xml, *, courses):
+        xml.open("STRUCTURE")
+        for nature, section, tag in (("division", "DIVISIONS", "DIVISION"),
+                                     ("group", "GROUPES", "GROUPE")):
+            rows = [(ident, name) for ident, name in tt.divisions] if nature == "division" else [
+                (ident, name) for ident, name, _d in tt.groups]
+            if not rows:
+                xml.leaf(section)
+                continue
+            xml.open(section)
+            for ident, name in rows:
+                xml.open(tag, CODE=name)
+                if not courses:
+                    xml.leaf("LIBELLE_LONG", name)
+                if nature == "group" and members.get(ident):
+                    xml.open("DIVISIONS_APPARTENANCE")
+                    for division in members[ident]:
+                        xml.leaf("DIVISION_APPARTENANCE", CODE=names[division])
+                    xml.close("DIVISIONS_APPARTENANCE")
+                subjects = placed.get((nature, ident))
+                if not subjects:
+                    xml.leaf("SERVICES")
+                    xml.close(tag)
+                    continue
+                xml.open("SERVICES")
+                for subject, teachers in subjects.items():
+                    total = sum(hours[(nature, ident, subject, t)] for t in teachers)
+                    xml.open("SERVICE", CODE_MATIERE=national[subject], CODE_MOD_COURS="CG")
+                    xml.leaf("HEURES_STRUCTURE", f"{total:.2f}")
+                    xml.leaf("CO_ENS", "false")
+                    xml.open("ENSEIGNANTS")
+                    for teacher, placed_courses in teachers.items():
+                        xml.open("ENSEIGNANT", TYPE="epp", ID=sts_of[teacher])
+                        xml.leaf("HEURES_AGENT", f"{hours[(nature, ident, subject, teacher)]:.2f}")
+                        if courses:
+                            xml.open("COURS_RATTACHES")
+                            for c in placed_courses:
+                                start = DAY_START.hour * 60 + c.place * PLACE_MINUTES
+                                xml.open("COURS")
+                                xml.leaf("CODE_ALTERNANCE", {None: "H", 1: "A", 0: "B"}[c.parity])
+                                xml.leaf("JOUR", str(c.day))
+                                xml.leaf("HEURE_DEBUT", _hhmm(start))
+                                xml.leaf("DUREE", _hhmm(c.places * PLACE_MINUTES))
+                                xml.leaf("CODE_SALLE", tt.rooms[c.room - 1][1] if c.room else "")
+                                xml.close("COURS")
+                            xml.close("COURS_RATTACHES")
+                        xml.close("ENSEIGNANT")
+                    xml.close("ENSEIGNANTS")
+                    xml.close("SERVICE")
+                xml.close("SERVICES")
+                xml.close(tag)
+            xml.close(section)
+        xml.close("STRUCTURE")
+
+    structures(emp, courses=False)
+    emp.close("DONNEES")
+    emp.close("STS_EDT")
+
+    back = _Xml(text_lines=False)
+    back.open("EDT_STS")
+    back.open("PARAMETRES")
+    back.leaf("UAJ", tt.uai)
+    back.leaf("ANNEE_SCOLAIRE", year)
+    back.leaf("APPLICATION_SOURCE", "EDITEUR_PRIVE")
+    back.close("PARAMETRES")
+    back.open("DONNEES")
+    back.open("HORAIRES")
+    for day in DAYS:
+        back.open("HORAIRE", JOUR=str(day))
+        back.leaf("DEBUT_COURS", "0800")
+        back.leaf("FIN_COURS", "1200" if day == 3 else "1700")
+        back.close("HORAIRE")
+    back.close("HORAIRES")
+    back.open("ALTERNANCES")
+    for code, short, long_label, parity in (("H", "Cours Hebd", "Cours Hebdomadaire", None),
+                                            ("A", "Semaine A", "Semaine A", 1),
+                                            ("B", "Semaine B", "Semaine B", 0)):
+        back.open("ALTERNANCE", CODE=code)
+        back.leaf("LIBELLE_COURT", short)
+        back.leaf("LIBELLE_LONG", long_label)
+        back.open("SEMAINES")
+        mask = cal.mask(parity)
+        for week in range(1, mask.bit_length()):
+            if mask >> week & 1:
+                monday = cal.first_monday + datetime.timedelta(weeks=week - 1)
+                back.leaf("DATE_DEBUT_SEMAINE", monday.isoformat())
+        back.close("SEMAINES")
+        back.close("ALTERNANCE")
+    back.close("ALTERNANCES")
+    back.open("SALLES_COURS")
+    for _ident, name in tt.rooms:
+        back.open("SALLE_COURS", CODE=name)
+        back.lines.append("    " * back.depth + "<GROUPE_SALLE></GROUPE_SALLE>")
+        back.lines.append("    " * back.depth + "<LOCALISATION></LOCALISATION>")
+        back.close("SALLE_COURS")
+    back.close("SALLES_COURS")
+    back.open("INDIVIDUS")
+    for _ident, _last, _first, sts in tt.teachers:
+        if sts:
+            back.open("INDIVIDU", ID=sts)
+            back.leaf("INDEMNITES")
+            back.leaf("ARES")
+            back.close("INDIVIDU")
+    back.close("INDIVIDUS")
+    structures(back, courses=True)
+    back.close("DONNEES")
+    back.close("EDT_STS")
+    return [emp.write(out_dir / f"sts_emp_{tt.uai}_{year}.xml"),
+            back.write(out_dir / f"emp_sts_{tt.uai}_{year}.xml")]

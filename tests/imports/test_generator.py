@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from annuaire.models import Regroupement, Role
 from imports import services
-from imports.generator import calendar_for, edt_write, mask_weeks, timetable_build
+from imports.generator import calendar_for, edt_write, mask_weeks, sts_write, timetable_build
 from imports.models import TimetableImport
 from imports.parsers import records as r
 from imports.parsers import records_of
@@ -126,3 +126,45 @@ def test_a_generated_timetable_is_imported_for_every_teacher_and_division(colleg
     monday = TODAY - datetime.timedelta(days=TODAY.weekday())
     assert Seance.objects.filter(date__range=(monday, monday + datetime.timedelta(days=4))).exists()
     assert not Cours.objects.filter(unmatched__len__gt=0).exists()
+
+
+def test_generated_sts_pair_has_the_shape_of_the_real_pairs(college, tmp_path):
+    cases = [SAMPLES / "edt" / f"case{n}" for n in (1, 2)]
+    if not all(c.exists() for c in cases):
+        pytest.skip("les paires STS-web (../shared/samples/edt) sont absentes")
+    tt = timetable_build(etab=college, today=TODAY, seed=3)
+    paths = sts_write(tt, tmp_path / "sts")
+    assert [p.name[:8] for p in paths] == ["sts_emp_", "emp_sts_"]
+    assert all(p.read_bytes().startswith(b'<?xml version="1.0" encoding="ISO-8859-15"?>')
+               for p in paths)
+    generated = list(records_of(upload_classify([(p.name, p.read_bytes()) for p in paths])))
+    real_shape = {}
+    for case in cases:
+        files = [(p.name, p.read_bytes()) for p in (case / "sts_emp.xml", case / "emp_sts.xml")]
+        for kind, fields in _shape(records_of(upload_classify(files))).items():
+            for name, types in fields.items():
+                real_shape.setdefault(kind, {}).setdefault(name, set()).update(types)
+    shape = _shape(generated)
+    assert set(shape) == set(real_shape)
+    for kind, fields in shape.items():
+        for name, types in fields.items():
+            assert types <= real_shape[kind].get(name, types), (kind, name, types)
+    courses = [x for x in generated if isinstance(x, r.Course)]
+    assert courses and not [c.problems for c in courses if c.problems]
+    assert {c.alternance for c in courses} <= {"H", "A", "B"}
+
+
+def test_a_generated_sts_pair_is_imported_like_the_edt_export(college, tmp_path):
+    call_command("generate_timetable", "--etab", college.uai, str(tmp_path), "--format", "sts")
+    files = [(p.name, p.read_bytes()) for p in sorted(tmp_path.glob("*.xml"))]
+    imp = services.timetable_import_create(etab=college, files=files)
+    imp = services.timetable_import_analyse(import_id=imp.pk)
+    assert imp.status == TimetableImport.Status.BILAN, imp.error
+    services.timetable_import_validate(imp=imp, user=None, today=TODAY)
+    for division in Regroupement.objects.filter(etablissement=college, nature="division"):
+        assert Cours.objects.filter(regroupements=division).exists(), division
+    # STS-web names subjects by national code only: a service without subject is left out.
+    assert not Cours.objects.filter(regroupements__code="3LATIN").exists()
+    assert not Cours.objects.filter(unmatched__len__gt=0).exists()
+    monday = TODAY - datetime.timedelta(days=TODAY.weekday())
+    assert Seance.objects.filter(date__range=(monday, monday + datetime.timedelta(days=4))).exists()
