@@ -163,7 +163,7 @@ class Command(BaseCommand):
         """Each collège's timetable, generated as its timetable software would export it and
         validated through the real import; one line per collège."""
         from imports import services as timetable_services
-        from imports.generator import edt_write, timetable_build
+        from imports.generator import edt_write, sts_write, timetable_build
         from imports.models import TimetableImport
         from viescolaire.models import Cours, Seance
 
@@ -181,16 +181,21 @@ class Command(BaseCommand):
             if not tt.courses:
                 continue
             path = edt_write(tt, out_dir / f"Edt_To_ENT_{etab.uai}.xml")
+            paths, source = [path], "EDT"
+            if n == 1:
+                # The second collège's timetable goes through the STS-web importer: the same
+                # week written as the sts_emp + emp_sts pair, beside its EDT export.
+                paths, source = sts_write(tt, out_dir / f"sts_{etab.uai}"), "STS-web"
             imp = timetable_services.timetable_import_create(
-                etab=etab, files=[(path.name, path.read_bytes())])
+                etab=etab, files=[(p.name, p.read_bytes()) for p in paths])
             imp = timetable_services.timetable_import_analyse(import_id=imp.pk)
             if imp.status != TimetableImport.Status.BILAN:
                 raise CommandError(f"emploi du temps de {etab.name} : {imp.error}")
             timetable_services.timetable_import_validate(imp=imp, user=None, today=monday)
             courses = Cours.objects.filter(etablissement=etab, active=True).count()
             seances = Seance.objects.filter(cours__etablissement=etab).count()
-            lines.append(f"Emploi du temps de {etab.name} (EDT, {path}) : {courses} cours, "
-                         f"{seances} séances")
+            lines.append(f"Emploi du temps de {etab.name} ({source}, {paths[0].parent}) : "
+                         f"{courses} cours, {seances} séances")
         return lines
 
     def _accounts(self, etab):
