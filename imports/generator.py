@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
-from annuaire.models import Enseignement, Inscription, Regroupement, Role
+from annuaire.models import Enseignement, Inscription, Person, Regroupement, Role
 from annuaire.text import name_key
 
 EDT_NS = "http://www.index-education.com/exportemploidutemps"
@@ -131,6 +131,8 @@ class Timetable:
     divisions: list = field(default_factory=list)  # (ident, name)
     groups: list = field(default_factory=list)  # (ident, name, division idents)
     rooms: list = field(default_factory=list)  # (ident, name)
+    # (last, first, birth date, civilité, INE, division ident, group idents)
+    pupils: list = field(default_factory=list)
     # (teacher ident, "division"|"group", structure ident, subject ident)
     services: list = field(default_factory=list)
     courses: list = field(default_factory=list)  # Placed
@@ -164,14 +166,20 @@ def _directory(etab):
         if division:
             for group in groups:
                 group_divisions[group].add(division)
-    return teachers, structures, services, group_divisions
+    pupils = []
+    people = Person.objects.filter(pk__in=list(pupils_division)).order_by(
+        "last_name", "first_name", "pk").values_list(
+        "pk", "last_name", "first_name", "birth_date", "civilite", "ine")
+    for pk, *fields in people:
+        pupils.append((*fields, pupils_division[pk], tuple(sorted(pupils_group.get(pk, ())))))
+    return teachers, structures, services, group_divisions, pupils
 
 
 def timetable_build(*, etab, today=None, seed=1):
     """The timetable of ``etab``'s directory for the school year of ``today``."""
     today = today or datetime.date.today()
     rng = random.Random(seed)
-    teachers, structures, services, group_divisions = _directory(etab)
+    teachers, structures, services, group_divisions, pupils = _directory(etab)
     tt = Timetable(uai=etab.uai, calendar=calendar_for(today))
     teacher_ident = {}
     for n, (pk, person) in enumerate(teachers.items(), start=1):
@@ -186,6 +194,9 @@ def timetable_build(*, etab, today=None, seed=1):
         if reg.nature != Regroupement.Nature.DIVISION:
             tt.groups.append((structure_ident[pk], reg.code, tuple(sorted(
                 (structure_ident[d] for d in group_divisions.get(pk, ())), key=int))))
+    for last, first, birth, civilite, ine, division, groups in pupils:
+        tt.pupils.append((last, first, birth, civilite, ine, structure_ident[division],
+                          tuple(structure_ident[g] for g in groups)))
     subject_ident = {}
     for service in services:
         key = service.matiere_id or 0
@@ -347,7 +358,26 @@ def edt_write(tt, out):
             lines.append(f"    <Groupe {_attrs(Ident=ident, Nom=name)}/>")
     lines += ["  </Groupes>", "  <Salles>"]
     lines += [f"    <Salle {_attrs(Ident=i, Nom=name)}/>" for i, name in tt.rooms]
-    lines += ["  </Salles>", "  <Cours>"]
+    lines += ["  </Salles>", "  <Eleves>"]
+    # Index requires a birth date and a sex: a pupil the directory says neither of gets the
+    # year's usual age and a sex from their civilité, else alternately.
+    default_birth = datetime.date(cal.start.year - 13, 1, 1)
+    for n, (last, first, birth, civilite, ine, division, groups) in enumerate(tt.pupils, 1):
+        sexe = ("Feminin" if civilite.upper().startswith(("MME", "MLLE")) else "Masculin"
+                if civilite else ("Masculin", "Feminin")[n % 2])
+        attrs = dict(Ident=n, Nom=last.upper(), Prenom=first, DateNaissance=birth or default_birth,
+                     Sexe=sexe)
+        if ine and ine.isalnum():
+            attrs["NumeroNational"] = ine
+        lines.append(f"    <Eleve {_attrs(**attrs)}>")
+        lines.append(f'      <Classe Ident="{division}" DateEntree="{cal.start}" '
+                     f'DateSortie="{cal.end}"/>')
+        for group in groups:
+            if (division, group) in part:
+                lines.append(f'      <PartieDeClasse Ident="{part[(division, group)]}" '
+                             f'DateEntree="{cal.start}" DateSortie="{cal.end}"/>')
+        lines.append("    </Eleve>")
+    lines += ["  </Eleves>", "  <Cours>"]
     masks = {None: cal.mask(), 0: cal.mask(0), 1: cal.mask(1)}
     comments = {k: mask_weeks(v) for k, v in masks.items()}
     for course in tt.courses:
