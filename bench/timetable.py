@@ -4,8 +4,8 @@
     python bench/timetable.py [--database-url postgres://root@127.0.0.1:5432/ent_bench_timetable]
 
 On a fresh database it times the bilan (parse + match) of the real EDT sample, then builds a
-lycée's directory with bulk writes (2,500 pupils, 150 teachers with their services, 60
-divisions and 20 option groups, 12 subjects), generates its EDT export with
+lycée's directory with bulk writes (2,500 pupils, 150 teachers with their services, 54
+divisions and 26 option groups, 16 subjects), generates its EDT export with
 ``imports.generator`` (about 1,500 weekly courses over the school year's 36 weeks), and times
 its bilan, its validation and a reimport of the same file.
 """
@@ -34,7 +34,7 @@ SUBJECTS = [
 ]
 OPTIONS = [("LATIN", "021100"), ("ALLEMAND LV2", "030601"), ("ARTS PLASTIQUES", "110100"),
            ("ITALIEN LV3", "030603")]
-DIVISIONS, GROUPS, PUPILS, TEACHERS = 60, 20, 2500, 150
+DIVISIONS, GROUPS, PUPILS, TEACHERS = 54, 26, 2500, 150
 
 
 def _fresh_database(url):
@@ -75,11 +75,12 @@ def _lycée():
         for n in range(PUPILS)])
     inscriptions = [Inscription(eleve=p, regroupement=divisions[n % DIVISIONS])
                     for n, p in enumerate(pupils)]
-    # Each group draws its pupils from three neighbouring divisions.
+    # A third of the pupils take an option; each group draws from two neighbouring divisions.
     for n, p in enumerate(pupils):
         division = n % DIVISIONS
         if n // DIVISIONS % 3 == 0:
-            inscriptions.append(Inscription(eleve=p, regroupement=groups[division // 3]))
+            inscriptions.append(Inscription(eleve=p, regroupement=groups[division * GROUPS
+                                                                          // DIVISIONS]))
     Inscription.objects.bulk_create(inscriptions, batch_size=5000)
     # Teachers per subject in proportion to its hours; each teacher's divisions in a row.
     weight = [h for _l, _c, h in SUBJECTS]
