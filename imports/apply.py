@@ -86,24 +86,29 @@ def timetable_apply(*, etab, imp, records, directory, today):
     """Returns what changed: courses created, updated, removed; séances added, removed."""
     planned = _planned(records, directory)
     existing = {c.key: c for c in Cours.objects.select_for_update().filter(etablissement=etab)}
-    to_create, to_update = [], []
+    to_create, to_update, changed = [], [], []
     for key, plan in planned.items():
         c = plan["course"]
-        fields = dict(timetable_import=imp, matiere_id=plan["matiere"],
-                      matiere_label=plan["matiere_label"], day=c.day, start=c.start, end=c.end,
-                      salle=plan["salle"], unmatched=plan["unmatched"], active=True)
+        fields = dict(matiere_id=plan["matiere"], matiere_label=plan["matiere_label"],
+                      day=c.day, start=c.start, end=c.end, salle=plan["salle"],
+                      unmatched=plan["unmatched"], active=True)
         current = existing.get(key)
         if current is None:
-            to_create.append(Cours(etablissement=etab, key=key, **fields))
-        else:
+            to_create.append(Cours(etablissement=etab, key=key, timetable_import=imp, **fields))
+            continue
+        to_update.append(current)
+        if any(getattr(current, name) != value for name, value in fields.items()):
             for name, value in fields.items():
                 setattr(current, name, value)
-            to_update.append(current)
+            changed.append(current)
     Cours.objects.bulk_create(to_create, batch_size=1000)
-    if to_update:
-        Cours.objects.bulk_update(to_update, ["timetable_import", "matiere", "matiere_label",
-                                              "day", "start", "end", "salle", "unmatched",
-                                              "active"], batch_size=1000)
+    # Every course kept now comes from this import: one statement. Django's bulk_update
+    # builds a CASE per field and row, seconds of Python for a lycée: only for the courses
+    # whose fields did change.
+    Cours.objects.filter(pk__in=[c.pk for c in to_update]).update(timetable_import=imp)
+    if changed:
+        Cours.objects.bulk_update(changed, ["matiere", "matiere_label", "day", "start", "end",
+                                            "salle", "unmatched", "active"], batch_size=1000)
     removed = [c for key, c in existing.items() if key not in planned and c.active]
     Cours.objects.filter(pk__in=[c.pk for c in removed]).update(active=False)
     ids = {key: c.pk for key, c in existing.items()}
@@ -121,9 +126,11 @@ def timetable_apply(*, etab, imp, records, directory, today):
 
     # Séances from today on; the past is history and stays as it was.
     future = defaultdict(dict)
-    for seance in Seance.objects.filter(cours__etablissement=etab, date__gte=today).only(
+    # Tuples, not model instances: a lycée has some 50,000 séances to come.
+    for pk, cours_id, date, cancelled, start, end in Seance.objects.filter(
+            cours__etablissement=etab, date__gte=today).values_list(
             "pk", "cours_id", "date", "cancelled", "start", "end"):
-        future[seance.cours_id][seance.date] = seance
+        future[cours_id][date] = (pk, cancelled, start, end)
     add, drop, flip = [], [], []
     for key, plan in planned.items():
         pk, c = ids[key], plan["course"]
@@ -135,12 +142,12 @@ def timetable_apply(*, etab, imp, records, directory, today):
             if seance is None:
                 add.append(Seance(cours_id=pk, date=date, start=c.start, end=c.end,
                                   cancelled=cancelled))
-            elif (seance.cancelled, seance.start, seance.end) != (cancelled, c.start, c.end):
-                seance.cancelled, seance.start, seance.end = cancelled, c.start, c.end
-                flip.append(seance)
-        drop.extend(s.pk for s in have.values())
+            elif seance[1:] != (cancelled, c.start, c.end):
+                flip.append(Seance(pk=seance[0], cours_id=pk, date=date, cancelled=cancelled,
+                                   start=c.start, end=c.end))
+        drop.extend(s[0] for s in have.values())
     for leftovers in future.values():  # courses no longer in the timetable
-        drop.extend(s.pk for s in leftovers.values())
+        drop.extend(s[0] for s in leftovers.values())
     Seance.objects.filter(pk__in=drop).delete()
     Seance.objects.bulk_create(add, batch_size=5000)
     Seance.objects.bulk_update(flip, ["cancelled", "start", "end"], batch_size=2000)

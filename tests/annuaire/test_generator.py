@@ -35,6 +35,8 @@ from annuaire.models import (
     Regroupement,
     Role,
 )
+from imports.models import TimetableImport
+from viescolaire.models import Cours, Seance
 
 SPEC = AcademieSpec(accounts=900, etabs=3, seed=7, date=datetime.date(2024, 9, 16))
 JOIN_ATTRIBUTE = {
@@ -384,6 +386,19 @@ def test_demo_setup_prints_logins_that_work_and_is_idempotent(tmp_path):
     assert sorted(p.name for p in (tmp_path / "demo-siecle").iterdir())[:3] == [
         "ElevesSansAdresses.xml", "Nomenclature.xml", "ResponsablesAvecAdresses.xml"]
     assert "Exports SIECLE et STS-web de" in again.getvalue()
+    # Each collège's generated timetable, validated: the pupil and the teacher have this week.
+    assert again.getvalue().count("Emploi du temps de") == out.getvalue().count(
+        "Emploi du temps de") >= 2
+    today = datetime.date.today()
+    week = (today - datetime.timedelta(days=today.weekday()),
+            today + datetime.timedelta(days=6 - today.weekday()))
+    pupil, teacher = (Person.objects.get(login=logins[k])
+                      for k in ("Élève", "Enseignant (professeur principal)"))
+    divisions = Inscription.objects.filter(eleve=pupil).values("regroupement_id")
+    assert Seance.objects.filter(date__range=week, cours__regroupements__in=divisions).exists()
+    assert Seance.objects.filter(date__range=week, cours__enseignants=teacher).exists()
+    assert TimetableImport.objects.filter(status="valide").count() == 2 * len(
+        Cours.objects.values("etablissement").distinct())
 
 
 @pytest.mark.django_db

@@ -216,3 +216,20 @@ def test_groups_populated_from_the_file_when_the_principal_chose_it(college):
     assert (applied["memberships_added"], applied["memberships_removed"]) == (1, 1)
     assert set(Inscription.objects.filter(regroupement=group).values_list(
         "eleve_id", flat=True)) == {allard.pk}
+
+
+def test_a_reimport_writes_what_changed_in_a_kept_course(college, tmp_path):
+    etab = college[0]
+    services.timetable_import_validate(imp=_analyse(etab), user=None, today=START)
+    text = EDT.read_text(encoding="utf-8")
+    assert '<Salle Ident="15511" Nom="1"/>' in text
+    path = tmp_path / EDT.name
+    path.write_text(text.replace('<Salle Ident="15511" Nom="1"/>',
+                                 '<Salle Ident="15511" Nom="B 101"/>'), encoding="utf-8")
+    moved = Cours.objects.filter(salle="1").count()
+    assert moved
+    imp = services.timetable_import_validate(imp=_analyse(etab, path), user=None, today=START)
+    assert imp.bilan["applied"]["courses_created"] == 0
+    assert Cours.objects.filter(salle="B 101").count() == moved
+    assert not Cours.objects.filter(salle="1").exists()
+    assert set(Cours.objects.values_list("timetable_import", flat=True)) == {imp.pk}

@@ -135,7 +135,11 @@ class Command(BaseCommand):
         # SIECLE et STS-web »; beside the AAF folder, which the AAF import reads whole.
         siecle = siecle_exports_write(etab=etab, out_dir=out_dir.with_name(
             f"{out_dir.name}-siecle"), seed=seed)
+        timetables = self._timetables(plan, out_dir.with_name(f"{out_dir.name}-edt"), seed)
         self._print(spec, generated, imp, rows, time.monotonic() - started)
+        self.stdout.write("")
+        for line in timetables:
+            self.stdout.write(line)
         self.stdout.write(f"\nExports SIECLE et STS-web de {etab.name} à déposer : "
                           f"{siecle[0].parent}")
         self._print_to_activate(to_activate)
@@ -154,6 +158,45 @@ class Command(BaseCommand):
                 f"l'import des fichiers de démonstration n'a pas abouti "
                 f"({imp.get_status_display()}) : {imp.error or 'voir python manage.py import_aaf'}")
         return imp
+
+    def _timetables(self, plan, out_dir, seed):
+        """Each collège's timetable, generated as its timetable software would export it and
+        validated through the real import; one line per collège."""
+        from imports import services as timetable_services
+        from imports.generator import edt_write, sts_write, timetable_build
+        from imports.models import TimetableImport
+        from viescolaire.models import Cours, Seance
+
+        out_dir.mkdir(parents=True, exist_ok=True)
+        today = timezone.localdate()
+        # From this Monday on: the week shown on the first login is whole.
+        monday = today - datetime.timedelta(days=today.weekday())
+        lines = []
+        for n, planned in enumerate(plan.etabs):
+            etab = Etablissement.objects.filter(aaf_id=planned.jointure).first()
+            if etab is None or not Role.objects.filter(etablissement=etab,
+                                                       role=Role.Kind.ELEVE).exists():
+                continue
+            tt = timetable_build(etab=etab, today=today, seed=seed + n)
+            if not tt.courses:
+                continue
+            path = edt_write(tt, out_dir / f"Edt_To_ENT_{etab.uai}.xml")
+            paths, source = [path], "EDT"
+            if n == 1:
+                # The second collège's timetable goes through the STS-web importer: the same
+                # week written as the sts_emp + emp_sts pair, beside its EDT export.
+                paths, source = sts_write(tt, out_dir / f"sts_{etab.uai}"), "STS-web"
+            imp = timetable_services.timetable_import_create(
+                etab=etab, files=[(p.name, p.read_bytes()) for p in paths])
+            imp = timetable_services.timetable_import_analyse(import_id=imp.pk)
+            if imp.status != TimetableImport.Status.BILAN:
+                raise CommandError(f"emploi du temps de {etab.name} : {imp.error}")
+            timetable_services.timetable_import_validate(imp=imp, user=None, today=monday)
+            courses = Cours.objects.filter(etablissement=etab, active=True).count()
+            seances = Seance.objects.filter(cours__etablissement=etab).count()
+            lines.append(f"Emploi du temps de {etab.name} ({source}, {paths[0].parent}) : "
+                         f"{courses} cours, {seances} séances")
+        return lines
 
     def _accounts(self, etab):
         parent, pupil = demo_family(etab)
