@@ -69,8 +69,8 @@ def test_progress_bar_while_waiting_and_the_task_is_idempotent(college, login):
     timetable_import_task(imp.pk)  # a redelivered message changes nothing
     imp.refresh_from_db()
     assert imp.status == TimetableImport.Status.BILAN and imp.bilan == bilan
-    assert "100 %" in client.get(reverse("imports:progress", args=[w.etab_a.pk, imp.pk])
-                                 ).content.decode() or True
+    done = client.get(reverse("imports:progress", args=[w.etab_a.pk, imp.pk]))
+    assert "Analyse terminée" in done.content.decode() and done["HX-Refresh"] == "true"
 
 
 def test_a_bad_file_gets_a_french_message_and_no_bilan(college, login, upload):
