@@ -105,16 +105,17 @@ def test_each_count_opens_its_list(college, login, upload):
     html = client.get(detail_url(imp)).content.decode()
     teachers = imp.bilan["lists"]["teachers_unmatched"]
     block = re.search(r'data-count="teachers_unmatched">\d+</strong></summary>\s*'
-                      r'<ul class="bilan-list">(.*?)</ul>', html, re.S)
+                      r'<div[^>]*><ul class="bilan-list">(.*?)</ul>', html, re.S)
     assert block, "le nombre d'enseignants non rapprochés ouvre leur liste"
     assert all(f"<li>{name}</li>" in block.group(1) for name in teachers[:5])
     incomplete = re.search(r'data-count="courses_incomplete">\d+</strong></summary>\s*'
-                           r'<ul class="bilan-list">(.*?)</ul>', html, re.S)
+                           r'<div[^>]*><ul class="bilan-list">(.*?)</ul>', html, re.S)
     assert incomplete and "<li>ligne " in incomplete.group(1)
-    assert re.search(r'data-count="alternances">2</strong></summary>\s*<ul class="bilan-list">'
+    assert re.search(r'data-count="alternances">2</strong></summary>\s*'
+                     r'<div[^>]*><ul class="bilan-list">'
                      r'<li>Semaine A \(16 semaines\)</li>', html)
     assert re.search(r'data-count="courses_subject_only">100</strong></summary>\s*'
-                     r'<ul class="bilan-list"><li>ligne \d+</li>', html)
+                     r'<div[^>]*><ul class="bilan-list"><li>ligne \d+</li>', html)
 
 
 def test_bilan_downloads_as_csv_and_pdf(college, login, upload):
