@@ -172,7 +172,16 @@ def timetable_import_execute(*, import_id):
         return imp
     progress_set(kind=PROGRESS_KIND, pk=import_id, phase="Lecture et rapprochement des fichiers",
                  fraction=0.2)
-    imp = timetable_import_analyse(import_id=import_id)
+    try:
+        imp = timetable_import_analyse(import_id=import_id)
+    except Exception:
+        # A bug, not a bad file: say so rather than leave the page polling for ever.
+        logger.exception("timetable analysis %s failed", import_id)
+        TimetableImport.objects.filter(pk=import_id, status=TimetableImport.Status.ANALYSE).update(
+            status=TimetableImport.Status.ECHEC,
+            error="Erreur inattendue pendant l'analyse : rien n'a changé. Déposez à nouveau "
+                  "les fichiers ; si l'erreur revient, signalez-la à l'assistance.")
+        raise
     progress_set(kind=PROGRESS_KIND, pk=import_id, phase="Terminé", fraction=1)
     return imp
 

@@ -10,7 +10,7 @@ from imports.models import TimetableImport
 from imports.tasks import timetable_import_task
 from viescolaire.models import Cours
 
-from .conftest import edt_file
+from .conftest import EDT, edt_file
 
 ALLOWED = ["principal_a", "admin_etab_a", "academy_admin"]
 
@@ -79,8 +79,19 @@ def test_a_bad_file_gets_a_french_message_and_no_bilan(college, login, upload):
     response = upload(client, w.etab_a, edt_file(name="edt.xml", data=b"<Edt>\n<Cours"))
     assert response.status_code == 400
     html = response.content.decode()
-    assert "edt.xml" in html
+    assert "edt.xml, ligne 1 : élément racine « Edt » inconnu" in html
     assert not TimetableImport.objects.exists()
+
+
+def test_a_truncated_file_fails_in_the_analysis_with_file_and_line(college, login, upload):
+    w = college
+    client = login(w.principal_a)
+    upload(client, w.etab_a, edt_file(data=EDT.read_bytes()[:300000]))
+    imp = TimetableImport.objects.get()
+    assert imp.status == TimetableImport.Status.ECHEC and "counts" not in imp.bilan
+    html = client.get(detail_url(imp)).content.decode()
+    assert "Edt_To_LaclasseCom_0134567A_Enclair.xml, ligne 2960 : fichier XML tronqué" in html
+    assert "aucun bilan" in html and "Valider cet import" not in html
 
 
 def test_a_file_of_another_establishment_fails_with_its_name(college, login, upload):
@@ -217,3 +228,22 @@ def test_history_and_bilan_pages_have_bounded_queries(college, login, upload,
     with django_assert_max_num_queries(14):
         assert client.get(reverse("imports:rapprochements", args=[w.etab_a.pk])
                           ).status_code == 200
+
+
+def test_an_unexpected_error_ends_the_progress_with_a_message(college, login, monkeypatch):
+    w = college
+    client = login(w.principal_a)
+    client.post(reverse("imports:etab", args=[w.etab_a.pk]), {"files": [edt_file()]})
+    imp = TimetableImport.objects.get()
+
+    def broken(**kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr("imports.services.bilan_build", broken)
+    with pytest.raises(RuntimeError):
+        timetable_import_task(imp.pk)
+    imp.refresh_from_db()
+    assert imp.status == TimetableImport.Status.ECHEC
+    progress = client.get(reverse("imports:progress", args=[w.etab_a.pk, imp.pk]))
+    assert progress["HX-Refresh"] == "true"
+    assert "Erreur inattendue pendant l'analyse" in client.get(detail_url(imp)).content.decode()
