@@ -246,4 +246,4 @@ def test_an_unexpected_error_ends_the_progress_with_a_message(college, login, mo
     assert imp.status == TimetableImport.Status.ECHEC
     progress = client.get(reverse("imports:progress", args=[w.etab_a.pk, imp.pk]))
     assert progress["HX-Refresh"] == "true"
-    assert "Erreur inattendue pendant l'analyse" in client.get(detail_url(imp)).content.decode()
+    assert "Erreur inattendue pendant l&#x27;analyse" in client.get(detail_url(imp)).content.decode()
