@@ -105,6 +105,19 @@ def unmatched_entries(bilan):
     return out
 
 
+def rapprochement_groups(bilan, targets):
+    """One fieldset per kind: the unknown names, numbered for the form, and their choices."""
+    groups, n = [], 0
+    for kind, entries in unmatched_entries(bilan):
+        rows = []
+        for entry in entries:
+            n += 1
+            rows.append({"n": n, **entry})
+        groups.append({"kind": kind, "label": KIND_LABELS[kind], "rows": rows,
+                       "targets": targets[kind]})
+    return groups
+
+
 def status_class(imp):
     return {TimetableImport.Status.VALIDE: "ok", TimetableImport.Status.ECHEC: "error",
             TimetableImport.Status.BILAN: "warn"}.get(imp.status, "")

@@ -35,13 +35,17 @@ def directory_for_matching(*, etab, remembered=None):
 
 
 # --- Pages of the timetable import: what the viewer may reach -------------------------------
-def timetable_etabs_list(*, viewer):
-    """Establishments whose timetable the viewer imports, by name."""
+def timetable_etabs_list(*, viewer, query=""):
+    """Establishments whose timetable the viewer imports, by name (``query``: name or UAI)."""
+    from django.db.models import Q
+
     from annuaire.models import Etablissement
     from ent import rights
 
-    return Etablissement.objects.filter(
-        rights.timetable_import_etabs_q(viewer)).only("id", "name", "uai").order_by("name")
+    etabs = Etablissement.objects.filter(rights.timetable_import_etabs_q(viewer))
+    if query:
+        etabs = etabs.filter(Q(name__icontains=query) | Q(uai__iexact=query))
+    return etabs.only("id", "name", "uai").order_by("name", "pk")
 
 
 def timetable_etab_get(*, viewer, etab_id):

@@ -33,10 +33,14 @@ def _crumbs(etab, *more):
 def home(request):
     if not rights.can_import_timetable(request.user):
         raise Http404
-    etabs = list(selectors.timetable_etabs_list(viewer=request.user))
-    if len(etabs) == 1:
-        return redirect("imports:etab", etab_id=etabs[0].pk)
-    return render(request, "imports/home.html", {"etabs": etabs, "crumbs": [(CRUMB, None)]})
+    query = request.GET.get("q", "").strip()
+    etabs = selectors.timetable_etabs_list(viewer=request.user, query=query)
+    page = Paginator(etabs, 50).get_page(request.GET.get("page"))
+    if not query and page.paginator.count == 1:
+        return redirect("imports:etab", etab_id=page.object_list[0].pk)
+    return render(request, "imports/home.html", {
+        "page": page, "query": query, "querystring_base": f"q={query}&" if query else "",
+        "crumbs": [(CRUMB, None)]})
 
 
 @login_required
@@ -177,15 +181,7 @@ def rapprochements(request, etab_id):
             return redirect("imports:rapprochements", etab_id=etab.pk)
         return _after_change(request, etab, latest, len(chosen))
     targets = selectors.rapprochement_targets(etab=etab)
-    groups = []
-    n = 0
-    for kind, entries in presenters.unmatched_entries(latest.bilan if latest else {}):
-        rows = []
-        for entry in entries:
-            n += 1
-            rows.append({"n": n, **entry})
-        groups.append({"kind": kind, "label": presenters.KIND_LABELS[kind], "rows": rows,
-                       "targets": targets[kind]})
+    groups = presenters.rapprochement_groups(latest.bilan if latest else {}, targets)
     existing = list(selectors.rapprochements_list(etab=etab))
     for link in existing:
         link.targets = targets[link.kind]

@@ -247,3 +247,14 @@ def test_an_unexpected_error_ends_the_progress_with_a_message(college, login, mo
     progress = client.get(reverse("imports:progress", args=[w.etab_a.pk, imp.pk]))
     assert progress["HX-Refresh"] == "true"
     assert "Erreur inattendue pendant l&#x27;analyse" in client.get(detail_url(imp)).content.decode()
+
+
+def test_the_academy_admin_finds_an_establishment_by_name_or_uai(college, login):
+    w = college
+    client = login(w.academy_admin)
+    html = client.get(reverse("imports:home")).content.decode()
+    assert w.etab_a.name in html and w.etab_b.name in html
+    html = client.get(reverse("imports:home"), {"q": "0134567a"}).content.decode()
+    assert w.etab_a.name in html and w.etab_b.name not in html
+    html = client.get(reverse("imports:home"), {"q": "victor"}).content.decode()
+    assert w.etab_b.name in html and w.etab_a.name not in html
