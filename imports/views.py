@@ -3,6 +3,7 @@ cancel, history, rapprochements of the files' names to the directory."""
 
 import csv
 import io
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -39,7 +40,7 @@ def home(request):
     if not query and page.paginator.count == 1:
         return redirect("imports:etab", etab_id=page.object_list[0].pk)
     return render(request, "imports/home.html", {
-        "page": page, "query": query, "querystring_base": f"q={query}&" if query else "",
+        "page": page, "query": query, "querystring_base": f"{urlencode({'q': query})}&" if query else "",
         "crumbs": [(CRUMB, None)]})
 
 
@@ -75,7 +76,9 @@ def import_detail(request, etab_id, pk):
     return render(request, "imports/detail.html", {
         "imp": imp, "etab": imp.etablissement, "latest": latest,
         "progress": progress_get(kind=services.PROGRESS_KIND, pk=imp.pk),
-        "rows": presenters.bilan_rows(bilan) if "counts" in bilan else [],
+        # While the same upload is analysed again, its previous bilan is no longer the one.
+        "rows": presenters.bilan_rows(bilan) if "counts" in bilan and (
+            imp.status != TimetableImport.Status.ANALYSE) else [],
         "applied": presenters.applied_rows(bilan),
         "status_class": presenters.status_class(imp),
         "crumbs": _crumbs(imp.etablissement, (str(imp), None)),
