@@ -286,3 +286,27 @@ def can_import_siecle(viewer, etab=None):
     if etab is None:
         return bool(mine)
     return getattr(etab, "pk", etab) in mine
+
+
+# --- Timetable imports ---
+# The establishment's administrators and principal upload its timetable exports, match their
+# names to the directory and validate; the académie's administrators may do it for any.
+def timetable_import_etabs_q(viewer):
+    """Establishments whose timetable imports the viewer runs and reads."""
+    if not getattr(viewer, "is_authenticated", False):
+        return Q(pk__in=[])
+    if is_academy_admin(viewer):
+        return Q()
+    return Q(id__in=etab_ids_with(viewer, ETAB_ADMIN_ROLES))
+
+
+def can_import_timetable(viewer, etab=None):
+    """With ``etab``: for that establishment; without: for at least one."""
+    if not getattr(viewer, "is_authenticated", False):
+        return False
+    if is_academy_admin(viewer):
+        return True
+    mine = etab_ids_with(viewer, ETAB_ADMIN_ROLES)
+    if etab is None:
+        return bool(mine)
+    return getattr(etab, "pk", etab) in mine

@@ -47,6 +47,10 @@ SERVICES = [
             "Compléter l'annuaire de l'établissement avec ses exports SIECLE (INE, régime, "
             "options, groupes, sorties, responsables) et STS-web (services des enseignants).",
             "annuaire:siecle_imports", rights.can_import_siecle),
+    Service("imports_edt", "Imports d'emploi du temps",
+            "Importer l'emploi du temps (EDT / PRONOTE, UnDeuxTemps, STS-web) : bilan "
+            "préliminaire, validation ou annulation, rapprochements avec l'annuaire.",
+            "imports:home", rights.can_import_timetable),
 ]
 
 

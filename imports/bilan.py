@@ -173,6 +173,8 @@ def bilan_build(*, records, directory):
                  header.year_end.isoformat() if header.year_end else None],
         "counts": counts, "lists": lists,
         "not_importable": not_importable, "incomplete": incomplete[:500],
+        "subject_only": subject_only[:500],
+        "rooms": sorted(room.name for room in rooms.values()),
         "closures": [{"start": c.start.isoformat(), "end": c.end.isoformat(), "label": c.label}
                      for c in closures],
         "alternances": [{"code": a.code, "label": a.label, "weeks": len(a.weeks)}

@@ -66,3 +66,84 @@ def group_management(*, etab, bilan):
         "teachers_to_add": teachers_to_add,
         "pupils_to_add": pupils_to_add,
     }
+
+
+# --- Pages of the timetable import: what the viewer may reach -------------------------------
+def timetable_etabs_list(*, viewer, query=""):
+    """Establishments whose timetable the viewer imports, by name (``query``: name or UAI)."""
+    from django.db.models import Q
+
+    from annuaire.models import Etablissement
+    from ent import rights
+
+    etabs = Etablissement.objects.filter(rights.timetable_import_etabs_q(viewer))
+    if query:
+        etabs = etabs.filter(Q(name__icontains=query) | Q(uai__iexact=query))
+    return etabs.only("id", "name", "uai").order_by("name", "pk")
+
+
+def timetable_etab_get(*, viewer, etab_id):
+    """The establishment, or 404 when its timetable is outside the viewer's reach."""
+    from django.http import Http404
+
+    etab = timetable_etabs_list(viewer=viewer).filter(pk=etab_id).first()
+    if etab is None:
+        raise Http404
+    return etab
+
+
+def timetable_imports_list(*, etab):
+    from .models import TimetableImport
+
+    return TimetableImport.objects.filter(etablissement=etab).select_related(
+        "uploaded_by", "decided_by").defer("bilan").order_by("-created_at", "-pk")
+
+
+def timetable_import_get(*, viewer, etab_id, pk):
+    """One import of a reachable establishment, or 404."""
+    from django.shortcuts import get_object_or_404
+
+    from .models import TimetableImport
+
+    etab = timetable_etab_get(viewer=viewer, etab_id=etab_id)
+    imp = get_object_or_404(TimetableImport.objects.select_related(
+        "uploaded_by", "decided_by"), pk=pk, etablissement=etab)
+    imp.etablissement = etab
+    return imp
+
+
+def timetable_import_latest_bilan(*, etab):
+    """The latest import waiting for a decision with its bilan ready (None when none)."""
+    from .models import TimetableImport
+
+    return TimetableImport.objects.filter(
+        etablissement=etab, status=TimetableImport.Status.BILAN).order_by("-pk").first()
+
+
+def rapprochement_targets(*, etab):
+    """The directory entries a timetable name may be linked to, per kind: (id, label) lists."""
+    teachers = list(Person.objects.filter(
+        deactivated_at__isnull=True,
+        pk__in=Role.objects.filter(etablissement=etab, role=Role.Kind.ENSEIGNANT).values(
+            "person_id"),
+    ).order_by("last_name", "first_name").values_list("pk", "last_name", "first_name"))
+    divisions, groups = [], []
+    for pk, nature, code in Regroupement.objects.filter(etablissement=etab).order_by(
+            "code").values_list("pk", "nature", "code"):
+        (divisions if nature == Regroupement.Nature.DIVISION else groups).append((pk, code))
+    subjects = [(pk, f"{label} ({code})") for pk, code, label in
+                Matiere.objects.order_by("libelle").values_list("pk", "code", "libelle")]
+    return {
+        "teacher": [(pk, f"{last.upper()} {first}") for pk, last, first in teachers],
+        "division": divisions,
+        # Timetable software often makes a group of what SIECLE calls a division, and back.
+        "group": groups + divisions,
+        "subject": subjects,
+    }
+
+
+def rapprochements_list(*, etab):
+    from .models import Rapprochement
+
+    return Rapprochement.objects.filter(etablissement=etab).select_related(
+        "person", "regroupement", "matiere", "updated_by").order_by("kind", "source_label")

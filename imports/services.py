@@ -152,3 +152,109 @@ def timetable_import_validate(*, imp, user, today=None):
             etablissement=etab, status__in=TimetableImport.PENDING,
         ).update(status=TimetableImport.Status.PERIME)
     return locked
+
+
+# --- In the browser: upload, analysis in a worker, rapprochements ---------------------------
+PROGRESS_KIND = "timetable"
+
+
+def timetable_import_start(*, etab, files, user):
+    """Keep an upload and queue its analysis; a file that is no timetable export is refused
+    at once (``TimetableFileError``) and nothing is kept."""
+    imp = timetable_import_create(etab=etab, files=files, user=user)
+    _queue_analysis(imp)
+    return imp
+
+
+def _queue_analysis(imp):
+    from annuaire.progress import progress_set
+
+    from .tasks import timetable_import_task
+
+    progress_set(kind=PROGRESS_KIND, pk=imp.pk, phase="En attente", fraction=0)
+    transaction.on_commit(lambda: timetable_import_task.delay(imp.pk))
+
+
+def timetable_import_execute(*, import_id):
+    """The worker's side: analyse an import still waiting; any other is left as it is."""
+    from annuaire.progress import progress_set
+
+    imp = TimetableImport.objects.filter(pk=import_id).first()
+    if imp is None or imp.status != TimetableImport.Status.ANALYSE:
+        return imp
+    progress_set(kind=PROGRESS_KIND, pk=import_id, phase="Lecture et rapprochement des fichiers",
+                 fraction=0.2)
+    try:
+        imp = timetable_import_analyse(import_id=import_id)
+    except Exception:
+        # A bug, not a bad file: say so rather than leave the page polling for ever.
+        logger.exception("timetable analysis %s failed", import_id)
+        TimetableImport.objects.filter(pk=import_id, status=TimetableImport.Status.ANALYSE).update(
+            status=TimetableImport.Status.ECHEC,
+            error="Erreur inattendue pendant l'analyse : rien n'a changé. Déposez à nouveau "
+                  "les fichiers ; si l'erreur revient, signalez-la à l'assistance.")
+        raise
+    progress_set(kind=PROGRESS_KIND, pk=import_id, phase="Terminé", fraction=1)
+    return imp
+
+
+def timetable_import_reanalyse(*, imp):
+    """The bilan of a pending upload again, from the same files (after a rapprochement)."""
+    with transaction.atomic():
+        updated = TimetableImport.objects.filter(
+            pk=imp.pk, status__in=TimetableImport.PENDING,
+        ).update(status=TimetableImport.Status.ANALYSE)
+        if not updated:
+            raise ImportStateError(f"{imp} n'attend plus de décision : son bilan reste tel quel")
+        _queue_analysis(imp)
+    imp.status = TimetableImport.Status.ANALYSE
+    return imp
+
+
+class RapprochementError(ValueError):
+    pass
+
+
+_TARGET_FIELD = {"teacher": "person", "division": "regroupement", "group": "regroupement",
+                 "subject": "matiere"}
+
+
+def _target_allowed(etab, kind, target_id):
+    from annuaire.models import Matiere, Person, Regroupement, Role
+
+    if kind == "teacher":
+        return Person.objects.filter(pk=target_id, roles__etablissement=etab,
+                                     roles__role=Role.Kind.ENSEIGNANT).exists()
+    if kind == "division":
+        return Regroupement.objects.filter(pk=target_id, etablissement=etab,
+                                           nature=Regroupement.Nature.DIVISION).exists()
+    if kind == "group":
+        return Regroupement.objects.filter(pk=target_id, etablissement=etab).exists()
+    return Matiere.objects.filter(pk=target_id).exists()
+
+
+def rapprochement_set(*, etab, kind, source_key, source_label, target, user):
+    """Link a timetable name to a directory entry of ``etab`` (``target``: its id) or to
+    nothing on purpose (``target == "ignore"``). Remembered for every later import."""
+    if kind not in _TARGET_FIELD or not source_key:
+        raise RapprochementError("rapprochement inconnu")
+    values = {"source_label": source_label[:255], "updated_by": user, "ignored": False,
+              "person": None, "regroupement": None, "matiere": None}
+    if target == "ignore":
+        values["ignored"] = True
+    else:
+        try:
+            target_id = int(target)
+        except (TypeError, ValueError):
+            raise RapprochementError("choix inconnu") from None
+        if not _target_allowed(etab, kind, target_id):
+            raise RapprochementError("cette entrée n'est pas dans l'annuaire de l'établissement")
+        values[f"{_TARGET_FIELD[kind]}_id"] = target_id
+        del values[_TARGET_FIELD[kind]]
+    link, _ = Rapprochement.objects.update_or_create(
+        etablissement=etab, kind=kind, source_key=source_key[:255], defaults=values)
+    return link
+
+
+def rapprochement_delete(*, etab, pk):
+    return Rapprochement.objects.filter(etablissement=etab, pk=pk).delete()[0]

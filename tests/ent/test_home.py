@@ -15,12 +15,14 @@ def test_home_shows_identity_establishments_and_services(world, login):
 
 # Login blocks, suspended and deactivated accounts: the establishment's administrators.
 ACCOUNT_ADMIN = {"comptes", "blocages", "comptes_suspendus", "comptes_desactives"}
+# The establishment's administrators and the académie's import its timetable.
+ETAB_ADMIN = {"siecle", "imports_edt"}
 
 
 @pytest.mark.parametrize("who, services", [
-    ("academy_admin", {"annuaire", "imports_aaf", "purges", "siecle", *ACCOUNT_ADMIN}),
-    ("principal_a", {"annuaire", "siecle", *ACCOUNT_ADMIN}),
-    ("admin_etab_a", {"annuaire", "siecle", *ACCOUNT_ADMIN}),
+    ("academy_admin", {"annuaire", "imports_aaf", "purges", *ETAB_ADMIN, *ACCOUNT_ADMIN}),
+    ("principal_a", {"annuaire", *ETAB_ADMIN, *ACCOUNT_ADMIN}),
+    ("admin_etab_a", {"annuaire", *ETAB_ADMIN, *ACCOUNT_ADMIN}),
     ("cpe_a", {"annuaire"}),
     ("teacher_a", {"annuaire"}),
     ("parent_a", {"annuaire"}),

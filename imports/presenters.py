@@ -1,0 +1,123 @@
+"""The bilan préliminaire as the pages, the CSV and the PDF show it: French labels, lists."""
+
+from .models import TimetableImport
+
+KIND_LABELS = {"teacher": "Enseignant", "division": "Division", "group": "Groupe",
+               "subject": "Matière"}
+HOW_LABELS = {"identifiant": "par identifiant", "nom": "par le nom",
+              "nom et date de naissance": "par le nom et la date de naissance",
+              "rapprochement": "rapprochement enregistré", "ignoré": "ignoré"}
+
+
+def _matched(bilan, kind):
+    return sorted(m["label"] for m in bilan.get("matches", {}).get(kind, [])
+                  if m["target"] is not None)
+
+
+def _all(bilan, kind):
+    return sorted(m["label"] for m in bilan.get("matches", {}).get(kind, []))
+
+
+def _lines(entries, key):
+    return [f"ligne {e['line']} : {', '.join(e[key])}" if e.get("line") else ", ".join(e[key])
+            for e in entries]
+
+
+# (count key, label, indent, list of the bilan it opens)
+ROWS = [
+    ("subjects", "Matières", 0, lambda b: _all(b, "subject")),
+    ("subjects_matched", "Matières rapprochées", 1, lambda b: _matched(b, "subject")),
+    ("subjects_unmatched", "Matières non rapprochées", 1,
+     lambda b: b["lists"].get("subjects_unmatched", [])),
+    ("teachers_matched", "Enseignants rapprochés", 0, lambda b: _matched(b, "teacher")),
+    ("teachers_unmatched", "Enseignants non rapprochés", 0,
+     lambda b: b["lists"].get("teachers_unmatched", [])),
+    ("teachers_without_courses", "Enseignants sans cours", 0,
+     lambda b: b["lists"].get("teachers_without_courses", [])),
+    ("divisions_matched", "Divisions rapprochées", 0, lambda b: _matched(b, "division")),
+    ("divisions_unmatched", "Divisions non rapprochées", 0,
+     lambda b: b["lists"].get("divisions_unmatched", [])),
+    ("divisions_without_courses", "Divisions sans cours", 0,
+     lambda b: b["lists"].get("divisions_without_courses", [])),
+    ("groups_matched", "Groupes rapprochés", 0, lambda b: _matched(b, "group")),
+    ("groups_unmatched", "Groupes non rapprochés", 0,
+     lambda b: b["lists"].get("groups_unmatched", [])),
+    ("groups_without_courses", "Groupes sans cours", 0,
+     lambda b: b["lists"].get("groups_without_courses", [])),
+    ("courses", "Cours", 0, None),
+    ("courses_not_importable", "dont non importables", 1,
+     lambda b: _lines(b.get("not_importable", []), "problems")),
+    ("courses_subject_only", "dont « matière seule » (sans enseignant ni classe)", 1,
+     lambda b: [f"ligne {line}" for line in b.get("subject_only", []) if line]),
+    ("courses_incomplete", "dont incomplets", 1,
+     lambda b: _lines(b.get("incomplete", []), "missing")),
+    ("seances", "Séances", 0, None),
+    ("rooms", "Salles", 0, lambda b: b.get("rooms", [])),
+    ("closures", "Périodes de fermeture", 0,
+     lambda b: [f"du {c['start']} au {c['end']}{' : ' + c['label'] if c.get('label') else ''}"
+                for c in b.get("closures", [])]),
+    ("alternances", "Alternances", 0,
+     lambda b: [f"{a['label'] or a['code']} ({a['weeks']} semaines)"
+                for a in b.get("alternances", [])]),
+    ("services", "Services (STS-web)", 0, None),
+]
+
+APPLIED_LABELS = [
+    ("courses_created", "Cours créés"), ("courses_updated", "Cours conservés ou mis à jour"),
+    ("courses_removed", "Cours retirés"), ("seances_added", "Séances ajoutées"),
+    ("seances_changed", "Séances modifiées"), ("seances_removed", "Séances retirées"),
+]
+
+
+def bilan_rows(bilan):
+    """Each count with its label and the list it opens (None: a count without names)."""
+    counts, lists = bilan.get("counts", {}), bilan.get("lists", {})
+    rows = []
+    for key, label, indent, source in ROWS:
+        if key in counts:
+            value = counts[key]
+        elif key in lists:
+            value = len(lists[key])
+        else:
+            continue
+        items = source(bilan) if source else None
+        if items is not None and value and len(items) < value:
+            # The bilan keeps the first 500 lines of a long list.
+            items = [*items, f"… et {value - len(items)} autres"]
+        rows.append({"key": key, "label": label, "indent": indent, "value": value,
+                     "items": items})
+    return rows
+
+
+def applied_rows(bilan):
+    applied = bilan.get("applied") or {}
+    return [(label, applied[key]) for key, label in APPLIED_LABELS if key in applied]
+
+
+def unmatched_entries(bilan):
+    """The names of a bilan that match nothing, per kind, for the rapprochements page."""
+    out = []
+    for kind in ("teacher", "division", "group", "subject"):
+        entries = sorted((m for m in bilan.get("matches", {}).get(kind, [])
+                          if m["target"] is None and m["how"] != "ignoré"),
+                         key=lambda m: m["label"])
+        out.append((kind, entries))
+    return out
+
+
+def rapprochement_groups(bilan, targets):
+    """One fieldset per kind: the unknown names, numbered for the form, and their choices."""
+    groups, n = [], 0
+    for kind, entries in unmatched_entries(bilan):
+        rows = []
+        for entry in entries:
+            n += 1
+            rows.append({"n": n, **entry})
+        groups.append({"kind": kind, "label": KIND_LABELS[kind], "rows": rows,
+                       "targets": targets[kind]})
+    return groups
+
+
+def status_class(imp):
+    return {TimetableImport.Status.VALIDE: "ok", TimetableImport.Status.ECHEC: "error",
+            TimetableImport.Status.BILAN: "warn"}.get(imp.status, "")

@@ -1,0 +1,10 @@
+from celery import shared_task
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def timetable_import_task(import_id):
+    """Idempotent: an import already analysed or decided is left as it is; a killed analysis
+    runs again (it writes nothing but the import's row)."""
+    from .services import timetable_import_execute
+
+    timetable_import_execute(import_id=import_id)

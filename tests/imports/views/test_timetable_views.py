@@ -1,0 +1,260 @@
+"""The timetable import in the browser: upload, progress, bilan, validate or cancel, history."""
+
+import io
+import re
+
+import pytest
+from django.urls import reverse
+
+from imports.models import TimetableImport
+from imports.tasks import timetable_import_task
+from viescolaire.models import Cours
+
+from .conftest import EDT, edt_file
+
+ALLOWED = ["principal_a", "admin_etab_a", "academy_admin"]
+
+
+def detail_url(imp):
+    return reverse("imports:detail", args=[imp.etablissement_id, imp.pk])
+
+
+@pytest.mark.parametrize("who", ALLOWED)
+def test_upload_progress_then_bilan(college, login, upload, who):
+    w = college
+    client = login(getattr(w, who))
+    assert reverse("imports:home") in client.get(reverse("home")).content.decode()
+    page = client.get(reverse("imports:etab", args=[w.etab_a.pk]))
+    assert page.status_code == 200 and "Bilans d'import" in page.content.decode()
+    response = upload(client, w.etab_a)
+    imp = TimetableImport.objects.get()
+    assert response.status_code == 302 and response["Location"] == detail_url(imp)
+    assert imp.status == TimetableImport.Status.BILAN and imp.uploaded_by == getattr(w, who)
+    html = client.get(detail_url(imp)).content.decode()
+    assert "Bilan préliminaire" in html
+    counts = imp.bilan["counts"]
+    assert counts["courses"] == 704
+    for label, key in [("Cours", "courses"), ("Enseignants non rapprochés", "teachers_unmatched"),
+                       ("Divisions rapprochées", "divisions_matched"), ("Matières", "subjects"),
+                       ("dont non importables", "courses_not_importable"),
+                       ("dont incomplets", "courses_incomplete"), ("Séances", "seances"),
+                       ("Périodes de fermeture", "closures"), ("Alternances", "alternances")]:
+        assert re.search(rf'{re.escape(label)}</span> : <strong class="count" '
+                         rf'data-count="{key}">{counts[key]}</strong>', html), label
+    assert "Valider cet import" in html and "Annuler l'import" in html
+    progress = client.get(reverse("imports:progress", args=[w.etab_a.pk, imp.pk]))
+    assert progress.status_code == 200 and progress["HX-Refresh"] == "true"
+    # The academy admin reaches the establishment through the list of establishments.
+    home = client.get(reverse("imports:home"))
+    assert home.status_code == (200 if who == "academy_admin" else 302)
+
+
+def test_progress_bar_while_waiting_and_the_task_is_idempotent(college, login):
+    w = college
+    client = login(w.principal_a)
+    # No on-commit execution: the analysis waits for a worker.
+    client.post(reverse("imports:etab", args=[w.etab_a.pk]), {"files": [edt_file()]})
+    imp = TimetableImport.objects.get()
+    assert imp.status == TimetableImport.Status.ANALYSE
+    html = client.get(detail_url(imp)).content.decode()
+    assert "En attente d'un processus d'analyse" in html and "<progress" in html
+    assert 'hx-get="' + reverse("imports:progress", args=[w.etab_a.pk, imp.pk]) in html
+    assert "Valider cet import" not in html
+    progress = client.get(reverse("imports:progress", args=[w.etab_a.pk, imp.pk]))
+    assert "HX-Refresh" not in progress
+    timetable_import_task(imp.pk)
+    imp.refresh_from_db()
+    assert imp.status == TimetableImport.Status.BILAN
+    bilan = imp.bilan
+    timetable_import_task(imp.pk)  # a redelivered message changes nothing
+    imp.refresh_from_db()
+    assert imp.status == TimetableImport.Status.BILAN and imp.bilan == bilan
+    done = client.get(reverse("imports:progress", args=[w.etab_a.pk, imp.pk]))
+    assert "Analyse terminée" in done.content.decode() and done["HX-Refresh"] == "true"
+
+
+def test_a_bad_file_gets_a_french_message_and_no_bilan(college, login, upload):
+    w = college
+    client = login(w.principal_a)
+    response = upload(client, w.etab_a, edt_file(name="edt.xml", data=b"<Edt>\n<Cours"))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "edt.xml, ligne 1 : élément racine « Edt » inconnu" in html
+    assert not TimetableImport.objects.exists()
+
+
+def test_a_truncated_file_fails_in_the_analysis_with_file_and_line(college, login, upload):
+    w = college
+    client = login(w.principal_a)
+    upload(client, w.etab_a, edt_file(data=EDT.read_bytes()[:300000]))
+    imp = TimetableImport.objects.get()
+    assert imp.status == TimetableImport.Status.ECHEC and "counts" not in imp.bilan
+    html = client.get(detail_url(imp)).content.decode()
+    assert "Edt_To_LaclasseCom_0134567A_Enclair.xml, ligne 2960 : fichier XML tronqué" in html
+    assert "aucun bilan" in html and "Valider cet import" not in html
+
+
+def test_a_file_of_another_establishment_fails_with_its_name(college, login, upload):
+    w = college
+    w.etab_a.uai = "0690001A"
+    w.etab_a.save(update_fields=["uai"])
+    client = login(w.principal_a)
+    upload(client, w.etab_a)
+    imp = TimetableImport.objects.get()
+    assert imp.status == TimetableImport.Status.ECHEC
+    html = client.get(detail_url(imp)).content.decode()
+    assert "0134567A" in html and "Edt_To_LaclasseCom_0134567A_Enclair.xml" in html
+    assert "aucun bilan" in html and "Valider cet import" not in html
+    assert client.get(reverse("imports:csv", args=[w.etab_a.pk, imp.pk])).status_code == 404
+
+
+def test_each_count_opens_its_list(college, login, upload):
+    w = college
+    client = login(w.principal_a)
+    upload(client, w.etab_a)
+    imp = TimetableImport.objects.get()
+    html = client.get(detail_url(imp)).content.decode()
+    teachers = imp.bilan["lists"]["teachers_unmatched"]
+    block = re.search(r'data-count="teachers_unmatched">\d+</strong></summary>\s*'
+                      r'<div[^>]*><ul class="bilan-list">(.*?)</ul>', html, re.S)
+    assert block, "le nombre d'enseignants non rapprochés ouvre leur liste"
+    assert all(f"<li>{name}</li>" in block.group(1) for name in teachers[:5])
+    incomplete = re.search(r'data-count="courses_incomplete">\d+</strong></summary>\s*'
+                           r'<div[^>]*><ul class="bilan-list">(.*?)</ul>', html, re.S)
+    assert incomplete and "<li>ligne " in incomplete.group(1)
+    assert re.search(r'data-count="alternances">2</strong></summary>\s*'
+                     r'<div[^>]*><ul class="bilan-list">'
+                     r'<li>Semaine A \(16 semaines\)</li>', html)
+    assert re.search(r'data-count="courses_subject_only">100</strong></summary>\s*'
+                     r'<div[^>]*><ul class="bilan-list"><li>ligne \d+</li>', html)
+
+
+def test_bilan_downloads_as_csv_and_pdf(college, login, upload):
+    from pypdf import PdfReader
+
+    w = college
+    client = login(w.principal_a)
+    upload(client, w.etab_a)
+    imp = TimetableImport.objects.get()
+    counts = imp.bilan["counts"]
+    response = client.get(reverse("imports:csv", args=[w.etab_a.pk, imp.pk]))
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    assert f"Cours;{counts['courses']};" in text
+    assert f"Enseignants non rapprochés;;{imp.bilan['lists']['teachers_unmatched'][0]}" in text
+    response = client.get(reverse("imports:pdf", args=[w.etab_a.pk, imp.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    pdf = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert f"Cours : {counts['courses']}" in pdf
+    assert f"Séances : {counts['seances']}" in pdf
+
+
+def test_validate_applies_and_shows_what_it_applied(college, login, upload):
+    w = college
+    client = login(w.admin_etab_a)
+    upload(client, w.etab_a)
+    imp = TimetableImport.objects.get()
+    response = client.post(reverse("imports:validate", args=[w.etab_a.pk, imp.pk]))
+    assert response.status_code == 302 and response["Location"] == detail_url(imp)
+    imp.refresh_from_db()
+    assert imp.status == TimetableImport.Status.VALIDE and imp.decided_by == w.admin_etab_a
+    applied = imp.bilan["applied"]
+    assert Cours.objects.count() == applied["courses_created"] > 0
+    html = client.get(detail_url(imp)).content.decode()
+    assert "Import validé" in html and "Appliqué à l'emploi du temps" in html
+    assert f"Cours créés : <strong>{applied['courses_created']}</strong>" in html
+    assert "Valider cet import" not in html and "Annuler l'import</button>" not in html
+    # A validated import cannot be cancelled.
+    response = client.post(reverse("imports:cancel", args=[w.etab_a.pk, imp.pk]), follow=True)
+    assert "ne peut plus être annulé" in response.content.decode()
+    imp.refresh_from_db()
+    assert imp.status == TimetableImport.Status.VALIDE
+
+
+def test_cancel_changes_nothing(college, login, upload):
+    w = college
+    client = login(w.principal_a)
+    upload(client, w.etab_a)
+    imp = TimetableImport.objects.get()
+    response = client.post(reverse("imports:cancel", args=[w.etab_a.pk, imp.pk]), follow=True)
+    assert "Import annulé" in response.content.decode()
+    imp.refresh_from_db()
+    assert imp.status == TimetableImport.Status.ANNULE and imp.decided_by == w.principal_a
+    assert not Cours.objects.exists()
+    client.post(reverse("imports:validate", args=[w.etab_a.pk, imp.pk]))
+    imp.refresh_from_db()
+    assert imp.status == TimetableImport.Status.ANNULE and not Cours.objects.exists()
+
+
+def test_a_stale_bilan_says_why_and_offers_nothing(college, login, upload):
+    w = college
+    client = login(w.principal_a)
+    upload(client, w.etab_a)
+    upload(client, w.etab_a)
+    old, new = TimetableImport.objects.order_by("pk")
+    assert old.status == TimetableImport.Status.PERIME
+    html = client.get(detail_url(old)).content.decode()
+    assert "ne peut plus être validé" in html and f"import n°{new.pk}" in html
+    assert "Valider cet import" not in html and "Annuler l'import</button>" not in html
+    client.post(reverse("imports:validate", args=[w.etab_a.pk, old.pk]))
+    old.refresh_from_db()
+    assert old.status == TimetableImport.Status.PERIME and not Cours.objects.exists()
+
+
+def test_history_lists_every_import_with_who_and_when(college, login, upload):
+    w = college
+    client = login(w.principal_a)
+    upload(client, w.etab_a)
+    first = TimetableImport.objects.get()
+    client.post(reverse("imports:cancel", args=[w.etab_a.pk, first.pk]))
+    upload(login(w.admin_etab_a), w.etab_a)
+    html = client.get(reverse("imports:etab", args=[w.etab_a.pk])).content.decode()
+    assert html.count('href="/emploi-du-temps/imports/') >= 2
+    assert "Annulé par PRINCIPAL Claire le" in html
+    assert "ADMIN Alain" in html and "Bilan préliminaire prêt" in html
+
+
+def test_history_and_bilan_pages_have_bounded_queries(college, login, upload,
+                                                      django_assert_max_num_queries):
+    w = college
+    client = login(w.principal_a)
+    for _ in range(3):
+        upload(client, w.etab_a)
+    imp = TimetableImport.objects.order_by("-pk").first()
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("imports:etab", args=[w.etab_a.pk])).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(detail_url(imp)).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("imports:rapprochements", args=[w.etab_a.pk])
+                          ).status_code == 200
+
+
+def test_an_unexpected_error_ends_the_progress_with_a_message(college, login, monkeypatch):
+    w = college
+    client = login(w.principal_a)
+    client.post(reverse("imports:etab", args=[w.etab_a.pk]), {"files": [edt_file()]})
+    imp = TimetableImport.objects.get()
+
+    def broken(**kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr("imports.services.bilan_build", broken)
+    with pytest.raises(RuntimeError):
+        timetable_import_task(imp.pk)
+    imp.refresh_from_db()
+    assert imp.status == TimetableImport.Status.ECHEC
+    progress = client.get(reverse("imports:progress", args=[w.etab_a.pk, imp.pk]))
+    assert progress["HX-Refresh"] == "true"
+    assert "Erreur inattendue pendant l&#x27;analyse" in client.get(detail_url(imp)).content.decode()
+
+
+def test_the_academy_admin_finds_an_establishment_by_name_or_uai(college, login):
+    w = college
+    client = login(w.academy_admin)
+    html = client.get(reverse("imports:home")).content.decode()
+    assert w.etab_a.name in html and w.etab_b.name in html
+    html = client.get(reverse("imports:home"), {"q": "0134567a"}).content.decode()
+    assert w.etab_a.name in html and w.etab_b.name not in html
+    html = client.get(reverse("imports:home"), {"q": "victor"}).content.decode()
+    assert w.etab_b.name in html and w.etab_a.name not in html
