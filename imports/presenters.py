@@ -86,6 +86,53 @@ def bilan_rows(bilan):
             items = [*items, f"… et {value - len(items)} autres"]
         rows.append({"key": key, "label": label, "indent": indent, "value": value,
                      "items": items})
+    return rows + change_rows(bilan)
+
+
+def _row(key, label, items, indent=False, value=None):
+    return {"key": key, "label": label, "indent": indent,
+            "value": len(items) if value is None else value, "items": items or None}
+
+
+def change_rows(bilan):
+    """What validating would change in the timetable in force, then what the directory lacks
+    for it (« Gestion des classes et groupes »)."""
+    changes, groups = bilan.get("changes"), bilan.get("groups")
+    rows = []
+    if changes:
+        s = changes["subjects"]
+        rows += [_row("ch_subjects_added", "Matières ajoutées", s["added"]),
+                 _row("ch_subjects_modified", "Matières modifiées", s["modified"])]
+        c = changes["closures"]
+        rows += [_row("ch_closures_added", "Périodes de fermeture ajoutées", c["added"]),
+                 _row("ch_closures_removed", "Périodes de fermeture supprimées", c["removed"])]
+        a = changes["alternances"]
+        rows += [_row("ch_alt_added", "Alternances ajoutées", a["added"]),
+                 _row("ch_alt_modified", "Alternances modifiées", a["modified"]),
+                 _row("ch_alt_removed", "Alternances supprimées", a["removed"])]
+        v = changes["services"]
+        for part, label in (("added", "ajoutés"), ("modified", "modifiés"),
+                            ("removed", "supprimés")):
+            incomplete = v[f"{part}_incomplete"]
+            rows.append(_row(f"ch_services_{part}",
+                             f"Services d'enseignement {label} (dont {incomplete} "
+                             f"incomplet{'s' if incomplete > 1 else ''})", v[part]))
+        n = changes["seances"]
+        rows.append(_row("ch_seances", f"Séances : {n['now']} contre {n['previous']} à "
+                         "l'import précédent", None, value=f"{n['difference']:+d}"))
+        labels = {"replacements": "Remplacements (semaines)", "cancelled": "Cours annulés",
+                  "exceptional": "Cours exceptionnels"}
+        for name, figures in changes["weekly"].items():
+            rows.append(_row(f"ch_weekly_{name}", f"{labels.get(name, name)} depuis la rentrée "
+                             f"(évolution depuis l'import précédent : {figures['change']:+d})",
+                             None, value=figures["total"]))
+    if groups:
+        rows += [_row("gr_to_create", "Groupes à créer", groups["to_create"]),
+                 _row("gr_to_rename", "Groupes à renommer", groups["to_rename"]),
+                 _row("gr_teachers", "Classes et groupes avec des enseignants à ajouter",
+                      groups["teachers_to_add"]),
+                 _row("gr_pupils", "Classes et groupes avec des élèves à ajouter",
+                      groups["pupils_to_add"])]
     return rows
 
 

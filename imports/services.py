@@ -258,3 +258,15 @@ def rapprochement_set(*, etab, kind, source_key, source_label, target, user):
 
 def rapprochement_delete(*, etab, pk):
     return Rapprochement.objects.filter(etablissement=etab, pk=pk).delete()[0]
+
+
+def timetable_settings_get(*, etab):
+    found, _ = TimetableSettings.objects.get_or_create(etablissement=etab)
+    return found
+
+
+def timetable_settings_update(*, etab, group_source, user):
+    current = timetable_settings_get(etab=etab)
+    current.group_source, current.updated_by = group_source, user
+    current.save(update_fields=["group_source", "updated_by", "updated_at"])
+    return current

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("<int:etab_id>/", views.etab_imports, name="etab"),
     path("<int:etab_id>/rapprochements/", views.rapprochements, name="rapprochements"),
+    path("<int:etab_id>/parametres/", views.timetable_settings, name="settings"),
     path("<int:etab_id>/rapprochements/<int:pk>/modifier/", views.rapprochement_edit,
          name="rapprochement_edit"),
     path("<int:etab_id>/rapprochements/<int:pk>/supprimer/", views.rapprochement_delete,

@@ -5,6 +5,7 @@ import csv
 import io
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -19,7 +20,7 @@ from ent import rights
 
 from . import presenters, selectors, services
 from .forms import TimetableUploadForm, rapprochement_choices
-from .models import Rapprochement, TimetableImport
+from .models import Rapprochement, TimetableImport, TimetableSettings
 from .parsers.records import TimetableFileError
 
 CRUMB = "Imports d'emploi du temps"
@@ -243,3 +244,29 @@ def rapprochement_delete(request, etab_id, pk):
     etab, link = _link_of(request, etab_id, pk)
     services.rapprochement_delete(etab=etab, pk=link.pk)
     return _after_change(request, etab, selectors.timetable_import_latest_bilan(etab=etab), 1)
+
+
+class _SettingsForm(forms.Form):
+    group_source = forms.ChoiceField(
+        label="Composition des groupes pour l'année", widget=forms.RadioSelect,
+        choices=TimetableSettings.GroupSource.choices,
+        help_text="« Depuis le fichier d'emploi du temps » : chaque import validé remplace les "
+                  "élèves des groupes rapprochés par ceux que nomme le fichier.")
+
+
+@login_required
+def timetable_settings(request, etab_id):
+    """The principal's choice of where group membership comes from this year."""
+    etab = selectors.timetable_etab_get(viewer=request.user, etab_id=etab_id)
+    current = services.timetable_settings_get(etab=etab)
+    form = _SettingsForm(request.POST or None, initial={"group_source": current.group_source},
+                         label_suffix="")
+    if request.method == "POST" and form.is_valid():
+        services.timetable_settings_update(etab=etab, user=request.user,
+                                           group_source=form.cleaned_data["group_source"])
+        messages.success(request, "Choix enregistré.")
+        return redirect("imports:etab", etab_id=etab.pk)
+    return render(request, "imports/settings.html", {
+        "etab": etab, "form": form,
+        "crumbs": _crumbs(etab, ("Paramètres de l'année", None)),
+    })

@@ -258,3 +258,31 @@ def test_the_academy_admin_finds_an_establishment_by_name_or_uai(college, login)
     assert w.etab_a.name in html and w.etab_b.name not in html
     html = client.get(reverse("imports:home"), {"q": "victor"}).content.decode()
     assert w.etab_b.name in html and w.etab_a.name not in html
+
+
+def test_bilan_shows_what_would_change_and_the_groups_to_manage(college, login, upload):
+    w = college
+    client = login(w.principal_a)
+    upload(client, w.etab_a)
+    imp = TimetableImport.objects.get()
+    html = client.get(detail_url(imp)).content.decode()
+    added = imp.bilan["changes"]["services"]["added"]
+    assert added and f'data-count="ch_services_added">{len(added)}</strong>' in html
+    assert "Services d&#x27;enseignement ajoutés (dont" in html
+    assert re.search(r'data-count="gr_to_create">48</strong></summary>', html)
+    assert "Séances : " in html and "Cours annulés depuis la rentrée" in html
+
+
+def test_principal_chooses_where_groups_come_from(college, login):
+    from imports.models import TimetableSettings
+
+    w = college
+    url = reverse("imports:settings", args=[w.etab_a.pk])
+    client = login(w.principal_a)
+    assert "Depuis le fichier d" in client.get(url).content.decode()
+    client.post(url, {"group_source": "emploi_du_temps"})
+    assert TimetableSettings.objects.get(etablissement=w.etab_a).group_source == "emploi_du_temps"
+    for who in (w.teacher_a, w.cpe_a, w.parent_a, w.pupil_a, w.principal_b):
+        assert login(who).get(url).status_code == 404
+        assert login(who).post(url, {"group_source": "manuel"}).status_code == 404
+    assert TimetableSettings.objects.get(etablissement=w.etab_a).group_source == "emploi_du_temps"
