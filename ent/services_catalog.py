@@ -47,6 +47,10 @@ SERVICES = [
             "Compléter l'annuaire de l'établissement avec ses exports SIECLE (INE, régime, "
             "options, groupes, sorties, responsables) et STS-web (services des enseignants).",
             "annuaire:siecle_imports", rights.can_import_siecle),
+    Service("emploi_du_temps", "Emploi du temps",
+            "Les cours de la semaine : les vôtres, ceux de vos enfants, d'une division, "
+            "d'un enseignant ou d'une salle ; changements et annulations signalés.",
+            "viescolaire:timetable", rights.can_use_timetable),
 ]
 
 

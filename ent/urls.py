@@ -13,5 +13,6 @@ urlpatterns = [
          name="activation_finish"),
     path("compte/", include("allauth.urls")),
     path("annuaire/", include("annuaire.urls")),
+    path("emploi-du-temps/", include("viescolaire.urls")),
     path("django-admin/", admin.site.urls),
 ]
