@@ -18,13 +18,16 @@ ACCOUNT_ADMIN = {"comptes", "blocages", "comptes_suspendus", "comptes_desactives
 
 
 @pytest.mark.parametrize("who, services", [
-    ("academy_admin", {"annuaire", "imports_aaf", "purges", "siecle", *ACCOUNT_ADMIN}),
-    ("principal_a", {"annuaire", "siecle", *ACCOUNT_ADMIN}),
-    ("admin_etab_a", {"annuaire", "siecle", *ACCOUNT_ADMIN}),
-    ("cpe_a", {"annuaire"}),
-    ("teacher_a", {"annuaire"}),
-    ("parent_a", {"annuaire"}),
-    ("pupil_a", {"annuaire"}),
+    ("academy_admin", {"annuaire", "imports_aaf", "purges", "siecle", "emploi_du_temps",
+                       *ACCOUNT_ADMIN}),
+    ("principal_a", {"annuaire", "siecle", "emploi_du_temps", *ACCOUNT_ADMIN}),
+    ("admin_etab_a", {"annuaire", "siecle", "emploi_du_temps", *ACCOUNT_ADMIN}),
+    ("cpe_a", {"annuaire", "emploi_du_temps"}),
+    ("agent_a", {"annuaire"}),
+    ("teacher_a", {"annuaire", "emploi_du_temps"}),
+    ("parent_a", {"annuaire", "emploi_du_temps"}),
+    ("contact_a", set()),
+    ("pupil_a", {"annuaire", "emploi_du_temps"}),
 ])
 def test_services_per_role(world, login, who, services):
     response = login(getattr(world, who)).get(reverse("home"))
