@@ -29,6 +29,11 @@ def bachelet(transactional_db):
     mine = Seance.objects.filter(cours__enseignants=teacher,
                                  date__range=(monday, monday + datetime.timedelta(days=6)))
     assert mine.exists(), "l'échantillon donne des cours à Hélène Bachelet cette semaine-là"
+    # What the import does not fill yet: a cancellation, a replacement and a room change.
+    first, second = mine.order_by("date", "start")[:2]
+    Seance.objects.filter(pk=first.pk).update(cancelled=True)
+    stand_in = PersonFactory(profile="enseignant", first_name="Paul", last_name="Remplaçant")
+    Seance.objects.filter(pk=second.pk).update(remplacant=stand_in, salle="CDI")
     return teacher, mine.count()
 
 
@@ -52,7 +57,15 @@ def test_teacher_week_on_a_phone(bachelet, phone, live_server, sign_in, axe_chec
     expect(page.get_by_role("heading", level=2)).to_have_text(
         "Semaine du 16 septembre 2013 au 22 septembre 2013")
     expect(page.get_by_role("status")).to_have_text(f"{count} séances cette semaine.")
-    expect(page.locator(".seance").first).to_contain_text("BACHELET Hélène")
+    expect(page.locator(".seance").nth(2)).to_contain_text("BACHELET Hélène")
+    cancelled = page.locator(".seance.cancelled").first
+    expect(cancelled).to_contain_text("Annulé")
+    assert "line-through" in cancelled.locator(".seance-body").evaluate(
+        "el => getComputedStyle(el).textDecorationLine")
+    changed = page.locator(".seance.changed").first
+    expect(changed).to_contain_text("Modifié")
+    expect(changed).to_contain_text("Remplacé par REMPLAÇANT Paul (au lieu de BACHELET Hélène)")
+    expect(changed).to_contain_text("Salle CDI (changement de salle, au lieu de")
     # On a phone the days follow one another.
     first, second = _day_boxes(page)
     assert first["x"] == second["x"] and second["y"] > first["y"]
