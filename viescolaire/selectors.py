@@ -172,7 +172,7 @@ def _present(seance):
     return SeanceView(
         date=seance.date, start=seance.start, end=seance.end, matiere=cours.matiere_label,
         enseignants=[p.display_name for p in cours.enseignants.all()],
-        regroupements=[r.code for r in cours.regroupements.all()],
+        regroupements=[{"pk": r.pk, "code": r.code, "url": ""} for r in cours.regroupements.all()],
         salle=salle, cancelled=seance.cancelled,
         remplacant=seance.remplacant.display_name if seance.remplacant else "",
         salle_habituelle=cours.salle if seance.salle and seance.salle != cours.salle else "",
@@ -180,10 +180,21 @@ def _present(seance):
     )
 
 
-def week_seances(*, target, monday):
-    """The target's séances from ``monday`` to Sunday, presented, in date and hour order."""
+def week_seances(*, viewer, target, monday):
+    """The target's séances from ``monday`` to Sunday, presented, in date and hour order;
+    a division or group links to its own week when the viewer may open it (one query)."""
     sunday = monday + 6 * DAY
-    return [_present(s) for s in _seances_query(target.seances_q() & Q(date__range=(monday, sunday)))]
+    seances = [_present(s) for s in _seances_query(
+        target.seances_q() & Q(date__range=(monday, sunday)))]
+    shown = {r["pk"] for s in seances for r in s.regroupements}
+    if shown:
+        may_open = set(Regroupement.objects.filter(
+            rights.timetable_regroupements_q(viewer), pk__in=shown).values_list("pk", flat=True))
+        for seance in seances:
+            for reg in seance.regroupements:
+                if reg["pk"] in may_open:
+                    reg["url"] = reverse("viescolaire:week_regroupement", args=[reg["pk"]])
+    return seances
 
 
 def week_days(*, monday, seances):

@@ -37,7 +37,7 @@ def _week(request, *, kind, pk, room=""):
                                           today=timezone.localdate())
     if error:
         messages.error(request, error)
-    seances = selectors.week_seances(target=target, monday=monday)
+    seances = selectors.week_seances(viewer=request.user, target=target, monday=monday)
     children = []
     if kind == "eleve" and target.pk != request.user.pk:
         children = selectors.timetable_index_children(viewer=request.user)

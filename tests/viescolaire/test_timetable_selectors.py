@@ -32,7 +32,7 @@ def test_target_out_of_reach_is_not_found(world, timetable):
 def test_week_seances_and_days(world, timetable):
     target = selectors.timetable_target_get(viewer=world.pupil_a, kind="eleve",
                                             pk=world.pupil_a.pk)
-    seances = selectors.week_seances(target=target, monday=MONDAY)
+    seances = selectors.week_seances(viewer=world.pupil_a, target=target, monday=MONDAY)
     assert [(s.date.weekday(), s.matiere, s.cancelled, s.salle) for s in seances] == [
         (0, "MATHEMATIQUES", False, "S101"), (1, "LATIN", True, "S102, CDI"),
         (3, "MATHEMATIQUES", False, "B12")]
@@ -40,7 +40,7 @@ def test_week_seances_and_days(world, timetable):
     saturday = make_cours(world.etab_a, day=6, start=(8, 0), end=(12, 0), label="SORTIE",
                           regs=[world.div_3a])
     make_seance(saturday, MONDAY + datetime.timedelta(days=5))
-    seances = selectors.week_seances(target=target, monday=MONDAY)
+    seances = selectors.week_seances(viewer=world.pupil_a, target=target, monday=MONDAY)
     days = selectors.week_days(monday=MONDAY, seances=seances)
     assert len(days) == 6 and days[-1].is_weekend and days[-1].seances[0].matiere == "SORTIE"
 

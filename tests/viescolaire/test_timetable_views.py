@@ -112,3 +112,13 @@ def test_index_lists_what_each_may_open(world, timetable, login):
     html = admin.get(reverse("viescolaire:timetable"),
                      {"etablissement": world.etab_b.pk}).content.decode()
     assert ">B1<" in html and ">S101<" not in html
+
+
+def test_divisions_link_to_their_week_only_when_allowed(world, timetable, login):
+    _, html = _week(login(world.teacher_a),
+                    reverse("viescolaire:week_enseignant", args=[world.teacher_a.pk]))
+    div_3a = reverse("viescolaire:week_regroupement", args=[world.div_3a.pk])
+    div_3b = reverse("viescolaire:week_regroupement", args=[world.div_3b.pk])
+    assert f'<a href="{div_3a}?semaine=2025-09-15">3A</a>' in html
+    # Replacing in 3B does not open 3B's timetable.
+    assert div_3b not in html
