@@ -232,15 +232,18 @@ def today_timetables(*, viewer, day):
                             f"Cours du jour de {child.first_name or child.display_name}"))
     if not targets:
         return []
+    q = Q(pk__in=[])
+    for target, _ in targets:
+        q |= target.seances_q()
+    seances = list(_seances_query(q & Q(date=day)))
+    if len(targets) == 1:
+        return [TodayBlock(targets[0][0], targets[0][1], [_present(s) for s in seances])]
+    # Several timetables read at once: tell whose each séance is.
     pupils = [t.pk for t, _ in targets if t.kind == "eleve"]
     regs_of = {pk: set() for pk in pupils}
     for eleve_id, reg_id in Inscription.objects.filter(eleve_id__in=pupils).values_list(
             "eleve_id", "regroupement_id"):
         regs_of[eleve_id].add(reg_id)
-    q = Q(pk__in=[])
-    for target, _ in targets:
-        q |= target.seances_q()
-    seances = list(_seances_query(q & Q(date=day)))
     blocks = []
     for target, title in targets:
         if target.kind == "eleve":
