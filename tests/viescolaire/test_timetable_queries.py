@@ -111,3 +111,12 @@ def test_home_queries_do_not_grow_with_children_or_courses(world, login,
         add_child()
     grow(300)
     assert count() == small
+
+
+def test_index_queries_are_bounded(world, timetable, login, django_assert_max_num_queries):
+    client = login(world.cpe_a)
+    client.get(reverse("viescolaire:timetable"))
+    _grow(world.etab_a, world.div_3a, world.grp_latin, 300)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("viescolaire:timetable"))
+    assert response.status_code == 200 and len(response.context["index"].teachers) == 5
