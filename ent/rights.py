@@ -288,6 +288,109 @@ def can_import_siecle(viewer, etab=None):
     return getattr(etab, "pk", etab) in mine
 
 
+# --- Emploi du temps ---
+# A pupil sees their own timetable and their divisions' and groups'; a parent their children's
+# (legal link only); a teacher their own and the divisions and groups they teach; direction,
+# vie scolaire, admin_etab and documentaliste every timetable of their establishment (pupils,
+# teachers, divisions and groups, rooms); the académie's administrators all of them.
+TIMETABLE_ALL_ROLES = FULL_DIRECTORY_ROLES
+
+
+def _cours_model():
+    from viescolaire.models import Cours
+
+    return Cours
+
+
+def timetable_full_etab_ids(viewer):
+    """Establishments whose every timetable the viewer sees (None: all of them)."""
+    if is_academy_admin(viewer):
+        return None
+    return etab_ids_with(viewer, TIMETABLE_ALL_ROLES)
+
+
+def can_use_timetable(viewer):
+    """Whether the viewer has some timetable to look at (the service and its index)."""
+    if not getattr(viewer, "is_authenticated", False):
+        return False
+    if is_academy_admin(viewer):
+        return True
+    kinds = {r.role for r in roles_of(viewer)}
+    if kinds & (TIMETABLE_ALL_ROLES | {R.ELEVE, R.ENSEIGNANT}):
+        return True
+    return R.PARENT in kinds and timetable_children(viewer).exists()
+
+
+def timetable_children(viewer):
+    """The children whose timetable a parent sees: a legal link, an active account."""
+    return Person.objects.filter(pk__in=Parente.objects.filter(
+        responsable=viewer, representant_legal=True, eleve__deactivated_at__isnull=True,
+    ).values("eleve_id")).order_by("last_name", "first_name")
+
+
+def timetable_pupils_q(viewer):
+    """Pupils whose timetable the viewer may see."""
+    if not getattr(viewer, "is_authenticated", False):
+        return Q(pk__in=[])
+    pupils = Exists(Role.objects.filter(person=OuterRef("pk"), role=R.ELEVE))
+    full = timetable_full_etab_ids(viewer)
+    if full is None:
+        return Q(pupils)
+    q = Q(pk__in=Parente.objects.filter(
+        responsable=viewer, representant_legal=True, eleve__deactivated_at__isnull=True,
+    ).values("eleve_id"))
+    if etab_ids_with(viewer, {R.ELEVE}):
+        q |= Q(pk=viewer.pk)
+    if full:
+        q |= _has_role(full, {R.ELEVE})
+    return q
+
+
+def timetable_teachers_q(viewer):
+    """Teachers whose timetable the viewer may see: those of a role or of a course."""
+    if not getattr(viewer, "is_authenticated", False):
+        return Q(pk__in=[])
+    Cours = _cours_model()
+    full = timetable_full_etab_ids(viewer)
+    if full is None:
+        return Q(Exists(Role.objects.filter(person=OuterRef("pk"), role=R.ENSEIGNANT))) | Q(
+            pk__in=Cours.objects.values("enseignants"))
+    q = Q(pk__in=[])
+    if etab_ids_with(viewer, STAFF_ROLES):
+        q |= Q(pk=viewer.pk)
+    if full:
+        q |= _has_role(full, {R.ENSEIGNANT})
+        q |= Q(pk__in=Cours.objects.filter(etablissement_id__in=full).values("enseignants"))
+    return q
+
+
+def timetable_regroupements_q(viewer):
+    """Divisions and groups whose timetable the viewer may see."""
+    if not getattr(viewer, "is_authenticated", False):
+        return Q(pk__in=[])
+    full = timetable_full_etab_ids(viewer)
+    if full is None:
+        return Q()
+    q = Q(etablissement_id__in=full) if full else Q(pk__in=[])
+    if etab_ids_with(viewer, {R.ELEVE}):
+        q |= Q(pk__in=Inscription.objects.filter(eleve=viewer).values("regroupement_id"))
+    teacher_etabs = etab_ids_with(viewer, {R.ENSEIGNANT})
+    if teacher_etabs:
+        Cours = _cours_model()
+        taught = (Q(pk__in=Enseignement.objects.filter(enseignant=viewer).values("regroupement_id"))
+                  | Q(pk__in=ProfPrincipal.objects.filter(enseignant=viewer)
+                      .values("regroupement_id"))
+                  | Q(pk__in=Cours.objects.filter(enseignants=viewer).values("regroupements")))
+        q |= Q(etablissement_id__in=teacher_etabs) & taught
+    return q
+
+
+def timetable_room_etabs_q(viewer):
+    """Establishments whose rooms' timetables the viewer may see."""
+    full = timetable_full_etab_ids(viewer) if getattr(viewer, "is_authenticated", False) else set()
+    return Q() if full is None else Q(id__in=full)
+
+
 # --- Timetable imports ---
 # The establishment's administrators and principal upload its timetable exports, match their
 # names to the directory and validate; the académie's administrators may do it for any.

@@ -51,6 +51,10 @@ SERVICES = [
             "Importer l'emploi du temps (EDT / PRONOTE, UnDeuxTemps, STS-web) : bilan "
             "préliminaire, validation ou annulation, rapprochements avec l'annuaire.",
             "imports:home", rights.can_import_timetable),
+    Service("emploi_du_temps", "Emploi du temps",
+            "Les cours de la semaine : les vôtres, ceux de vos enfants, d'une division, "
+            "d'un enseignant ou d'une salle ; changements et annulations signalés.",
+            "viescolaire:timetable", rights.can_use_timetable),
 ]
 
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path("compte/", include("allauth.urls")),
     path("annuaire/", include("annuaire.urls")),
     path("emploi-du-temps/imports/", include("imports.urls")),
+    path("emploi-du-temps/", include("viescolaire.urls")),
     path("django-admin/", admin.site.urls),
 ]

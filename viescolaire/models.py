@@ -44,6 +44,11 @@ class Seance(models.Model):
     start = models.TimeField()
     end = models.TimeField()
     cancelled = models.BooleanField("annulée", default=False)
+    # What changed for this one séance: the timetable's course is left as it was.
+    salle = models.CharField("salle (changement)", max_length=255, blank=True)
+    remplacant = models.ForeignKey(
+        "annuaire.Person", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="remplacements", verbose_name="remplaçant")
 
     class Meta:
         verbose_name = "séance"

@@ -20,13 +20,16 @@ ETAB_ADMIN = {"siecle", "imports_edt"}
 
 
 @pytest.mark.parametrize("who, services", [
-    ("academy_admin", {"annuaire", "imports_aaf", "purges", *ETAB_ADMIN, *ACCOUNT_ADMIN}),
-    ("principal_a", {"annuaire", *ETAB_ADMIN, *ACCOUNT_ADMIN}),
-    ("admin_etab_a", {"annuaire", *ETAB_ADMIN, *ACCOUNT_ADMIN}),
-    ("cpe_a", {"annuaire"}),
-    ("teacher_a", {"annuaire"}),
-    ("parent_a", {"annuaire"}),
-    ("pupil_a", {"annuaire"}),
+    ("academy_admin", {"annuaire", "imports_aaf", "purges", "emploi_du_temps", *ETAB_ADMIN,
+                       *ACCOUNT_ADMIN}),
+    ("principal_a", {"annuaire", "emploi_du_temps", *ETAB_ADMIN, *ACCOUNT_ADMIN}),
+    ("admin_etab_a", {"annuaire", "emploi_du_temps", *ETAB_ADMIN, *ACCOUNT_ADMIN}),
+    ("cpe_a", {"annuaire", "emploi_du_temps"}),
+    ("agent_a", {"annuaire"}),
+    ("teacher_a", {"annuaire", "emploi_du_temps"}),
+    ("parent_a", {"annuaire", "emploi_du_temps"}),
+    ("contact_a", set()),
+    ("pupil_a", {"annuaire", "emploi_du_temps"}),
 ])
 def test_services_per_role(world, login, who, services):
     response = login(getattr(world, who)).get(reverse("home"))

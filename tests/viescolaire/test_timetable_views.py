@@ -1,0 +1,124 @@
+"""The week page: what a séance shows, changes marked in words, navigation without JavaScript."""
+
+import datetime
+import re
+
+from django.urls import reverse
+
+from .conftest import MONDAY
+
+
+def _week(client, url, semaine=MONDAY):
+    response = client.get(url, {"semaine": semaine.isoformat()})
+    assert response.status_code == 200
+    return response, response.content.decode()
+
+
+def _text(html):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_pupil_week_shows_their_divisions_and_groups(world, timetable, login):
+    response, html = _week(login(world.pupil_a),
+                           reverse("viescolaire:week_eleve", args=[world.pupil_a.pk]))
+    text = _text(html)
+    assert "Emploi du temps de DUPONT Léa" in text
+    assert "Semaine du 15 septembre 2025 au 21 septembre 2025" in text
+    assert "MATHEMATIQUES" in text and "LATIN" in text and "ANGLAIS" not in text
+    assert "8h00 – 9h00" in text and "MARTIN Hélène" in text and "Salle S101" in text
+    # Cancelled: a word, not only a colour or a strike-through.
+    assert re.search(r'class="seance cancelled".*?Annulé.*?LATIN', html, re.S)
+    # Room change on Thursday: the new room and the usual one.
+    assert "Salle B12 (changement de salle, au lieu de S101)" in text
+    assert response.context["count"] == 3
+    days = [d.date for d in response.context["days"]]
+    assert days == [MONDAY + datetime.timedelta(days=n) for n in range(5)]
+
+
+def test_teacher_week_shows_their_courses_and_replacements(world, timetable, login):
+    _, html = _week(login(world.teacher_a),
+                    reverse("viescolaire:week_enseignant", args=[world.teacher_a.pk]))
+    text = _text(html)
+    assert "MATHEMATIQUES" in text and "LATIN" in text
+    assert "Remplacé par MARTIN Hélène (au lieu de DURAND Paul)" in text
+    assert "Modifié" in text
+
+
+def test_division_and_room_weeks(world, timetable, login):
+    client = login(world.principal_a)
+    _, html = _week(client, reverse("viescolaire:week_regroupement", args=[world.div_3b.pk]))
+    text = _text(html)
+    assert "Emploi du temps de la division 3B" in text and "ANGLAIS LV1" in text
+    assert "MATHEMATIQUES" not in text
+    response, html = _week(client, reverse("viescolaire:week_room", args=[world.etab_a.pk, "S101"]))
+    # Monday's maths and English; Thursday's maths moved to B12.
+    assert response.context["count"] == 2
+    response, _ = _week(client, reverse("viescolaire:week_room", args=[world.etab_a.pk, "B12"]))
+    assert response.context["count"] == 1
+    response, _ = _week(client, reverse("viescolaire:week_room", args=[world.etab_a.pk, "CDI"]))
+    assert response.context["count"] == 1
+
+
+def test_week_navigation_and_date_picker(world, timetable, login):
+    client = login(world.pupil_a)
+    url = reverse("viescolaire:week_eleve", args=[world.pupil_a.pk])
+    response, html = _week(client, url, MONDAY + datetime.timedelta(days=3))
+    assert response.context["monday"] == MONDAY
+    assert 'href="?semaine=2025-09-08"' in html and 'href="?semaine=2025-09-22"' in html
+    assert '<input type="date" id="edt-date" name="semaine" value="2025-09-15">' in html
+    response, _ = _week(client, url, MONDAY + datetime.timedelta(days=7))
+    assert response.context["count"] == 0 and "Pas de cours." in response.content.decode()
+
+
+def test_a_bad_date_says_so_and_shows_this_week(world, timetable, login):
+    client = login(world.pupil_a)
+    response = client.get(reverse("viescolaire:week_eleve", args=[world.pupil_a.pk]),
+                          {"semaine": "15/09/2025"})
+    assert response.status_code == 200
+    assert "La date « 15/09/2025 » n&#x27;est pas valide" in response.content.decode()
+
+
+def test_parent_chooses_among_their_children(world, timetable, login):
+    from tests.factories import ParenteFactory
+
+    ParenteFactory(eleve=world.pupil_a3, responsable=world.parent_a)
+    client = login(world.parent_a)
+    response = client.get(reverse("viescolaire:timetable"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Emploi du temps de DUPONT Léa" in html and "Emploi du temps de PETIT Inès" in html
+    _, html = _week(client, reverse("viescolaire:week_eleve", args=[world.pupil_a3.pk]))
+    assert 'aria-label="Choisir l\'enfant"' in html
+    assert "ANGLAIS LV1" in html and "LATIN" not in html
+
+
+def test_index_redirects_a_pupil_and_a_single_child_parent(world, timetable, login):
+    response = login(world.pupil_a).get(reverse("viescolaire:timetable"))
+    assert response["Location"] == reverse("viescolaire:week_eleve", args=[world.pupil_a.pk])
+    response = login(world.parent_a).get(reverse("viescolaire:timetable"))
+    assert response["Location"] == reverse("viescolaire:week_eleve", args=[world.pupil_a.pk])
+
+
+def test_index_lists_what_each_may_open(world, timetable, login):
+    html = login(world.teacher_a).get(reverse("viescolaire:timetable")).content.decode()
+    assert "Mon emploi du temps" in html and ">3A<" in html and ">3LATIN<" in html
+    assert ">3B<" not in html and "Salles" not in html
+    html = login(world.cpe_a).get(reverse("viescolaire:timetable")).content.decode()
+    assert ">3B<" in html and "MARTIN Hélène" in html and ">CDI<" in html and ">B12<" in html
+    assert "B1<" not in html
+    admin = login(world.academy_admin)
+    html = admin.get(reverse("viescolaire:timetable")).content.decode()
+    assert "Choisissez un établissement." in html and "Choisir l'établissement" in html
+    html = admin.get(reverse("viescolaire:timetable"),
+                     {"etablissement": world.etab_b.pk}).content.decode()
+    assert ">B1<" in html and ">S101<" not in html
+
+
+def test_divisions_link_to_their_week_only_when_allowed(world, timetable, login):
+    _, html = _week(login(world.teacher_a),
+                    reverse("viescolaire:week_enseignant", args=[world.teacher_a.pk]))
+    div_3a = reverse("viescolaire:week_regroupement", args=[world.div_3a.pk])
+    div_3b = reverse("viescolaire:week_regroupement", args=[world.div_3b.pk])
+    assert f'<a href="{div_3a}?semaine=2025-09-15">3A</a>' in html
+    # Replacing in 3B does not open 3B's timetable.
+    assert div_3b not in html

@@ -1,0 +1,302 @@
+"""Reads of the timetable: whose week, which séances, today's courses on the home page.
+
+Every function takes what ``ent.rights`` allowed: a ``Target`` only comes out of
+``timetable_target_get``, which asks the rights module; the séances of a week are read in a
+fixed number of queries (one for the séances, one per many-to-many), whatever their number.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+
+from annuaire.models import Etablissement, Inscription, Person, Regroupement, Role
+from ent import rights
+
+from .models import Cours, Seance
+
+DAY = datetime.timedelta(days=1)
+
+
+class TargetNotFound(ObjectDoesNotExist):
+    """Nothing of that name, or nothing the viewer may see: both answer 404."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """Whose timetable: a pupil, a teacher, a division or group, or a room of an establishment."""
+
+    kind: str
+    label: str
+    pk: int
+    etab: object = None
+    room: str = ""
+
+    @property
+    def url(self):
+        if self.kind == "salle":
+            return reverse("viescolaire:week_room", args=[self.pk, self.room])
+        if self.kind in ("division", "groupe"):
+            return reverse("viescolaire:week_regroupement", args=[self.pk])
+        return reverse(f"viescolaire:week_{self.kind}", args=[self.pk])
+
+    @property
+    def heading(self):
+        return {
+            "eleve": f"de {self.label}", "enseignant": f"de {self.label}",
+            "division": f"de la division {self.label}", "groupe": f"du groupe {self.label}",
+            "salle": f"de la salle {self.label}",
+        }[self.kind]
+
+    def seances_q(self):
+        if self.kind == "eleve":
+            regs = Inscription.objects.filter(eleve_id=self.pk).values("regroupement_id")
+            return Q(cours__in=Cours.objects.filter(regroupements__in=regs).values("pk"))
+        if self.kind == "enseignant":
+            return (Q(cours__in=Cours.objects.filter(enseignants=self.pk).values("pk"))
+                    | Q(remplacant_id=self.pk))
+        if self.kind in ("division", "groupe"):
+            return Q(cours__in=Cours.objects.filter(regroupements=self.pk).values("pk"))
+        return Q(cours__etablissement_id=self.pk) & (
+            (Q(salle="") & _room_q(self.room, "cours__salle")) | _room_q(self.room, "salle"))
+
+
+def _room_q(name, field_name):
+    """``Cours.salle`` joins a course's rooms with ", ": a room is one of them."""
+    return (Q(**{field_name: name}) | Q(**{f"{field_name}__startswith": f"{name}, "})
+            | Q(**{f"{field_name}__endswith": f", {name}"})
+            | Q(**{f"{field_name}__contains": f", {name}, "}))
+
+
+def _pupil_etab(person):
+    role = Role.objects.filter(person=person, role=Role.Kind.ELEVE).select_related(
+        "etablissement").first()
+    return role.etablissement if role else None
+
+
+def timetable_target_get(*, viewer, kind, pk, room=""):
+    """The timetable the viewer asked for; ``TargetNotFound`` when out of reach."""
+    if kind == "eleve":
+        person = Person.objects.filter(rights.timetable_pupils_q(viewer), pk=pk).first()
+        if person is None:
+            raise TargetNotFound
+        return Target("eleve", person.display_name, person.pk, _pupil_etab(person))
+    if kind == "enseignant":
+        person = Person.objects.filter(rights.timetable_teachers_q(viewer), pk=pk).first()
+        if person is None:
+            raise TargetNotFound
+        return Target("enseignant", person.display_name, person.pk)
+    if kind == "regroupement":
+        reg = Regroupement.objects.filter(
+            rights.timetable_regroupements_q(viewer), pk=pk).select_related("etablissement").first()
+        if reg is None:
+            raise TargetNotFound
+        return Target(reg.nature, reg.code, reg.pk, reg.etablissement)
+    if kind == "salle":
+        etab = Etablissement.objects.filter(rights.timetable_room_etabs_q(viewer), pk=pk).first()
+        if etab is None or room not in timetable_rooms(etab=etab):
+            raise TargetNotFound
+        return Target("salle", room, etab.pk, etab, room)
+    raise TargetNotFound
+
+
+def timetable_rooms(*, etab):
+    """The rooms an establishment's courses and séances name, sorted."""
+    names = set()
+    for value in Cours.objects.filter(etablissement=etab).exclude(salle="").values_list(
+            "salle", flat=True).distinct():
+        names.update(part.strip() for part in value.split(", ") if part.strip())
+    names.update(Seance.objects.filter(cours__etablissement=etab).exclude(salle="").values_list(
+        "salle", flat=True).distinct())
+    return sorted(names)
+
+
+# --- Weeks ---
+def week_monday(*, value, today):
+    """The Monday of the week holding ``value`` (an ISO date), or of today's; and an error."""
+    day, error = today, ""
+    if value:
+        try:
+            day = datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            error = (f"La date « {value} » n'est pas valide (attendu : AAAA-MM-JJ) : "
+                     "voici la semaine en cours.")
+    return day - datetime.timedelta(days=day.weekday()), error
+
+
+@dataclass
+class SeanceView:
+    date: datetime.date
+    start: datetime.time
+    end: datetime.time
+    matiere: str
+    enseignants: list
+    regroupements: list
+    salle: str
+    cancelled: bool
+    remplacant: str = ""
+    salle_habituelle: str = ""
+    others: list = field(default_factory=list)
+
+    @property
+    def changed(self):
+        return bool(self.remplacant or self.salle_habituelle)
+
+
+@dataclass
+class Day:
+    date: datetime.date
+    seances: list
+
+    @property
+    def is_weekend(self):
+        return self.date.weekday() >= 5
+
+
+def _seances_query(q):
+    return (Seance.objects.filter(q)
+            .select_related("cours", "remplacant")
+            .prefetch_related(
+                Prefetch("cours__enseignants",
+                         queryset=Person.objects.order_by("last_name", "first_name")),
+                Prefetch("cours__regroupements", queryset=Regroupement.objects.order_by(
+                    "nature", "code")))
+            .order_by("date", "start", "cours__matiere_label", "pk"))
+
+
+def _present(seance):
+    cours = seance.cours
+    salle = seance.salle or cours.salle
+    return SeanceView(
+        date=seance.date, start=seance.start, end=seance.end, matiere=cours.matiere_label,
+        enseignants=[p.display_name for p in cours.enseignants.all()],
+        regroupements=[{"pk": r.pk, "code": r.code, "url": ""} for r in cours.regroupements.all()],
+        salle=salle, cancelled=seance.cancelled,
+        remplacant=seance.remplacant.display_name if seance.remplacant else "",
+        salle_habituelle=cours.salle if seance.salle and seance.salle != cours.salle else "",
+        others=list(cours.unmatched or []),
+    )
+
+
+def week_seances(*, viewer, target, monday):
+    """The target's séances from ``monday`` to Sunday, presented, in date and hour order;
+    a division or group links to its own week when the viewer may open it (one query)."""
+    sunday = monday + 6 * DAY
+    seances = [_present(s) for s in _seances_query(
+        target.seances_q() & Q(date__range=(monday, sunday)))]
+    shown = {r["pk"] for s in seances for r in s.regroupements}
+    if shown:
+        may_open = set(Regroupement.objects.filter(
+            rights.timetable_regroupements_q(viewer), pk__in=shown).values_list("pk", flat=True))
+        for seance in seances:
+            for reg in seance.regroupements:
+                if reg["pk"] in may_open:
+                    reg["url"] = reverse("viescolaire:week_regroupement", args=[reg["pk"]])
+    return seances
+
+
+def week_days(*, monday, seances):
+    """Monday to Friday always; Saturday and Sunday when something happens on them."""
+    by_day = {monday + n * DAY: [] for n in range(7)}
+    for seance in seances:
+        by_day[seance.date].append(seance)
+    return [Day(date, items) for date, items in by_day.items()
+            if date.weekday() < 5 or items]
+
+
+# --- Today, on the home page ---
+@dataclass
+class TodayBlock:
+    target: Target
+    title: str
+    seances: list
+
+
+def today_timetables(*, viewer, day):
+    """Today's séances of the viewer's own timetables: a pupil's, a teacher's, each child's.
+
+    One query for all of them (and one per many-to-many), however many children.
+    """
+    kinds = {r.role for r in rights.roles_of(viewer)}
+    targets = []
+    if Role.Kind.ELEVE in kinds:
+        targets.append((Target("eleve", viewer.display_name, viewer.pk), "Mes cours du jour"))
+    if Role.Kind.ENSEIGNANT in kinds:
+        targets.append((Target("enseignant", viewer.display_name, viewer.pk),
+                        "Mes cours du jour"))
+    if Role.Kind.PARENT in kinds:
+        for child in rights.timetable_children(viewer):
+            targets.append((Target("eleve", child.display_name, child.pk),
+                            f"Cours du jour de {child.first_name or child.display_name}"))
+    if not targets:
+        return []
+    q = Q(pk__in=[])
+    for target, _ in targets:
+        q |= target.seances_q()
+    seances = list(_seances_query(q & Q(date=day)))
+    if len(targets) == 1:
+        return [TodayBlock(targets[0][0], targets[0][1], [_present(s) for s in seances])]
+    # Several timetables read at once: tell whose each séance is.
+    pupils = [t.pk for t, _ in targets if t.kind == "eleve"]
+    regs_of = {pk: set() for pk in pupils}
+    for eleve_id, reg_id in Inscription.objects.filter(eleve_id__in=pupils).values_list(
+            "eleve_id", "regroupement_id"):
+        regs_of[eleve_id].add(reg_id)
+    blocks = []
+    for target, title in targets:
+        if target.kind == "eleve":
+            mine = [s for s in seances
+                    if {r.pk for r in s.cours.regroupements.all()} & regs_of[target.pk]]
+        else:
+            mine = [s for s in seances if s.remplacant_id == target.pk
+                    or any(p.pk == target.pk for p in s.cours.enseignants.all())]
+        blocks.append(TodayBlock(target, title, [_present(s) for s in mine]))
+    return blocks
+
+
+# --- The index: which timetables the viewer may open ---
+@dataclass
+class TimetableIndex:
+    me: list
+    children: list
+    etabs: list
+    etab: object
+    regroupements: list
+    teachers: list
+    rooms: list
+
+
+def timetable_index(*, viewer, etab_id=None):
+    kinds = {r.role for r in rights.roles_of(viewer)}
+    me = []
+    if Role.Kind.ELEVE in kinds:
+        me.append(Target("eleve", viewer.display_name, viewer.pk))
+    if Role.Kind.ENSEIGNANT in kinds:
+        me.append(Target("enseignant", viewer.display_name, viewer.pk))
+    children = [Target("eleve", c.display_name, c.pk)
+                for c in rights.timetable_children(viewer)]
+    full = rights.timetable_full_etab_ids(viewer)
+    etabs = list(Etablissement.objects.filter(
+        Q(cours__isnull=False) if full is None else Q(id__in=full)).distinct().order_by("name"))
+    etab = next((e for e in etabs if str(e.pk) == str(etab_id)), None)
+    if etab is None and len(etabs) == 1:
+        etab = etabs[0]
+    regs = Regroupement.objects.filter(rights.timetable_regroupements_q(viewer))
+    if full is None or full:
+        regs = regs.filter(etablissement=etab) if etab else regs.none()
+    regroupements = [Target(r.nature, r.code, r.pk, r.etablissement)
+                     for r in regs.select_related("etablissement").order_by("nature", "code")]
+    teachers, rooms = [], []
+    if etab is not None:
+        teachers = [Target("enseignant", p.display_name, p.pk) for p in Person.objects.filter(
+            Q(roles__etablissement=etab, roles__role=Role.Kind.ENSEIGNANT)
+            | Q(cours__etablissement=etab)).distinct().order_by("last_name", "first_name")]
+        rooms = [Target("salle", name, etab.pk, etab, name) for name in timetable_rooms(etab=etab)]
+    return TimetableIndex(me, children, etabs, etab, regroupements, teachers, rooms)
+
+
+def timetable_index_children(*, viewer):
+    """A parent's children, to switch from one's week to another's."""
+    return [Target("eleve", c.display_name, c.pk) for c in rights.timetable_children(viewer)]

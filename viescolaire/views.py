@@ -1,0 +1,77 @@
+"""The « Emploi du temps »: an index of the timetables one may open, and a week per timetable."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from ent import rights
+
+from . import selectors
+
+WEEK = 7
+
+
+@login_required
+@require_GET
+def timetable_index(request):
+    if not rights.can_use_timetable(request.user):
+        raise Http404
+    index = selectors.timetable_index(viewer=request.user,
+                                      etab_id=request.GET.get("etablissement"))
+    # A pupil, or a parent of one child, has one timetable of their own: show it at once.
+    own = [*index.me, *index.children]
+    if len(own) == 1 and own[0].kind == "eleve" and not index.etabs:
+        return redirect(own[0].url)
+    return render(request, "viescolaire/index.html", {"index": index})
+
+
+def _week(request, *, kind, pk, room=""):
+    try:
+        target = selectors.timetable_target_get(viewer=request.user, kind=kind, pk=pk, room=room)
+    except selectors.TargetNotFound:
+        raise Http404 from None
+    monday, error = selectors.week_monday(value=request.GET.get("semaine", ""),
+                                          today=timezone.localdate())
+    if error:
+        messages.error(request, error)
+    seances = selectors.week_seances(viewer=request.user, target=target, monday=monday)
+    children = []
+    if kind == "eleve" and target.pk != request.user.pk:
+        children = selectors.timetable_index_children(viewer=request.user)
+    return render(request, "viescolaire/week.html", {
+        "target": target,
+        "monday": monday,
+        "sunday": monday + selectors.DAY * (WEEK - 1),
+        "previous": monday - selectors.DAY * WEEK,
+        "next": monday + selectors.DAY * WEEK,
+        "days": selectors.week_days(monday=monday, seances=seances),
+        "count": len(seances),
+        "children": children if len(children) > 1 else [],
+    })
+
+
+@login_required
+@require_GET
+def week_eleve(request, pk):
+    return _week(request, kind="eleve", pk=pk)
+
+
+@login_required
+@require_GET
+def week_enseignant(request, pk):
+    return _week(request, kind="enseignant", pk=pk)
+
+
+@login_required
+@require_GET
+def week_regroupement(request, pk):
+    return _week(request, kind="regroupement", pk=pk)
+
+
+@login_required
+@require_GET
+def week_room(request, pk, room):
+    return _week(request, kind="salle", pk=pk, room=room)
