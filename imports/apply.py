@@ -51,12 +51,13 @@ def _planned(records, directory):
         subject = matched["subject"].get(course.subject)
         audience = sorted(matched[i.kind][i.ident].source_key for i in course.items
                           if i.kind in ("division", "group") and i.ident in matched[i.kind])
-        teachers = [matched["teacher"][i.ident] for i in course.items
-                    if i.kind == "teacher" and i.ident in matched["teacher"]]
+        regular, occasional = _regular_and_occasional(course, "teacher")
+        teachers = [matched["teacher"][i.ident] for i in regular
+                    if i.ident in matched["teacher"]]
         structures = [matched[i.kind][i.ident] for i in course.items
                       if i.kind in ("division", "group") and i.ident in matched[i.kind]]
-        rooms = [named["room"][i.ident].name for i in course.items
-                 if i.kind == "room" and i.ident in named["room"]]
+        room_items, room_changes = _regular_and_occasional(course, "room")
+        rooms = [named["room"][i.ident].name for i in room_items if i.ident in named["room"]]
         base = "|".join([str(course.day), course.start.isoformat(), course.end.isoformat(),
                          subject.source_key if subject else course.subject, *audience])
         key = hashlib.sha256(base.encode()).hexdigest()[:40]
@@ -77,8 +78,42 @@ def _planned(records, directory):
             "structures": sorted({m.target for m in structures if m.target}),
             "unmatched": sorted({m.label for m in (*teachers, *structures) if not m.target}),
             "dates": dates, "cancelled": cancelled - dates,
+            "changes": _week_changes(course, regular, occasional, room_items, room_changes,
+                                     matched["teacher"], named["room"]),
         }
     return planned
+
+
+def _regular_and_occasional(course, kind):
+    """Items of a kind there most weeks, and those there only some weeks (a replacing
+    teacher, another room): the latter mark their séances as changed."""
+    items = [i for i in course.items if i.kind == kind]
+    half = len(course.weeks) / 2
+    regular = [i for i in items if not i.weeks or len(i.weeks) > half]
+    occasional = [i for i in items if i.weeks and len(i.weeks) <= half]
+    if not regular:
+        return occasional, []
+    return regular, occasional
+
+
+def _week_changes(course, teachers, replacing, rooms, other_rooms, teacher_matches, room_names):
+    """{date: (replacing teacher id or None, room or "")} for the weeks that differ."""
+    changes = {}
+    for item in replacing:
+        match = teacher_matches.get(item.ident)
+        for monday in item.weeks:
+            absent = [t for t in teachers if t.weeks and monday not in t.weeks]
+            if absent and match is not None and match.target:
+                date = monday + datetime.timedelta(days=course.day - 1)
+                changes[date] = (match.target, changes.get(date, (None, ""))[1])
+    for item in other_rooms:
+        room = room_names.get(item.ident)
+        for monday in item.weeks:
+            absent = [i for i in rooms if i.weeks and monday not in i.weeks]
+            if absent and room is not None:
+                date = monday + datetime.timedelta(days=course.day - 1)
+                changes[date] = (changes.get(date, (None, ""))[0], room.name)
+    return changes
 
 
 @transaction.atomic
@@ -127,10 +162,10 @@ def timetable_apply(*, etab, imp, records, directory, today):
     # Séances from today on; the past is history and stays as it was.
     future = defaultdict(dict)
     # Tuples, not model instances: a lycée has some 50,000 séances to come.
-    for pk, cours_id, date, cancelled, start, end in Seance.objects.filter(
+    for pk, cours_id, date, cancelled, start, end, remplacant, salle in Seance.objects.filter(
             cours__etablissement=etab, date__gte=today).values_list(
-            "pk", "cours_id", "date", "cancelled", "start", "end"):
-        future[cours_id][date] = (pk, cancelled, start, end)
+            "pk", "cours_id", "date", "cancelled", "start", "end", "remplacant_id", "salle"):
+        future[cours_id][date] = (pk, cancelled, start, end, remplacant, salle)
     add, drop, flip = [], [], []
     for key, plan in planned.items():
         pk, c = ids[key], plan["course"]
@@ -139,18 +174,21 @@ def timetable_apply(*, etab, imp, records, directory, today):
         have = future.pop(pk, {})
         for date, cancelled in wanted.items():
             seance = have.pop(date, None)
+            remplacant, salle = plan["changes"].get(date, (None, ""))
             if seance is None:
                 add.append(Seance(cours_id=pk, date=date, start=c.start, end=c.end,
-                                  cancelled=cancelled))
-            elif seance[1:] != (cancelled, c.start, c.end):
+                                  cancelled=cancelled, remplacant_id=remplacant, salle=salle))
+            elif seance[1:] != (cancelled, c.start, c.end, remplacant, salle):
                 flip.append(Seance(pk=seance[0], cours_id=pk, date=date, cancelled=cancelled,
-                                   start=c.start, end=c.end))
+                                   start=c.start, end=c.end, remplacant_id=remplacant,
+                                   salle=salle))
         drop.extend(s[0] for s in have.values())
     for leftovers in future.values():  # courses no longer in the timetable
         drop.extend(s[0] for s in leftovers.values())
     Seance.objects.filter(pk__in=drop).delete()
     Seance.objects.bulk_create(add, batch_size=5000)
-    Seance.objects.bulk_update(flip, ["cancelled", "start", "end"], batch_size=2000)
+    Seance.objects.bulk_update(flip, ["cancelled", "start", "end", "remplacant", "salle"],
+                               batch_size=2000)
     return {"courses_created": len(to_create), "courses_updated": len(to_update),
             "courses_removed": len(removed), "seances_added": len(add),
             "seances_removed": len(drop), "seances_changed": len(flip)}
