@@ -130,8 +130,12 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("ENT_VAR_DIR", str(out / "var"))
     sys.path.insert(0, str(ROOT))
+    import warnings
+
     import django
 
+    # The bench serves no static files: whitenoise's warning about their folder is noise.
+    warnings.filterwarnings("ignore", message="No directory at")
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
@@ -190,8 +194,46 @@ def main():
     applied = again.bilan["applied"]
     print(f"    {applied['courses_created']} cours créés, {applied['courses_updated']} inchangés, "
           f"{applied['seances_added']} séances créées, {applied['seances_removed']} supprimées")
+    _week_view_queries(etab, start)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  Mémoire maximale du processus : {peak:.0f} Mo")
+
+
+def _week_view_queries(etab, start):
+    """Queries of a division's week view with the whole timetable, then with 10 courses."""
+    from django.db import connection, transaction
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from annuaire.models import Person, Role
+    from viescolaire.models import Cours
+
+    admin = Person.objects.create(login="bench.admin", population="local", profile="personnel")
+    Role.objects.create(person=admin, etablissement=None, role=Role.Kind.ADMIN_ACADEMIQUE)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(admin)
+    division = Cours.objects.filter(etablissement=etab, active=True).values_list(
+        "regroupements", flat=True).first()
+    week = start + datetime.timedelta(weeks=2)
+    url = reverse("viescolaire:week_regroupement", args=[division]) + f"?semaine={week}"
+
+    def count():
+        client.get(url)  # warm caches (session, roles), as a user's second page
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, response.status_code
+        return len(queries.captured_queries)
+
+    active = Cours.objects.filter(etablissement=etab, active=True)
+    many = (active.count(), count())
+    with transaction.atomic():
+        keep = list(active.filter(regroupements=division).values_list("pk", flat=True)[:10])
+        active.exclude(pk__in=keep).update(active=False)
+        few = (Cours.objects.filter(etablissement=etab, active=True).count(), count())
+        transaction.set_rollback(True)
+    print(f"  Vue semaine d'une division : {many[1]} requêtes avec {many[0]} cours, "
+          f"{few[1]} avec {few[0]} cours (doivent être égales)")
 
 
 if __name__ == "__main__":
