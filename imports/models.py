@@ -16,12 +16,14 @@ class TimetableImport(models.Model):
     class Status(models.TextChoices):
         ANALYSE = "analyse", "Analyse en cours"
         BILAN = "bilan", "Bilan préliminaire prêt"
+        VALIDATION = "validation", "Validation en cours"
         VALIDE = "valide", "Validé"
         ANNULE = "annule", "Annulé"
         PERIME = "perime", "Remplacé par un import plus récent"
         ECHEC = "echec", "Échec"
 
     PENDING = (Status.ANALYSE, Status.BILAN)
+    RUNNING = (Status.ANALYSE, Status.VALIDATION)
 
     etablissement = models.ForeignKey(
         "annuaire.Etablissement", on_delete=models.CASCADE, related_name="timetable_imports")

@@ -128,7 +128,7 @@ def timetable_import_validate(*, imp, user, today=None):
     with transaction.atomic():
         locked = TimetableImport.objects.select_for_update().select_related(
             "etablissement").get(pk=imp.pk)
-        if locked.status != TimetableImport.Status.BILAN:
+        if locked.status not in (TimetableImport.Status.BILAN, TimetableImport.Status.VALIDATION):
             raise ImportStateError(
                 f"{locked} ne peut pas être validé : {locked.get_status_display().lower()}")
         # One validation at a time per establishment, whatever the import.
@@ -145,7 +145,7 @@ def timetable_import_validate(*, imp, user, today=None):
             changes["groups"] = group_memberships_apply(etab=etab, records=records,
                                                         directory=directory)
         locked.status = TimetableImport.Status.VALIDE
-        locked.decided_by, locked.decided_at = user, timezone.now()
+        locked.decided_by, locked.decided_at = user or locked.decided_by, timezone.now()
         locked.bilan = {**locked.bilan, "applied": changes}
         locked.save(update_fields=["status", "decided_by", "decided_at", "bilan"])
         TimetableImport.objects.filter(
@@ -270,3 +270,46 @@ def timetable_settings_update(*, etab, group_source, user):
     current.group_source, current.updated_by = group_source, user
     current.save(update_fields=["group_source", "updated_by", "updated_at"])
     return current
+
+
+def timetable_import_validate_start(*, imp, user):
+    """« Valider cet import » from the browser: the import is claimed for validation at once
+    (of two admins clicking together, the second is refused), then a worker applies it. A
+    worker killed midway rolled everything back; the task, delivered again, applies it whole.
+    """
+    from annuaire.progress import progress_set
+
+    from .tasks import timetable_validate_task
+
+    with transaction.atomic():
+        claimed = TimetableImport.objects.filter(
+            pk=imp.pk, status=TimetableImport.Status.BILAN,
+        ).update(status=TimetableImport.Status.VALIDATION, decided_by=user)
+        if not claimed:
+            imp.refresh_from_db()
+            raise ImportStateError(
+                f"{imp} ne peut pas être validé : {imp.get_status_display().lower()}")
+        progress_set(kind=PROGRESS_KIND, pk=imp.pk, phase="Validation en attente", fraction=0)
+        transaction.on_commit(lambda: timetable_validate_task.delay(imp.pk))
+    imp.status = TimetableImport.Status.VALIDATION
+    return imp
+
+
+def timetable_validate_execute(*, import_id):
+    """The worker's side: apply an import claimed for validation; any other is left alone."""
+    from annuaire.progress import progress_clear, progress_set
+
+    imp = TimetableImport.objects.filter(
+        pk=import_id, status=TimetableImport.Status.VALIDATION).first()
+    if imp is None:
+        return None
+    progress_set(kind=PROGRESS_KIND, pk=imp.pk, phase="Application de l'emploi du temps",
+                 fraction=0.5)
+    try:
+        return timetable_import_validate(imp=imp, user=None)
+    except TimetableFileError as exc:
+        TimetableImport.objects.filter(pk=imp.pk).update(
+            status=TimetableImport.Status.ECHEC, error=f"Import non appliqué : {exc}")
+        return None
+    finally:
+        progress_clear(kind=PROGRESS_KIND, pk=imp.pk)

@@ -8,3 +8,11 @@ def timetable_import_task(import_id):
     from .services import timetable_import_execute
 
     timetable_import_execute(import_id=import_id)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def timetable_validate_task(import_id):
+    """Idempotent: only an import claimed for validation is applied, in one transaction."""
+    from .services import timetable_validate_execute
+
+    timetable_validate_execute(import_id=import_id)

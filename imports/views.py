@@ -79,7 +79,7 @@ def import_detail(request, etab_id, pk):
         "progress": progress_get(kind=services.PROGRESS_KIND, pk=imp.pk),
         # While the same upload is analysed again, its previous bilan is no longer the one.
         "rows": presenters.bilan_rows(bilan) if "counts" in bilan and (
-            imp.status != TimetableImport.Status.ANALYSE) else [],
+            imp.status not in TimetableImport.RUNNING) else [],
         "applied": presenters.applied_rows(bilan),
         "status_class": presenters.status_class(imp),
         "crumbs": _crumbs(imp.etablissement, (str(imp), None)),
@@ -93,7 +93,7 @@ def import_progress(request, etab_id, pk):
     response = render(request, "imports/_progress.html", {
         "imp": imp, "etab": imp.etablissement,
         "progress": progress_get(kind=services.PROGRESS_KIND, pk=imp.pk)})
-    if imp.status != TimetableImport.Status.ANALYSE:
+    if imp.status not in TimetableImport.RUNNING:
         response["HX-Refresh"] = "true"
     return response
 
@@ -114,8 +114,8 @@ def _decide(request, etab_id, pk, service, done):
 @require_POST
 @login_required
 def import_validate(request, etab_id, pk):
-    return _decide(request, etab_id, pk, services.timetable_import_validate,
-                   "Import validé : cet emploi du temps est désormais en vigueur.")
+    return _decide(request, etab_id, pk, services.timetable_import_validate_start,
+                   "Validation lancée : l'emploi du temps en vigueur sera remplacé d'un bloc.")
 
 
 @require_POST

@@ -70,7 +70,7 @@ def test_progress_bar_while_waiting_and_the_task_is_idempotent(college, login):
     imp.refresh_from_db()
     assert imp.status == TimetableImport.Status.BILAN and imp.bilan == bilan
     done = client.get(reverse("imports:progress", args=[w.etab_a.pk, imp.pk]))
-    assert "Analyse terminée" in done.content.decode() and done["HX-Refresh"] == "true"
+    assert "Terminé" in done.content.decode() and done["HX-Refresh"] == "true"
 
 
 def test_a_bad_file_gets_a_french_message_and_no_bilan(college, login, upload):
@@ -149,19 +149,29 @@ def test_bilan_downloads_as_csv_and_pdf(college, login, upload):
     assert f"Séances : {counts['seances']}" in pdf
 
 
-def test_validate_applies_and_shows_what_it_applied(college, login, upload):
+def test_validate_applies_and_shows_what_it_applied(college, login, upload, run):
     w = college
     client = login(w.admin_etab_a)
     upload(client, w.etab_a)
     imp = TimetableImport.objects.get()
-    response = client.post(reverse("imports:validate", args=[w.etab_a.pk, imp.pk]))
+    url = reverse("imports:validate", args=[w.etab_a.pk, imp.pk])
+    # The click claims the import; the worker applies it (here at commit, Celery being eager).
+    response = client.post(url)
+    imp.refresh_from_db()
+    assert imp.status == TimetableImport.Status.VALIDATION
+    assert "Validation en attente" in client.get(detail_url(imp)).content.decode()
+    # A second click (another admin) while it runs is refused.
+    assert "validation en cours" in client.post(url, follow=True).content.decode()
+    from imports.tasks import timetable_validate_task
+
+    timetable_validate_task(imp.pk)
     assert response.status_code == 302 and response["Location"] == detail_url(imp)
     imp.refresh_from_db()
     assert imp.status == TimetableImport.Status.VALIDE and imp.decided_by == w.admin_etab_a
     applied = imp.bilan["applied"]
     assert Cours.objects.count() == applied["courses_created"] > 0
     html = client.get(detail_url(imp)).content.decode()
-    assert "Import validé" in html and "Appliqué à l'emploi du temps" in html
+    assert "Validé" in html and "Appliqué à l'emploi du temps" in html
     assert f"Cours créés : <strong>{applied['courses_created']}</strong>" in html
     assert "Valider cet import" not in html and "Annuler l'import</button>" not in html
     # A validated import cannot be cancelled.
