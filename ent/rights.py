@@ -211,6 +211,11 @@ def can_manage_account_state(viewer, person):
         managed_accounts_q(viewer), pk=person.pk).exists()
 
 
+def can_change_account_state(viewer, person):
+    """Reactivate or purge one account: the same limits as suspending it."""
+    return can_suspend(viewer, person)
+
+
 def can_suspend(viewer, person):
     """Suspend or reinstate one account: never one's own, and an establishment's direction
     never an académie administrator's or a superuser's."""
@@ -257,11 +262,24 @@ def code_reissue_etabs(viewer):
 
 
 def can_reissue_code(viewer, person, etab):
-    """A new code for one person of ``etab``: the person must belong to it."""
+    """A new code for one person of ``etab``: the person must belong to it, and the code
+    opens their account to whoever prints it — so never one's own account, never an
+    académie administrator's or a superuser's unless the viewer is one, and for vie scolaire
+    (by the principal's leave) only pupils' and parents'."""
+    if person.pk == viewer.pk:
+        return False
+    if (person.is_superuser or is_academy_admin(person)) and not is_academy_admin(viewer):
+        return False
     allowed = code_reissue_etabs(viewer)
     if allowed is not None and etab.pk not in allowed:
         return False
-    return Role.objects.filter(person=person, etablissement=etab).exists()
+    roles = set(Role.objects.filter(person=person, etablissement=etab).values_list(
+        "role", flat=True))
+    if not roles:
+        return False
+    by_grant_only = not is_academy_admin(viewer) and etab.pk not in etab_ids_with(
+        viewer, ETAB_ADMIN_ROLES)
+    return not (by_grant_only and roles - {R.ELEVE, R.PARENT})
 
 
 # --- SIECLE / STS-web completion ------------------------------------------------------------

@@ -70,7 +70,10 @@ def letter_etab_get(*, viewer, etab_id):
 
 def code_reissue_etabs_for(*, viewer, person):
     """The establishments of ``person`` where ``viewer`` may give them a new code."""
+    allowed = rights.code_reissue_etabs(viewer)
     etabs = Etablissement.objects.filter(roles__person=person).distinct().order_by("name")
+    if allowed is not None:
+        etabs = etabs.filter(pk__in=allowed)
     return [etab for etab in etabs if rights.can_reissue_code(viewer, person, etab)]
 
 
@@ -124,6 +127,9 @@ def audience_persons(*, etab, audience, division=None, person_id=None, only_not_
         raise Http404
     if only_not_activated:
         people = people.filter(activated_at__isnull=True)
+    # An establishment never prints the académie's administrators' codes.
+    people = people.exclude(is_superuser=True).exclude(
+        roles__role=R.ADMIN_ACADEMIQUE)
     return people.distinct().order_by("last_name", "first_name", "pk")
 
 

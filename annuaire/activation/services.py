@@ -85,6 +85,23 @@ def account_reset_for_code(*, person):
     person.save(update_fields=["password", "activated_at"])
 
 
+def person_code_reissue(*, etab, person, actor):
+    """One person's new code, printed at once: the PDF bytes, or None if they have no letter.
+
+    One transaction: an activated account goes back to « non activé » only if its letter is
+    actually produced.
+    """
+    with transaction.atomic():
+        if person.activated_at is not None:
+            account_reset_for_code(person=person)
+        batch = letter_batch_create(etab=etab, actor=actor, audience=selectors.Audience.PERSONNE,
+                                    person_id=person.pk, only_not_activated=False)
+        if not batch.total:
+            transaction.set_rollback(True)
+            return None
+        return letter_batch_render(batch_id=batch.pk, to_file=False)
+
+
 def chartes_for(*, person):
     """The chartes the person accepts at first connection: one per establishment."""
     etab_ids = person.roles.exclude(etablissement__isnull=True).values("etablissement_id")

@@ -113,6 +113,8 @@ def person_reinstate(request, pk):
 @login_required
 def person_reactivate(request, pk):
     person = selectors.managed_account_get(viewer=request.user, person_id=pk)
+    if not rights.can_change_account_state(request.user, person):
+        raise Http404
     try:
         services.account_reactivate(person=person, user=request.user)
     except services.AccountStateError as exc:
@@ -127,7 +129,7 @@ def person_reactivate(request, pk):
 def person_purge(request, pk):
     """Confirm (GET), then delete (POST) one deactivated account now."""
     person = selectors.managed_account_get(viewer=request.user, person_id=pk)
-    if not person.deactivated_at:
+    if not person.deactivated_at or not rights.can_change_account_state(request.user, person):
         raise Http404
     if request.method == "POST":
         name = person.display_name

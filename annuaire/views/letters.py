@@ -70,8 +70,7 @@ def letters(request, etab_id):
         persons = selectors.audience_persons(
             etab=etab, audience=data["audience"], division=data["division_obj"],
             only_not_activated=data["only_not_activated"])
-        flagged_ids = selectors.flagged_person_ids(etab=etab)
-        flagged = [p for p in persons if p.pk in flagged_ids]
+        flagged = list(persons.filter(pk__in=selectors.flagged_person_ids(etab=etab)))
         if not persons.exists():
             messages.warning(request, "Aucun compte ne correspond : aucune fiche à imprimer.")
         elif flagged and not data["confirm"]:
@@ -224,13 +223,8 @@ def person_code(request, pk):
         messages.error(request, "Ce compte est désactivé ou suspendu : aucun code ne peut être "
                                 "remis.")
         return redirect("annuaire:person", pk=pk)
-    if person.activated_at is not None:
-        services.account_reset_for_code(person=person)
-    batch = services.letter_batch_create(
-        etab=etab, actor=request.user, audience=selectors.Audience.PERSONNE,
-        person_id=person.pk, only_not_activated=False)
-    if not batch.total:
+    pdf = services.person_code_reissue(etab=etab, person=person, actor=request.user)
+    if pdf is None:
         raise Http404
-    pdf = services.letter_batch_render(batch_id=batch.pk, to_file=False)
     return _pdf_response(pdf, f"fiche-{person.login}.pdf")
 

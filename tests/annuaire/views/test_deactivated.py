@@ -133,3 +133,19 @@ def test_the_list_cost_does_not_grow_with_the_page(world, login, django_assert_m
     with django_assert_max_num_queries(9):
         response = client.get(LIST, {"page": 2})
     assert "Page 2 sur 2" in response.content.decode()
+
+
+def test_a_principal_cannot_revive_or_purge_an_academie_administrator(world, login):
+    from django.utils import timezone
+
+    from tests.factories import RoleFactory
+
+    RoleFactory(person=world.academy_admin, etablissement=world.etab_a, role="enseignant")
+    Person.objects.filter(pk=world.academy_admin.pk).update(deactivated_at=timezone.now())
+    client = login(world.principal_a)
+    pk = world.academy_admin.pk
+    assert client.post(reverse("annuaire:person_reactivate", args=[pk])).status_code == 404
+    assert client.get(reverse("annuaire:person_purge", args=[pk])).status_code == 404
+    assert client.post(reverse("annuaire:person_purge", args=[pk])).status_code == 404
+    world.academy_admin.refresh_from_db()
+    assert world.academy_admin.deactivated_at is not None

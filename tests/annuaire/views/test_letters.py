@@ -189,3 +189,30 @@ def test_history_keeps_who_printed_whom(world, login, django_assert_max_num_quer
     assert world.pupil_a.login in detail.content.decode()
     assert login(world.principal_b).get(
         reverse("annuaire:letter_history", args=[world.etab_a.pk])).status_code == 404
+
+
+def test_a_new_code_never_hands_over_a_more_powerful_account(world, login):
+    from tests.factories import RoleFactory
+
+    RoleFactory(person=world.academy_admin, etablissement=world.etab_a, role="enseignant")
+    principal = login(world.principal_a)
+    for target in (world.academy_admin, world.principal_a):
+        response = principal.post(reverse("annuaire:person_code", args=[target.pk]))
+        assert response.status_code == 404
+    login(world.principal_a).post(reverse("annuaire:account_settings", args=[world.etab_a.pk]),
+                                  {"charte": "", "vie_scolaire_reissues_codes": "on"})
+    cpe = login(world.cpe_a)
+    for target in (world.teacher_a, world.principal_a, world.agent_a):
+        assert cpe.post(reverse("annuaire:person_code", args=[target.pk])).status_code == 404
+    assert not ActivationCode.objects.exists()
+    for target in (world.teacher_a, world.principal_a, world.academy_admin):
+        target.refresh_from_db()
+        assert target.has_usable_password()
+    # Nor do the establishment's letters print an académie administrator's code.
+    Person.objects.update(activated_at=None)
+    response = login(world.principal_a).post(reverse("annuaire:letters", args=[world.etab_a.pk]), {
+        "audience": "enseignants", "per_page": 1, "only_not_activated": "on", "channel": "pdf",
+        "confirm": "1"})
+    assert response["Content-Type"] == "application/pdf", response.content[:300]
+    assert world.academy_admin.login not in pdf_text(response.content)
+    assert world.teacher_a.login in pdf_text(response.content)
