@@ -233,6 +233,15 @@ def _target_allowed(etab, kind, target_id):
     return Matiere.objects.filter(pk=target_id).exists()
 
 
+def rapprochements_save(*, etab, chosen, user):
+    """The admin's choices of one form, all or none: a refused one keeps the others unsaved."""
+    with transaction.atomic():
+        for kind, key, label, target in chosen:
+            rapprochement_set(etab=etab, kind=kind, source_key=key, source_label=label,
+                              target=target, user=user)
+    return len(chosen)
+
+
 def rapprochement_set(*, etab, kind, source_key, source_label, target, user):
     """Link a timetable name to a directory entry of ``etab`` (``target``: its id) or to
     nothing on purpose (``target == "ignore"``). Remembered for every later import."""

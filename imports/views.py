@@ -177,9 +177,7 @@ def rapprochements(request, etab_id):
     if request.method == "POST":
         chosen = rapprochement_choices(request.POST)
         try:
-            for kind, key, label, target in chosen:
-                services.rapprochement_set(etab=etab, kind=kind, source_key=key,
-                                           source_label=label, target=target, user=request.user)
+            services.rapprochements_save(etab=etab, chosen=chosen, user=request.user)
         except services.RapprochementError as exc:
             messages.error(request, f"Rapprochement refusé : {exc}.")
             return redirect("imports:rapprochements", etab_id=etab.pk)

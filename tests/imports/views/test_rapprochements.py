@@ -103,3 +103,13 @@ def test_rapprochements_without_a_pending_bilan_are_kept_for_the_next_import(col
     client = login(w.admin_etab_a)
     html = client.get(reverse(URL, args=[w.etab_a.pk])).content.decode()
     assert "Aucun bilan en attente" in html
+
+
+def test_one_refused_choice_saves_none_of_the_form(analysed, run):
+    w, client, imp = analysed
+    run(client.post, reverse(URL, args=[w.etab_a.pk]), {
+        "kind-1": "division", "key-1": key_of(imp, "division", "4A"), "label-1": "4A",
+        "target-1": str(w.div_3a.pk),
+        "kind-2": "division", "key-2": key_of(imp, "division", "4B"), "label-2": "4B",
+        "target-2": str(w.div_b_3a.pk)})
+    assert not Rapprochement.objects.exists()
