@@ -105,6 +105,12 @@ class Merge:
             # Room for the hash joins and sorts of a whole académie, for this transaction only.
             self.sql.run("SET LOCAL work_mem = '256MB'")
             self.sql.run("SET LOCAL maintenance_work_mem = '512MB'")
+            # The directory is read through its indexes, cached: seeks cost little more than
+            # sequential reads, and without saying so the planner scans whole tables to find
+            # the few thousand rows of a Delta. Compiling the statements (JIT) costs more than
+            # it saves on statements that each run once.
+            self.sql.run("SET LOCAL random_page_cost = 1.1")
+            self.sql.run("SET LOCAL jit = off")
         self.sql.analyze(S_ETAB, S_MATIERE, S_MEF, S_PERSON, S_LINK)
         if not self.sql.postgres:
             # SQLite plans correlated subqueries as one scan per row unless it can seek.
@@ -370,23 +376,46 @@ class Merge:
         sql.temp("t_login", f"SELECT id AS sid, login, login_base FROM {PERSON} WHERE 1 = 0")
         if not self._logins_in_sql():
             self._logins_in_python()
+        # Ids are drawn in delivery order over the narrow login rows: the wide rows then go in
+        # unsorted, and t_person learns them by a rewrite rather than an UPDATE of each row.
+        if sql.postgres:
+            # The sequence's name is looked up once: per row, the lookup costs ten nextvals.
+            sequence = sql.scalar("SELECT pg_get_serial_sequence(%s, 'id')", (PERSON,))
+            sql.temp("t_new", f"""
+                SELECT x.sid, x.login, x.login_base, nextval('{sequence}') AS pid
+                FROM (SELECT l.sid, l.login, l.login_base FROM t_login l
+                      JOIN {S_PERSON} s ON s.id = l.sid ORDER BY s.file_idx, s.line) x""")
+        else:
+            # SQLite holds the database's only write lock: no one else draws ids meanwhile.
+            # Above every id ever drawn (AUTOINCREMENT's counter), not only the living ones.
+            sql.temp("t_new", f"""
+                SELECT l.sid, l.login, l.login_base,
+                       (SELECT COALESCE(MAX(v), 0) FROM (
+                          SELECT MAX(id) AS v FROM {PERSON} UNION ALL
+                          SELECT seq FROM sqlite_sequence WHERE name = '{PERSON}'))
+                       + ROW_NUMBER() OVER (ORDER BY s.file_idx, s.line) AS pid
+                FROM t_login l JOIN {S_PERSON} s ON s.id = l.sid""")
         cols = ", ".join(PERSON_FEED_COLUMNS)
         t, f = sql.true(), sql.false()
-        created = sql.scalar("SELECT COUNT(*) FROM t_login")
+        created = sql.scalar("SELECT COUNT(*) FROM t_new")
         with sql.bulk_insert(PERSON, created):
             sql.run(f"""
-                INSERT INTO {PERSON} (login, login_base, aaf_id, {cols}, password, is_active,
-                    is_staff, is_superuser, date_joined, updated_at, suspended_reason,
-                    aaf_incomplete)
-                SELECT l.login, l.login_base, s.aaf_id,
+                INSERT INTO {PERSON} (id, login, login_base, aaf_id, {cols}, password,
+                    is_active, is_staff, is_superuser, date_joined, updated_at,
+                    suspended_reason, aaf_incomplete)
+                SELECT n.pid, n.login, n.login_base, s.aaf_id,
                        {', '.join(self._feed_value(c) for c in PERSON_FEED_COLUMNS)},
                        '!', {t}, {f}, {f}, %s, %s, '', {f}
-                FROM {S_PERSON} s JOIN t_login l ON l.sid = s.id
-                LEFT JOIN t_parent_etab pe ON pe.aaf_id = s.aaf_id
-                ORDER BY s.file_idx, s.line""", (self.now, self.now), writes=True)
-        sql.run(f"""UPDATE t_person SET pid = p.id FROM {PERSON} p
-                    WHERE p.aaf_id = t_person.aaf_id AND t_person.outcome = 'created'""")
-        sql.analyze("t_person", PERSON, since=written)
+                FROM {S_PERSON} s JOIN t_new n ON n.sid = s.id
+                LEFT JOIN t_parent_etab pe ON pe.aaf_id = s.aaf_id""",
+                (self.now, self.now), writes=True)
+        if created:
+            sql.rewrite("t_person", """
+                SELECT t.sid, t.aaf_id, t.population, t.op, t.file_idx, t.line,
+                       t.main_etab_aaf, t.skipped, COALESCE(t.pid, n.pid) AS pid, t.outcome
+                FROM t_person t LEFT JOIN t_new n ON n.sid = t.sid""")
+            sql.index("t_person", "aaf_id")
+        sql.analyze(PERSON, since=written)
 
     def _logins_in_sql(self):
         """The common case on PostgreSQL, set-based: no new login competes with an existing
@@ -527,8 +556,9 @@ class Merge:
             UNION SELECT regroupement_id FROM {PRINCIPAL}
               WHERE enseignant_id IN (SELECT pid FROM t_owner)""")
         sql.temp("t_parent_aff", f"""
-            SELECT responsable_id AS pid FROM {PARENTE}
-            WHERE eleve_id IN (SELECT pid FROM t_owner) OR eleve_id IN (SELECT pid FROM t_deact)""")
+            SELECT pa.responsable_id AS pid FROM {PARENTE} pa JOIN t_owner o ON o.pid = pa.eleve_id
+            UNION ALL
+            SELECT pa.responsable_id FROM {PARENTE} pa JOIN t_deact d ON d.pid = pa.eleve_id""")
 
     def leave_covered_etabs(self):
         """Complet: people absent from it but kept elsewhere lose what they had where it covers."""
@@ -651,14 +681,18 @@ class Merge:
         """Whose record named what the directory lacks: never skipped, so that it links once
         the establishment, relative or subject arrives."""
         sql = self.sql
+        # One anti-join per kind of reference: joined by OR, they become one scan of the whole
+        # directory's identifiers.
         sql.temp("t_incomplete", f"""
-            SELECT DISTINCT l.person_aaf FROM {S_LINK} l
-            LEFT JOIN {ETAB} e ON e.aaf_id = l.etab_aaf
-            WHERE (l.etab_aaf <> '' AND e.id IS NULL)
-               OR (l.kind = 'parente'
-                   AND NOT EXISTS (SELECT 1 FROM {PERSON} r WHERE r.aaf_id = l.code))
-               OR (l.kind IN ('ens_division', 'ens_groupe') AND l.code2 <> ''
-                   AND NOT EXISTS (SELECT 1 FROM {MATIERE} m WHERE m.code = l.code2))""")
+            SELECT l.person_aaf FROM {S_LINK} l
+            WHERE l.etab_aaf <> ''
+              AND NOT EXISTS (SELECT 1 FROM {ETAB} e WHERE e.aaf_id = l.etab_aaf)
+            UNION SELECT l.person_aaf FROM {S_LINK} l
+            WHERE l.kind = 'parente'
+              AND NOT EXISTS (SELECT 1 FROM {PERSON} r WHERE r.aaf_id = l.code)
+            UNION SELECT l.person_aaf FROM {S_LINK} l
+            WHERE l.kind IN ('ens_division', 'ens_groupe') AND l.code2 <> ''
+              AND NOT EXISTS (SELECT 1 FROM {MATIERE} m WHERE m.code = l.code2)""")
         flag = f"""CASE WHEN EXISTS (SELECT 1 FROM t_incomplete i
                    WHERE i.person_aaf = {PERSON}.aaf_id) THEN {sql.true()} ELSE {sql.false()} END"""
         sql.run(f"""UPDATE {PERSON} SET aaf_incomplete = {flag}
@@ -685,7 +719,9 @@ class Merge:
         read = sql.scalar("SELECT COUNT(*) FROM t_person WHERE NOT skipped AND op <> 'delete'")
         if not read:
             return
-        people = sql.scalar(f"SELECT COUNT(*) FROM {PERSON} WHERE aaf_id IS NOT NULL") or 1
+        # Counted only as far as the answer needs.
+        people = sql.scalar(f"""SELECT COUNT(*) FROM (SELECT 1 FROM {PERSON}
+                                WHERE aaf_id IS NOT NULL LIMIT %s) x""", (read * 4,))
         whole = read * 4 > people
         if whole:
             keys = f"""SELECT population, search_name, birth_date FROM {PERSON}

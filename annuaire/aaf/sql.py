@@ -4,10 +4,11 @@ from contextlib import contextmanager
 
 from django.db import connection
 
-# A bulk insert builds indexes afterwards when it brings this many rows, and ten times what
-# the table already holds.
+# A bulk insert builds indexes afterwards when it brings this many rows, and at least a
+# quarter of what the table already holds: past that, one sorted build of every index (and one
+# check of each foreign key) beats maintaining them row by row.
 BULK_MIN_ROWS = 50_000
-BULK_RATIO = 10
+BULK_PRESENT_PER_INCOMING = 4
 ANALYZE_MIN_ROWS = 50_000
 
 
@@ -47,6 +48,16 @@ class Sql:
         if self.postgres:
             self.cursor.execute(f"ANALYZE {name}")
         return name
+
+    def rewrite(self, name, select, params=()):
+        """Replace temporary table ``name`` by ``select``, which may read it: cheaper than an
+        UPDATE of most of its rows."""
+        self.cursor.execute(f"DROP TABLE IF EXISTS {name}_next")
+        self.cursor.execute(f"CREATE TEMP TABLE {name}_next AS {select}", params)
+        self.cursor.execute(f"DROP TABLE {name}")
+        self.cursor.execute(f"ALTER TABLE {name}_next RENAME TO {name}")
+        if self.postgres:
+            self.cursor.execute(f"ANALYZE {name}")
 
     def index(self, table, *columns):
         self.cursor.execute(f"DROP INDEX IF EXISTS {table}_{'_'.join(columns)}_ix")
@@ -96,16 +107,19 @@ class Sql:
     def bulk_insert(self, table, incoming):
         """Build ``table``'s secondary indexes after a bulk insert rather than row by row.
 
-        Only when the insert dwarfs what the table holds (a first import): then building the
-        indexes once, sorted, is several times faster. Unique constraints stay in place; a
-        unique index rebuilt over duplicates fails and the transaction rolls back.
+        Only when the insert is large beside what the table holds (a first import): then
+        building the indexes once, sorted, is several times faster. The table stays locked
+        until the import commits. Unique constraints go too and come back
+        the same way: rebuilt over duplicates, one fails and the whole import rolls back, as
+        the row that broke it would have. The primary key stays.
         """
         if not self.postgres or incoming < BULK_MIN_ROWS:
             yield
             return
+        limit = incoming * BULK_PRESENT_PER_INCOMING
         present = self.scalar(f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} LIMIT %s) x",
-                              (incoming // BULK_RATIO + 1,))
-        if present > incoming // BULK_RATIO:
+                              (limit + 1,))
+        if present > limit:
             yield
             return
         indexes = self.all("""
@@ -116,21 +130,24 @@ class Sql:
                            (table, table))
         # Foreign keys too: one check of the whole table when they come back, instead of a
         # trigger per row.
-        foreign_keys = self.all("""
-            SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
-            WHERE conrelid = %s::regclass AND contype = 'f'""", (table,))
+        constraints = self.all("""
+            SELECT c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c
+            WHERE c.conrelid = %s::regclass AND (c.contype = 'f' OR (
+              c.contype = 'u' AND NOT EXISTS (SELECT 1 FROM pg_constraint r
+                WHERE r.contype = 'f' AND r.conindid = c.conindid)))
+            ORDER BY c.contype""", (table,))
         # Django's foreign keys are checked at commit; dropping one or building an index is
         # refused on a table with checks pending, so run those first.
         self.cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         self.cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        for name, _definition in foreign_keys:
+        for name, _definition in constraints:
             self.cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for name, _definition in indexes:
             self.cursor.execute(f'DROP INDEX "{name}"')
         yield
         for _name, definition in indexes:
             self.cursor.execute(definition)
-        for name, definition in foreign_keys:
+        for name, definition in reversed(constraints):
             self.cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
 
     def now(self, value):

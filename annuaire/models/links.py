@@ -2,6 +2,10 @@
 
 Every row here is owned by one person's record (the pupil for inscriptions and family links,
 the staff member for the rest): an import replaces them when that record changes.
+
+A foreign key that leads a unique constraint or a composite index has no index of its own
+(``db_index=False``): the composite one serves its lookups, and an import of a whole académie
+maintains one index fewer per row.
 """
 
 from django.db import models
@@ -10,9 +14,12 @@ from django.db import models
 class Inscription(models.Model):
     """A pupil in a division or a group."""
 
-    eleve = models.ForeignKey("annuaire.Person", on_delete=models.CASCADE, related_name="inscriptions")
+    eleve = models.ForeignKey(
+        "annuaire.Person", on_delete=models.CASCADE, related_name="inscriptions", db_index=False
+    )
     regroupement = models.ForeignKey(
-        "annuaire.Regroupement", on_delete=models.CASCADE, related_name="inscriptions"
+        "annuaire.Regroupement", on_delete=models.CASCADE, related_name="inscriptions",
+        db_index=False,
     )
 
     class Meta:
@@ -29,7 +36,8 @@ class Enseignement(models.Model):
         "annuaire.Person", on_delete=models.CASCADE, related_name="enseignements"
     )
     regroupement = models.ForeignKey(
-        "annuaire.Regroupement", on_delete=models.CASCADE, related_name="enseignements"
+        "annuaire.Regroupement", on_delete=models.CASCADE, related_name="enseignements",
+        db_index=False,
     )
     matiere = models.ForeignKey(
         "annuaire.Matiere", on_delete=models.CASCADE, null=True, blank=True,
@@ -54,7 +62,8 @@ class ProfPrincipal(models.Model):
     """A teacher who is professeur principal of a division."""
 
     enseignant = models.ForeignKey(
-        "annuaire.Person", on_delete=models.CASCADE, related_name="divisions_principales"
+        "annuaire.Person", on_delete=models.CASCADE, related_name="divisions_principales",
+        db_index=False,
     )
     regroupement = models.ForeignKey(
         "annuaire.Regroupement", on_delete=models.CASCADE, related_name="profs_principaux"
@@ -70,9 +79,12 @@ class MatiereEnseignee(models.Model):
     """A subject a teacher teaches in an establishment, by its local label."""
 
     enseignant = models.ForeignKey(
-        "annuaire.Person", on_delete=models.CASCADE, related_name="matieres_enseignees"
+        "annuaire.Person", on_delete=models.CASCADE, related_name="matieres_enseignees",
+        db_index=False,
     )
-    etablissement = models.ForeignKey("annuaire.Etablissement", on_delete=models.CASCADE)
+    etablissement = models.ForeignKey(
+        "annuaire.Etablissement", on_delete=models.CASCADE, db_index=False
+    )
     libelle = models.CharField(max_length=255)
 
     class Meta:
@@ -87,7 +99,9 @@ class MatiereEnseignee(models.Model):
 class Fonction(models.Model):
     """A staff member's function in an establishment (``ENTPersonFonctions``)."""
 
-    person = models.ForeignKey("annuaire.Person", on_delete=models.CASCADE, related_name="fonctions")
+    person = models.ForeignKey(
+        "annuaire.Person", on_delete=models.CASCADE, related_name="fonctions", db_index=False
+    )
     etablissement = models.ForeignKey("annuaire.Etablissement", on_delete=models.CASCADE)
     code = models.CharField(max_length=16)
     libelle = models.CharField("fonction", max_length=255, blank=True)
@@ -115,9 +129,12 @@ class Parente(models.Model):
         "70": "Élève lui-même", "90": "Autre lien",
     }
 
-    eleve = models.ForeignKey("annuaire.Person", on_delete=models.CASCADE, related_name="responsables_links")
+    eleve = models.ForeignKey(
+        "annuaire.Person", on_delete=models.CASCADE, related_name="responsables_links",
+        db_index=False,
+    )
     responsable = models.ForeignKey(
-        "annuaire.Person", on_delete=models.CASCADE, related_name="enfants_links"
+        "annuaire.Person", on_delete=models.CASCADE, related_name="enfants_links", db_index=False
     )
     lien_code = models.CharField(max_length=8, blank=True)
     financier = models.BooleanField(default=False)

@@ -67,7 +67,7 @@ class Person(AbstractBaseUser, PermissionsMixin):
     """
 
     login = models.CharField("identifiant", max_length=80, unique=True)
-    login_base = models.CharField(max_length=80, db_index=True, editable=False)
+    login_base = models.CharField(max_length=80, editable=False)
     aaf_id = models.CharField("identifiant AAF", max_length=64, unique=True, null=True)
     population = models.CharField(max_length=16, choices=Population.choices)
     profile = models.CharField("profil", max_length=16, choices=Profile.choices)
@@ -142,7 +142,12 @@ class Person(AbstractBaseUser, PermissionsMixin):
         indexes = [
             models.Index(fields=["last_name", "first_name"], name="person_name_idx"),
             models.Index(fields=["population", "deactivated_at"], name="person_pop_state_idx"),
-            models.Index(fields=["population", "search_name"], name="person_pop_search_idx"),
+            # With the birth date: the import's duplicate controls look people up by all three.
+            models.Index(fields=["population", "search_name", "birth_date"],
+                         name="person_pop_search_idx"),
+            # Equality only (no LIKE), so without db_index's pattern_ops twin; with the login,
+            # the logins competing for a base are read from the index alone.
+            models.Index(fields=["login_base", "login"], name="person_login_base_idx"),
         ]
 
     def __str__(self):

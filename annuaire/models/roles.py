@@ -25,10 +25,13 @@ class Role(models.Model):
         ADMIN_ETAB = "admin_etab", "Administrateur d'établissement"
         ADMIN_ACADEMIQUE = "admin_academique", "Administrateur académique"
 
-    person = models.ForeignKey("annuaire.Person", on_delete=models.CASCADE, related_name="roles")
+    # No index of their own: role_unique_per_etab and role_etab_idx start with them.
+    person = models.ForeignKey(
+        "annuaire.Person", on_delete=models.CASCADE, related_name="roles", db_index=False
+    )
     etablissement = models.ForeignKey(
         "annuaire.Etablissement", on_delete=models.CASCADE, null=True, blank=True,
-        related_name="roles",
+        related_name="roles", db_index=False,
     )
     role = models.CharField(max_length=20, choices=Kind.choices)
     source = models.CharField(max_length=8, choices=RoleSource.choices, default=RoleSource.AAF)

@@ -78,8 +78,9 @@ class Regroupement(models.Model):
         DIVISION = "division", "Division"
         GROUPE = "groupe", "Groupe"
 
+    # No index of its own: regroupement_unique_code starts with it.
     etablissement = models.ForeignKey(
-        Etablissement, on_delete=models.CASCADE, related_name="regroupements"
+        Etablissement, on_delete=models.CASCADE, related_name="regroupements", db_index=False
     )
     nature = models.CharField(max_length=10, choices=Nature.choices)
     code = models.CharField(max_length=120)
