@@ -111,7 +111,13 @@ class Merge:
             # it saves on statements that each run once.
             self.sql.run("SET LOCAL random_page_cost = 1.1")
             self.sql.run("SET LOCAL jit = off")
-        self.sql.analyze(S_ETAB, S_MATIERE, S_MEF, S_PERSON, S_LINK)
+        if self.sql.postgres:
+            # Only the columns the merge joins and filters on: the others (a pupil's teachings
+            # in ``extra``, addresses…) would cost most of the analysis and inform no plan.
+            self.sql.run(
+                f"ANALYZE {S_ETAB} (aaf_id, op), {S_MATIERE} (code, op), {S_MEF} (code, op), "
+                f"{S_PERSON} (aaf_id, op, population, skipped, main_etab_aaf, login_base), "
+                f"{S_LINK} (person_aaf, kind, etab_aaf, code, code2)")
         if not self.sql.postgres:
             # SQLite plans correlated subqueries as one scan per row unless it can seek.
             self.sql.index(S_PERSON, "aaf_id")
@@ -255,7 +261,7 @@ class Merge:
                 FROM {staged} s, {name} t
                 WHERE t.live_id = {live}.id AND s.id = t.sid AND t.outcome = 'updated'""",
                 writes=True)
-        sql.analyze(ETAB, MATIERE, MEF, since=0)
+        sql.analyze(ETAB, MATIERE, MEF, changed_only=True)
 
     def person_diff(self):
         sql = self.sql
@@ -372,7 +378,6 @@ class Merge:
     def insert_persons(self):
         """New accounts: a login each (first come, first served among homonyms), then one INSERT."""
         sql = self.sql
-        written = sql.rows_written
         sql.temp("t_login", f"SELECT id AS sid, login, login_base FROM {PERSON} WHERE 1 = 0")
         if not self._logins_in_sql():
             self._logins_in_python()
@@ -415,7 +420,7 @@ class Merge:
                        t.main_etab_aaf, t.skipped, COALESCE(t.pid, n.pid) AS pid, t.outcome
                 FROM t_person t LEFT JOIN t_new n ON n.sid = t.sid""")
             sql.index("t_person", "aaf_id")
-        sql.analyze(PERSON, since=written)
+        sql.analyze(PERSON, changed_only=True)
 
     def _logins_in_sql(self):
         """The common case on PostgreSQL, set-based: no new login competes with an existing
@@ -594,7 +599,7 @@ class Merge:
               WHERE kind IN {REGROUPEMENT_KINDS} AND etab_id IS NOT NULL) d
             WHERE NOT EXISTS (SELECT 1 FROM {REG} r WHERE r.etablissement_id = d.etab_id
                               AND r.nature = d.nature AND r.code = d.code)""", writes=True)
-        self.sql.analyze(REG, since=0)
+        self.sql.analyze(REG, changed_only=True)
         self.sql.temp("t_link_reg", f"""
             SELECT l.*, r.id AS reg_id FROM t_link l JOIN {REG} r
               ON r.etablissement_id = l.etab_id AND r.code = l.code
@@ -603,7 +608,6 @@ class Merge:
 
     def relations(self):
         sql = self.sql
-        written = sql.rows_written
         for code2, person, file_idx, line in sql.all(f"""
                 SELECT l.code2, l.person_aaf, l.file_idx, l.line FROM {S_LINK} l
                 JOIN {ETAB} e ON e.aaf_id = l.etab_aaf
@@ -657,12 +661,11 @@ class Merge:
             FROM t_link WHERE kind = 'role' AND etab_id IS NOT NULL""",
             delete_filter="AND source = 'aaf' AND role <> 'parent'", constants=("source",))
         sql.analyze(INSCRIPTION, ENSEIGNEMENT, PRINCIPAL, MATIERE_ENS, FONCTION, PARENTE, ROLE,
-                    since=written)
+                    changed_only=True)
 
     def parent_roles(self):
         """A legal guardian is « parent » where an active child of theirs is a pupil."""
         sql = self.sql
-        written = sql.rows_written
         sql.run(f"""INSERT INTO t_parent_aff (pid)
             SELECT responsable_id FROM {PARENTE} WHERE eleve_id IN (SELECT pid FROM t_owner)
             UNION SELECT pid FROM t_owner WHERE population = 'PersRelEleve'""")
@@ -675,7 +678,7 @@ class Merge:
             JOIN {ROLE} r ON r.person_id = pa.eleve_id AND r.role = 'eleve'
             WHERE pa.representant_legal""", owners="t_parent",
             delete_filter="AND source = 'aaf' AND role = 'parent'", constants=("source",))
-        sql.analyze(ROLE, since=written)
+        sql.analyze(ROLE, changed_only=True)
 
     def incomplete_records(self):
         """Whose record named what the directory lacks: never skipped, so that it links once

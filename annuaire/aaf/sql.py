@@ -1,5 +1,7 @@
 """A thin layer over the database cursor for the set-based merge: temp tables, row counts."""
 
+import re
+from collections import Counter
 from contextlib import contextmanager
 
 from django.db import connection
@@ -10,6 +12,10 @@ from django.db import connection
 BULK_MIN_ROWS = 50_000
 BULK_PRESENT_PER_INCOMING = 4
 ANALYZE_MIN_ROWS = 50_000
+# A temporary table this small is planned well enough from its size alone: analysing it would
+# cost more than any plan it could improve.
+ANALYZE_TEMP_MIN_ROWS = 20_000
+_WRITTEN_TABLE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)", re.IGNORECASE)
 
 
 class Sql:
@@ -19,12 +25,17 @@ class Sql:
         self.cursor = connection.cursor()
         self.postgres = connection.vendor == "postgresql"
         self.rows_written = 0
+        self.written_to = Counter()
+        self.analyzed_at = {}
         self.temps = []
 
     def run(self, sql, params=(), *, writes=False):
         self.cursor.execute(sql, params)
         if writes and self.cursor.rowcount and self.cursor.rowcount > 0:
             self.rows_written += self.cursor.rowcount
+            table = _WRITTEN_TABLE.match(sql)
+            if table:
+                self.written_to[table[1]] += self.cursor.rowcount
         return self.cursor.rowcount
 
     def all(self, sql, params=()):
@@ -45,7 +56,7 @@ class Sql:
         self.cursor.execute(f"CREATE TEMP TABLE {name} AS {select}", params)
         if name not in self.temps:
             self.temps.append(name)
-        if self.postgres:
+        if self.postgres and self.cursor.rowcount >= ANALYZE_TEMP_MIN_ROWS:
             self.cursor.execute(f"ANALYZE {name}")
         return name
 
@@ -54,9 +65,10 @@ class Sql:
         UPDATE of most of its rows."""
         self.cursor.execute(f"DROP TABLE IF EXISTS {name}_next")
         self.cursor.execute(f"CREATE TEMP TABLE {name}_next AS {select}", params)
+        rows = self.cursor.rowcount
         self.cursor.execute(f"DROP TABLE {name}")
         self.cursor.execute(f"ALTER TABLE {name}_next RENAME TO {name}")
-        if self.postgres:
+        if self.postgres and rows >= ANALYZE_TEMP_MIN_ROWS:
             self.cursor.execute(f"ANALYZE {name}")
 
     def index(self, table, *columns):
@@ -65,26 +77,31 @@ class Sql:
             f"CREATE INDEX {table}_{'_'.join(columns)}_ix ON {table} ({', '.join(columns)})"
         )
 
-    def analyze(self, *tables, since=None):
+    def analyze(self, *tables, changed_only=False):
         """Fresh planner statistics for tables this transaction has just filled (PostgreSQL).
 
         Autovacuum cannot see uncommitted rows: without this, a first import plans its joins
         on tables it believes empty, with nested loops over hundreds of thousands of rows.
-        With ``since`` (a ``rows_written`` value), only when enough rows were written since:
-        a small Delta leaves the statistics as good as they were.
+        With ``changed_only``, only the tables this merge wrote enough rows to since their last
+        analysis: a small Delta leaves the statistics as good as they were.
         """
         if not self.postgres:
             return
-        if since is not None:
-            written = self.rows_written - since
+        if changed_only:
             known = dict(self.all(
                 "SELECT relname, reltuples FROM pg_class WHERE relname = ANY(%s) "
                 "AND pg_table_is_visible(oid)", (list(tables),)))
+
+            def written(table):
+                return self.written_to[table] - self.analyzed_at.get(table, 0)
+
             # What the planner believes (reltuples, -1 when never analysed) against what came.
-            tables = [t for t in tables if written >= ANALYZE_MIN_ROWS
-                      or written > 0.1 * max(known.get(t, -1), 0)]
+            tables = [t for t in tables if written(t) >= ANALYZE_MIN_ROWS
+                      or written(t) > 0.1 * max(known.get(t, -1), 0)]
             if not tables:
                 return
+        for table in tables:
+            self.analyzed_at[table] = self.written_to[table]
         self.cursor.execute(f"ANALYZE {', '.join(tables)}")
 
     def executemany(self, sql, rows):

@@ -66,9 +66,11 @@ class Person(AbstractBaseUser, PermissionsMixin):
     login, the account dates and the password are the portal's own.
     """
 
-    login = models.CharField("identifiant", max_length=80, unique=True)
+    # Unique through Meta.constraints: unique=True would add a LIKE (pattern_ops) index that no
+    # query uses and every import maintains.
+    login = models.CharField("identifiant", max_length=80)
     login_base = models.CharField(max_length=80, editable=False)
-    aaf_id = models.CharField("identifiant AAF", max_length=64, unique=True, null=True)
+    aaf_id = models.CharField("identifiant AAF", max_length=64, null=True)
     population = models.CharField(max_length=16, choices=Population.choices)
     profile = models.CharField("profil", max_length=16, choices=Profile.choices)
     # feed
@@ -139,6 +141,10 @@ class Person(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         verbose_name = "personne"
+        constraints = [
+            models.UniqueConstraint(fields=["login"], name="person_login_unique"),
+            models.UniqueConstraint(fields=["aaf_id"], name="person_aaf_id_unique"),
+        ]
         indexes = [
             models.Index(fields=["last_name", "first_name"], name="person_name_idx"),
             models.Index(fields=["population", "deactivated_at"], name="person_pop_state_idx"),
