@@ -105,12 +105,17 @@ class Merge:
             # Room for the hash joins and sorts of a whole académie, for this transaction only.
             self.sql.run("SET LOCAL work_mem = '256MB'")
             self.sql.run("SET LOCAL maintenance_work_mem = '512MB'")
-            # The directory is read through its indexes, cached: seeks cost little more than
-            # sequential reads, and without saying so the planner scans whole tables to find
-            # the few thousand rows of a Delta. Compiling the statements (JIT) costs more than
-            # it saves on statements that each run once.
-            self.sql.run("SET LOCAL random_page_cost = 1.1")
+            # Compiling the statements (JIT) costs more than it saves on statements that each
+            # run once.
             self.sql.run("SET LOCAL jit = off")
+            staged = self.sql.scalar(f"SELECT COUNT(*) FROM {S_PERSON}")
+            people = self.sql.scalar(
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM {PERSON} LIMIT %s) x", (staged * 10,))
+            if staged * 10 <= people:
+                # A small delivery: the directory is read through its indexes, cached, where
+                # seeks cost little more than sequential reads; without saying so the planner
+                # scans whole tables to find a Delta's few thousand rows.
+                self.sql.run("SET LOCAL random_page_cost = 1.1")
         if self.sql.postgres:
             # Only the columns the merge joins and filters on: the others (a pupil's teachings
             # in ``extra``, addresses…) would cost most of the analysis and inform no plan.
@@ -156,8 +161,11 @@ class Merge:
         """Make ``table``'s rows of the owners in ``owners`` equal to the ``desired`` select."""
         sql = self.sql
         sql.temp("t_desired", desired)
-        # NOT EXISTS below seeks here; without an index SQLite scans it for every row.
-        sql.index("t_desired", owner_col, *keys)
+        if not sql.postgres:
+            # NOT EXISTS below seeks here; without an index SQLite scans it for every row.
+            # PostgreSQL hashes it instead, and an index would only tempt it into a merge
+            # join that reads a million rows of it in random order.
+            sql.index("t_desired", owner_col, *keys)
 
         def eq(left, right, column):
             if column in nullable:
@@ -381,25 +389,26 @@ class Merge:
         sql.temp("t_login", f"SELECT id AS sid, login, login_base FROM {PERSON} WHERE 1 = 0")
         if not self._logins_in_sql():
             self._logins_in_python()
-        # Ids are drawn in delivery order over the narrow login rows: the wide rows then go in
-        # unsorted, and t_person learns them by a rewrite rather than an UPDATE of each row.
+        # Ids are drawn beforehand, over the narrow login rows: the wide rows then go in with
+        # their id, and t_person learns them by a rewrite rather than an UPDATE of each row.
         if sql.postgres:
             # The sequence's name is looked up once: per row, the lookup costs ten nextvals.
             sequence = sql.scalar("SELECT pg_get_serial_sequence(%s, 'id')", (PERSON,))
+            # In staging order: the insert reads the staged rows in that order, and ids that
+            # come in ascending append to the primary key rather than split its pages.
             sql.temp("t_new", f"""
-                SELECT x.sid, x.login, x.login_base, nextval('{sequence}') AS pid
-                FROM (SELECT l.sid, l.login, l.login_base FROM t_login l
-                      JOIN {S_PERSON} s ON s.id = l.sid ORDER BY s.file_idx, s.line) x""")
+                SELECT sid, login, login_base, nextval('{sequence}') AS pid
+                FROM (SELECT sid, login, login_base FROM t_login ORDER BY sid) x""")
         else:
             # SQLite holds the database's only write lock: no one else draws ids meanwhile.
             # Above every id ever drawn (AUTOINCREMENT's counter), not only the living ones.
             sql.temp("t_new", f"""
-                SELECT l.sid, l.login, l.login_base,
+                SELECT sid, login, login_base,
                        (SELECT COALESCE(MAX(v), 0) FROM (
                           SELECT MAX(id) AS v FROM {PERSON} UNION ALL
                           SELECT seq FROM sqlite_sequence WHERE name = '{PERSON}'))
-                       + ROW_NUMBER() OVER (ORDER BY s.file_idx, s.line) AS pid
-                FROM t_login l JOIN {S_PERSON} s ON s.id = l.sid""")
+                       + ROW_NUMBER() OVER (ORDER BY sid) AS pid
+                FROM t_login""")
         cols = ", ".join(PERSON_FEED_COLUMNS)
         t, f = sql.true(), sql.false()
         created = sql.scalar("SELECT COUNT(*) FROM t_new")
@@ -767,17 +776,16 @@ class Merge:
         pupils = "" if whole else (
             "AND pa.eleve_id IN (SELECT pid FROM t_person WHERE population = 'Eleve' "
             "AND NOT skipped)")
+        # Counted over a window: the links and their relatives are joined once, not twice.
         members = sql.all(f"""
-            SELECT d.eleve_id, r.aaf_id, r.last_name, r.first_name, e.last_name, e.first_name
-            FROM (SELECT pa.eleve_id, r.search_name FROM {PARENTE} pa
-                  JOIN {PERSON} r ON r.id = pa.responsable_id
-                  WHERE r.deactivated_at IS NULL {pupils}
-                  GROUP BY pa.eleve_id, r.search_name HAVING COUNT(*) > 1) d
-            JOIN {PARENTE} pa ON pa.eleve_id = d.eleve_id
-            JOIN {PERSON} r ON r.id = pa.responsable_id AND r.search_name = d.search_name
-            JOIN {PERSON} e ON e.id = d.eleve_id
-            WHERE r.deactivated_at IS NULL
-            ORDER BY d.eleve_id, r.id""")
+            SELECT x.eleve_id, x.aaf_id, x.last_name, x.first_name, e.last_name, e.first_name
+            FROM (SELECT pa.eleve_id, r.id, r.aaf_id, r.last_name, r.first_name,
+                         COUNT(*) OVER (PARTITION BY pa.eleve_id, r.search_name) AS n
+                  FROM {PARENTE} pa JOIN {PERSON} r ON r.id = pa.responsable_id
+                  WHERE r.deactivated_at IS NULL {pupils}) x
+            JOIN {PERSON} e ON e.id = x.eleve_id
+            WHERE x.n > 1
+            ORDER BY x.eleve_id, x.id""")
         first_of = {}
         for child, aaf_id, last, first, child_last, child_first in members:
             if child not in first_of:
