@@ -275,7 +275,7 @@ class Merge:
         sql = self.sql
         sql.temp("t_person", f"""
             SELECT s.id AS sid, s.aaf_id, s.population, s.op, s.file_idx, s.line,
-                   s.main_etab_aaf, s.skipped, p.id AS pid,
+                   s.main_etab_aaf, s.skipped, p.id AS pid, p.aaf_incomplete AS was_incomplete,
               CASE
                 WHEN s.op = 'delete' THEN CASE WHEN p.id IS NULL THEN 'unknown'
                      WHEN p.deactivated_at IS NULL THEN 'deactivated' ELSE 'unchanged' END
@@ -426,7 +426,8 @@ class Merge:
         if created:
             sql.rewrite("t_person", """
                 SELECT t.sid, t.aaf_id, t.population, t.op, t.file_idx, t.line,
-                       t.main_etab_aaf, t.skipped, COALESCE(t.pid, n.pid) AS pid, t.outcome
+                       t.main_etab_aaf, t.skipped, COALESCE(t.pid, n.pid) AS pid,
+                       t.was_incomplete, t.outcome
                 FROM t_person t LEFT JOIN t_new n ON n.sid = t.sid""")
             sql.index("t_person", "aaf_id")
         sql.analyze(PERSON, changed_only=True)
@@ -708,12 +709,16 @@ class Merge:
             UNION SELECT l.person_aaf FROM {S_LINK} l
             WHERE l.kind IN ('ens_division', 'ens_groupe') AND l.code2 <> ''
               AND NOT EXISTS (SELECT 1 FROM {MATIERE} m WHERE m.code = l.code2)""")
-        flag = f"""CASE WHEN EXISTS (SELECT 1 FROM t_incomplete i
-                   WHERE i.person_aaf = {PERSON}.aaf_id) THEN {sql.true()} ELSE {sql.false()} END"""
-        sql.run(f"""UPDATE {PERSON} SET aaf_incomplete = {flag}
-                    WHERE id IN (SELECT pid FROM t_person
-                                 WHERE NOT skipped AND op <> 'delete' AND pid IS NOT NULL)
-                      AND aaf_incomplete <> {flag}""", writes=True)
+        # The flag as it was is in t_person: only the rows where it changes are visited.
+        read = "NOT t.skipped AND t.op <> 'delete' AND t.pid IS NOT NULL"
+        t, f = sql.true(), sql.false()
+        sql.run(f"""UPDATE {PERSON} SET aaf_incomplete = {t} WHERE id IN (
+                      SELECT t.pid FROM t_person t JOIN t_incomplete i ON i.person_aaf = t.aaf_id
+                      WHERE {read} AND NOT COALESCE(t.was_incomplete, {f}))""", writes=True)
+        sql.run(f"""UPDATE {PERSON} SET aaf_incomplete = {f} WHERE id IN (
+                      SELECT t.pid FROM t_person t WHERE {read} AND t.was_incomplete
+                      AND NOT EXISTS (SELECT 1 FROM t_incomplete i
+                                      WHERE i.person_aaf = t.aaf_id))""", writes=True)
 
     def regroupements_cleanup(self):
         self.sql.run(f"""
