@@ -93,7 +93,15 @@ def aaf_upload_store(*, uploaded_files):
     folder.mkdir(parents=True, exist_ok=True)
     for uploaded in uploaded_files:
         name = Path(uploaded.name).name or "fichier.xml"
-        with open(folder / name, "wb") as out:
+        target = folder / name
+        # Two files of one name (from two folders, or sent twice) are both kept, the second
+        # in a subfolder: its name still says its population and kind to the import.
+        copy = 1
+        while target.exists():
+            copy += 1
+            target = folder / str(copy) / name
+        target.parent.mkdir(exist_ok=True)
+        with open(target, "wb") as out:
             for chunk in uploaded.chunks():
                 out.write(chunk)
     return folder

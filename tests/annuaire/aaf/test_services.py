@@ -305,3 +305,20 @@ def test_back_before_the_purge_same_account_after_it_a_new_one(db, tmp_path, set
     assert result.report["counts"]["Eleve"] == outcome(created=1, unchanged=19)
     newcomer = Person.objects.get(aaf_id="20")
     assert newcomer.pk != first.pk and newcomer.login == first.login
+
+
+def test_two_uploaded_files_of_one_name_are_both_kept(db, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from annuaire.aaf.files import collect
+    from tests.annuaire.aaf.builders import aaf_bytes, file_name
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    name = file_name("Eleve")
+    first = aaf_bytes([eleve("1", "Un", "Camille")])
+    second = aaf_bytes([eleve("2", "Deux", "Camille")])
+    folder = services.aaf_upload_store(uploaded_files=[
+        SimpleUploadedFile(name, first), SimpleUploadedFile(name, second)])
+    files = collect([folder], tmp_path / "travail", 10**9)
+    assert sorted(f.path.read_bytes() for f in files) == sorted([first, second])
+    assert {f.population for f in files} == {"Eleve"}
