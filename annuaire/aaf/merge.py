@@ -116,14 +116,13 @@ class Merge:
                 # seeks cost little more than sequential reads; without saying so the planner
                 # scans whole tables to find a Delta's few thousand rows.
                 self.sql.run("SET LOCAL random_page_cost = 1.1")
-        if self.sql.postgres:
             # Only the columns the merge joins and filters on: the others (a pupil's teachings
             # in ``extra``, addresses…) would cost most of the analysis and inform no plan.
             self.sql.run(
                 f"ANALYZE {S_ETAB} (aaf_id, op), {S_MATIERE} (code, op), {S_MEF} (code, op), "
                 f"{S_PERSON} (aaf_id, op, population, skipped, main_etab_aaf, login_base), "
                 f"{S_LINK} (person_aaf, kind, etab_aaf, code, code2)")
-        if not self.sql.postgres:
+        else:
             # SQLite plans correlated subqueries as one scan per row unless it can seek.
             self.sql.index(S_PERSON, "aaf_id")
             self.sql.index(S_LINK, "person_aaf")
