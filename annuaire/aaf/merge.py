@@ -108,6 +108,8 @@ class Merge:
             # Compiling the statements (JIT) costs more than it saves on statements that each
             # run once.
             self.sql.run("SET LOCAL jit = off")
+            self.sql.first_import = not self.sql.scalar(
+                f"SELECT EXISTS (SELECT 1 FROM {PERSON} WHERE aaf_id IS NOT NULL)")
             staged = self.sql.scalar(f"SELECT COUNT(*) FROM {S_PERSON}")
             people = self.sql.scalar(
                 f"SELECT COUNT(*) FROM (SELECT 1 FROM {PERSON} LIMIT %s) x", (staged * 10,))

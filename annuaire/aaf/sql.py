@@ -6,11 +6,14 @@ from contextlib import contextmanager
 
 from django.db import connection
 
-# A bulk insert builds indexes afterwards when it brings this many rows, and at least a
-# quarter of what the table already holds: past that, one sorted build of every index (and one
-# check of each foreign key) beats maintaining them row by row.
+# A bulk insert builds indexes afterwards when it brings this many rows, and ten times what the
+# table already holds: then one sorted build of every index (and one check of each foreign
+# key) beats maintaining them row by row. Into a directory that nobody uses yet (a first
+# import), from a quarter of what the table holds: the tables stay locked until the import
+# commits, which a portal in use cannot afford for long.
 BULK_MIN_ROWS = 50_000
-BULK_PRESENT_PER_INCOMING = 4
+BULK_RATIO = 10
+BULK_FIRST_IMPORT_PRESENT_PER_INCOMING = 4
 ANALYZE_MIN_ROWS = 50_000
 # A temporary table this small is planned well enough from its size alone: analysing it would
 # cost more than any plan it could improve.
@@ -28,6 +31,8 @@ class Sql:
         self.written_to = Counter()
         self.analyzed_at = {}
         self.temps = []
+        # Set by the merge: whether the directory held no one from the feed when it began.
+        self.first_import = False
 
     def run(self, sql, params=(), *, writes=False):
         self.cursor.execute(sql, params)
@@ -124,7 +129,7 @@ class Sql:
     def bulk_insert(self, table, incoming):
         """Build ``table``'s secondary indexes after a bulk insert rather than row by row.
 
-        Only when the insert is large beside what the table holds (a first import): then
+        Only when the insert is large beside what the table holds (see BULK_RATIO): then
         building the indexes once, sorted, is several times faster. The table stays locked
         until the import commits. Unique constraints go too and come back
         the same way: rebuilt over duplicates, one fails and the whole import rolls back, as
@@ -133,7 +138,10 @@ class Sql:
         if not self.postgres or incoming < BULK_MIN_ROWS:
             yield
             return
-        limit = incoming * BULK_PRESENT_PER_INCOMING
+        if self.first_import:
+            limit = incoming * BULK_FIRST_IMPORT_PRESENT_PER_INCOMING
+        else:
+            limit = incoming // BULK_RATIO
         present = self.scalar(f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} LIMIT %s) x",
                               (limit + 1,))
         if present > limit:
