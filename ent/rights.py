@@ -403,6 +403,17 @@ def timetable_regroupements_q(viewer):
     return q
 
 
+def timetable_teacher_etab_ids(viewer, teacher_pk):
+    """Establishments whose courses of a teacher the viewer sees (None: all of them).
+
+    A teacher sees their whole week; staff who open a colleague's only the courses of their
+    own establishments, not those the colleague gives elsewhere.
+    """
+    if getattr(viewer, "pk", None) == teacher_pk:
+        return None
+    return timetable_full_etab_ids(viewer)
+
+
 def timetable_room_etabs_q(viewer):
     """Establishments whose rooms' timetables the viewer may see."""
     full = timetable_full_etab_ids(viewer) if getattr(viewer, "is_authenticated", False) else set()

@@ -184,8 +184,12 @@ def week_seances(*, viewer, target, monday):
     """The target's séances from ``monday`` to Sunday, presented, in date and hour order;
     a division or group links to its own week when the viewer may open it (one query)."""
     sunday = monday + 6 * DAY
-    seances = [_present(s) for s in _seances_query(
-        target.seances_q() & Q(date__range=(monday, sunday)))]
+    q = target.seances_q() & Q(date__range=(monday, sunday))
+    if target.kind == "enseignant":
+        etab_ids = rights.timetable_teacher_etab_ids(viewer, target.pk)
+        if etab_ids is not None:
+            q &= Q(cours__etablissement_id__in=etab_ids)
+    seances = [_present(s) for s in _seances_query(q)]
     shown = {r["pk"] for s in seances for r in s.regroupements}
     if shown:
         may_open = set(Regroupement.objects.filter(

@@ -59,3 +59,23 @@ def test_today_per_profile(world, timetable):
     assert [s.matiere for s in blocks[0].seances] == ["ANGLAIS LV1"]
     assert selectors.today_timetables(viewer=world.cpe_a, day=MONDAY) == []
     assert selectors.today_timetables(viewer=world.contact_a, day=MONDAY) == []
+
+
+def test_a_colleague_teaching_elsewhere_shows_only_this_establishments_courses(world, timetable):
+    from annuaire.models import Role
+
+    Role.objects.create(person=world.teacher_a, etablissement=world.etab_b, role="enseignant")
+    elsewhere = make_cours(world.etab_b, day=1, start=(14, 0), end=(15, 0), label="LATIN B",
+                           teachers=[world.teacher_a], regs=[world.div_b_3a])
+    make_seance(elsewhere, MONDAY)
+
+    def week(viewer):
+        target = selectors.timetable_target_get(viewer=viewer, kind="enseignant",
+                                                pk=world.teacher_a.pk)
+        return {s.matiere for s in selectors.week_seances(viewer=viewer, target=target,
+                                                          monday=MONDAY)}
+
+    assert "LATIN B" in week(world.teacher_a)
+    assert "LATIN B" not in week(world.principal_a)
+    assert week(world.principal_b) == {"LATIN B"}
+    assert "LATIN B" in week(world.academy_admin)
