@@ -320,5 +320,16 @@ def timetable_validate_execute(*, import_id):
         TimetableImport.objects.filter(pk=imp.pk).update(
             status=TimetableImport.Status.ECHEC, error=f"Import non appliqué : {exc}")
         return None
+    except Exception:
+        # A bug, not a bad file: the validation rolled back; say so rather than leave the
+        # import claimed for ever (neither cancellable nor superseded).
+        logger.exception("timetable validation %s failed", imp.pk)
+        TimetableImport.objects.filter(
+            pk=imp.pk, status=TimetableImport.Status.VALIDATION).update(
+            status=TimetableImport.Status.ECHEC,
+            error="Erreur inattendue pendant la validation : l'emploi du temps n'a pas changé. "
+                  "Déposez à nouveau les fichiers ; si l'erreur revient, signalez-la à "
+                  "l'assistance.")
+        raise
     finally:
         progress_clear(kind=PROGRESS_KIND, pk=imp.pk)

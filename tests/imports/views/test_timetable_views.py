@@ -259,6 +259,29 @@ def test_an_unexpected_error_ends_the_progress_with_a_message(college, login, mo
     assert "Erreur inattendue pendant l&#x27;analyse" in client.get(detail_url(imp)).content.decode()
 
 
+def test_an_unexpected_error_in_validation_fails_the_import_and_changes_nothing(
+        college, login, upload, monkeypatch):
+    from imports.tasks import timetable_validate_task
+
+    w = college
+    client = login(w.principal_a)
+    upload(client, w.etab_a)
+    imp = TimetableImport.objects.get()
+    client.post(reverse("imports:validate", args=[w.etab_a.pk, imp.pk]))
+
+    def broken(**kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr("imports.apply.timetable_apply", broken)
+    with pytest.raises(RuntimeError):
+        timetable_validate_task(imp.pk)
+    imp.refresh_from_db()
+    assert imp.status == TimetableImport.Status.ECHEC
+    assert not Cours.objects.exists()
+    assert "Erreur inattendue pendant la validation" in client.get(
+        detail_url(imp)).content.decode()
+
+
 def test_the_academy_admin_finds_an_establishment_by_name_or_uai(college, login):
     w = college
     client = login(w.academy_admin)
