@@ -224,7 +224,8 @@ def _target_allowed(etab, kind, target_id):
 
     if kind == "teacher":
         return Person.objects.filter(pk=target_id, roles__etablissement=etab,
-                                     roles__role=Role.Kind.ENSEIGNANT).exists()
+                                     roles__role=Role.Kind.ENSEIGNANT,
+                                     deactivated_at__isnull=True).exists()
     if kind == "division":
         return Regroupement.objects.filter(pk=target_id, etablissement=etab,
                                            nature=Regroupement.Nature.DIVISION).exists()

@@ -6,9 +6,13 @@ from django.conf import settings
 MAX_BYTES = 200 * 1024 * 1024
 
 
+def max_file_bytes():
+    return getattr(settings, "ENT_TIMETABLE_MAX_FILE_BYTES", MAX_BYTES)
+
+
 def records_of(upload, *, uai=""):
     """The records of a classified upload (``detect.Upload``), Header first."""
-    max_bytes = getattr(settings, "ENT_TIMETABLE_MAX_FILE_BYTES", MAX_BYTES)
+    max_bytes = max_file_bytes()
     if upload.source == "edt":
         from .edt import parse_edt
 

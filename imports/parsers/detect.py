@@ -50,8 +50,16 @@ def root_name(data, *, file_name):
     raise TimetableFileError("fichier vide", file=file_name)
 
 
-def upload_classify(files):
-    """``files``: (name, bytes) pairs. Zips are opened: UDT, or exports zipped by hand."""
+def upload_classify(files, *, max_bytes=None):
+    """``files``: (name, bytes) pairs. Zips are opened: UDT, or exports zipped by hand.
+
+    A zipped file is unpacked only when it declares at most ``max_bytes`` (the parsers' own
+    limit): a small archive may hold gigabytes of repeated bytes.
+    """
+    if max_bytes is None:
+        from . import max_file_bytes
+
+        max_bytes = max_file_bytes()
     upload = Upload()
     for name, data in files:
         if data[:4] == b"PK\x03\x04":
@@ -66,6 +74,11 @@ def upload_classify(files):
             if not members:
                 raise TimetableFileError("l'archive ne contient aucun fichier XML", file=name)
             for member in members:
+                size = archive.getinfo(member).file_size
+                if size > max_bytes:
+                    raise TimetableFileError(
+                        f"fichier trop volumineux une fois décompressé ({size // 1048576} Mo) : "
+                        f"la limite est de {max_bytes // 1048576} Mo", file=f"{name}/{member}")
                 _classify_xml(upload, f"{name}/{member}", archive.read(member))
             continue
         _classify_xml(upload, name, data)

@@ -41,3 +41,13 @@ def test_bad_uploads_say_what_is_wrong(files, message):
     with pytest.raises(TimetableFileError, match=message) as exc:
         upload_classify(files)
     assert exc.value.file or "plusieurs" in str(exc.value)
+
+
+def test_a_zipped_file_too_large_once_unpacked_is_refused_before_unpacking():
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("s.xml", STS + b" " * 3_000_000)
+    assert len(bomb.getvalue()) < 100_000
+    with pytest.raises(TimetableFileError, match="trop volumineux une fois décompressé") as exc:
+        upload_classify([("sts.zip", bomb.getvalue())], max_bytes=1_000_000)
+    assert exc.value.file == "sts.zip/s.xml"

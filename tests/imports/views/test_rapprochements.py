@@ -96,6 +96,13 @@ def test_a_target_of_another_establishment_is_refused(analysed, run):
     run(client.post, reverse(URL, args=[w.etab_a.pk]), {
         "kind-1": "teacher", "key-1": "x|y", "label-1": "X Y", "target-1": str(w.teacher_b.pk)})
     assert not Rapprochement.objects.exists()
+    # Nor is a deactivated one, though the choice list never offers them.
+    from django.utils import timezone
+
+    w.teacher_a.__class__.objects.filter(pk=w.teacher_a.pk).update(deactivated_at=timezone.now())
+    run(client.post, reverse(URL, args=[w.etab_a.pk]), {
+        "kind-1": "teacher", "key-1": "x|y", "label-1": "X Y", "target-1": str(w.teacher_a.pk)})
+    assert not Rapprochement.objects.exists()
 
 
 def test_rapprochements_without_a_pending_bilan_are_kept_for_the_next_import(college, login):
