@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from imports import services
-from imports.models import Rapprochement, TimetableImport
+from imports.models import Rapprochement, TimetableImport, TimetableSettings
 from viescolaire.models import Cours
 
 from .conftest import EDT, edt_file
@@ -29,8 +29,10 @@ def pages(etab, imp, link):
     return {
         "get": [reverse("imports:etab", args=[e]), reverse("imports:detail", args=[e, i]),
                 reverse("imports:progress", args=[e, i]), reverse("imports:csv", args=[e, i]),
-                reverse("imports:pdf", args=[e, i]), reverse("imports:rapprochements", args=[e])],
+                reverse("imports:pdf", args=[e, i]), reverse("imports:rapprochements", args=[e]),
+                reverse("imports:settings", args=[e])],
         "post": [reverse("imports:validate", args=[e, i]), reverse("imports:cancel", args=[e, i]),
+                 reverse("imports:settings", args=[e]),
                  reverse("imports:rapprochement_edit", args=[e, link.pk]),
                  reverse("imports:rapprochement_delete", args=[e, link.pk])],
     }
@@ -62,6 +64,7 @@ def test_every_other_role_gets_404_everywhere_and_changes_nothing(college, pendi
     assert imp.status == TimetableImport.Status.BILAN and TimetableImport.objects.count() == 1
     assert link.regroupement_id == w.div_3b.pk and not link.ignored
     assert Rapprochement.objects.count() == 1 and not Cours.objects.exists()
+    assert not TimetableSettings.objects.exists()
 
 
 def test_a_principal_sees_only_their_establishment(college, pending, client):
