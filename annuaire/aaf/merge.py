@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from annuaire import models as m
 
 from .logins import login_base_of, next_free_login
+from .staging import directory_has_feed_people
 
 ETAB = m.Etablissement._meta.db_table
 MATIERE = m.Matiere._meta.db_table
@@ -108,8 +109,7 @@ class Merge:
             # Compiling the statements (JIT) costs more than it saves on statements that each
             # run once.
             self.sql.run("SET LOCAL jit = off")
-            self.sql.first_import = not self.sql.scalar(
-                f"SELECT EXISTS (SELECT 1 FROM {PERSON} WHERE aaf_id IS NOT NULL)")
+            self.sql.first_import = not directory_has_feed_people()
             staged = self.sql.scalar(f"SELECT COUNT(*) FROM {S_PERSON}")
             people = self.sql.scalar(
                 f"SELECT COUNT(*) FROM (SELECT 1 FROM {PERSON} LIMIT %s) x", (staged * 10,))
@@ -161,7 +161,7 @@ class Merge:
                        delete_filter="", nullable=(), constants=()):
         """Make ``table``'s rows of the owners in ``owners`` equal to the ``desired`` select."""
         sql = self.sql
-        sql.temp("t_desired", desired)
+        incoming = sql.temp("t_desired", desired)
         if not sql.postgres:
             # NOT EXISTS below seeks here; without an index SQLite scans it for every row.
             # PostgreSQL hashes it instead, and an index would only tempt it into a merge
@@ -190,7 +190,6 @@ class Merge:
             )
         columns = (owner_col, *keys, *values, *constants)
         same_key = " AND ".join(eq("x", "d", c) for c in (owner_col, *keys))
-        incoming = sql.scalar("SELECT COUNT(*) FROM t_desired") if sql.postgres else 0
         with sql.bulk_insert(table, incoming):
             sql.run(
                 f"INSERT INTO {table} ({', '.join(columns)}) "
@@ -397,13 +396,13 @@ class Merge:
             sequence = sql.scalar("SELECT pg_get_serial_sequence(%s, 'id')", (PERSON,))
             # In staging order: the insert reads the staged rows in that order, and ids that
             # come in ascending append to the primary key rather than split its pages.
-            sql.temp("t_new", f"""
+            created = sql.temp("t_new", f"""
                 SELECT sid, login, login_base, nextval('{sequence}') AS pid
                 FROM (SELECT sid, login, login_base FROM t_login ORDER BY sid) x""")
         else:
             # SQLite holds the database's only write lock: no one else draws ids meanwhile.
             # Above every id ever drawn (AUTOINCREMENT's counter), not only the living ones.
-            sql.temp("t_new", f"""
+            created = sql.temp("t_new", f"""
                 SELECT sid, login, login_base,
                        (SELECT COALESCE(MAX(v), 0) FROM (
                           SELECT MAX(id) AS v FROM {PERSON} UNION ALL
@@ -412,7 +411,6 @@ class Merge:
                 FROM t_login""")
         cols = ", ".join(PERSON_FEED_COLUMNS)
         t, f = sql.true(), sql.false()
-        created = sql.scalar("SELECT COUNT(*) FROM t_new")
         with sql.bulk_insert(PERSON, created):
             sql.run(f"""
                 INSERT INTO {PERSON} (id, login, login_base, aaf_id, {cols}, password,

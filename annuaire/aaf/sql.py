@@ -56,14 +56,18 @@ class Sql:
         return row[0] if row else None
 
     def temp(self, name, select, params=()):
-        """A temporary table holding ``select``'s rows, analysed so the planner knows its size."""
+        """A temporary table holding ``select``'s rows, analysed so the planner knows its size
+        when it is large; returns how many rows it holds."""
         self.cursor.execute(f"DROP TABLE IF EXISTS {name}")
         self.cursor.execute(f"CREATE TEMP TABLE {name} AS {select}", params)
+        # SQLite reports no row count for a CREATE … AS.
+        rows = self.cursor.rowcount if self.postgres else self.scalar(
+            f"SELECT COUNT(*) FROM {name}")
         if name not in self.temps:
             self.temps.append(name)
-        if self.postgres and self.cursor.rowcount >= ANALYZE_TEMP_MIN_ROWS:
+        if self.postgres and rows >= ANALYZE_TEMP_MIN_ROWS:
             self.cursor.execute(f"ANALYZE {name}")
-        return name
+        return rows
 
     def rewrite(self, name, select, params=()):
         """Replace temporary table ``name`` by ``select``, which may read it: cheaper than an

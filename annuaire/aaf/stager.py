@@ -19,10 +19,9 @@ import signal
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from .errors import AafFileError
-from .files import PERSON_POPULATIONS, AafFile
+from .files import PERSON_POPULATIONS
 from .logins import several_people_reason
 from .parser import CATEGORIES, AafParser
 from .records import PersonConverter, convert_structure
@@ -38,7 +37,7 @@ PROGRESS_EVERY = 1 << 20
 
 @dataclass
 class StageOptions:
-    """What shapes conversion, passed explicitly so worker processes agree with their parent."""
+    """What shapes conversion, decided once by the importing process for all its workers."""
 
     max_file_bytes: int
     legal_2: str
@@ -302,7 +301,6 @@ def _die_with_parent():
     """In a worker: get SIGKILL when the importing process dies (Linux)."""
     try:
         import ctypes
-        import signal
 
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except OSError:
@@ -322,7 +320,7 @@ def _forget_parent_connections():
         conn.connection = None
 
 
-def _fork_worker(job):
+def _fork_worker(options, share):
     """A worker forked from this process (Django already set up): its pid and the reading
     end of the pipe on which it writes its messages, one JSON object per line."""
     read_fd, write_fd = os.pipe()
@@ -336,7 +334,7 @@ def _fork_worker(job):
         _die_with_parent()
         _forget_parent_connections()
         with os.fdopen(write_fd, "w", encoding="utf-8") as out:
-            _work(job, lambda kind, payload=None: _emit(out, kind, payload))
+            _work(options, share, lambda kind, payload=None: _emit(out, kind, payload))
         status = 0
     except BaseException:  # whatever it is, the parent reports a crash
         import traceback
@@ -352,9 +350,7 @@ def stage_in_parallel(files, options, processes, on_read):
     workers = []
     # Every worker is forked before any reading thread starts: a fork copies no other thread.
     for share in shares:
-        job = {"options": options.__dict__,
-               "files": [[idx, files[idx].as_dict()] for idx in share]}
-        workers.append(_fork_worker(job))
+        workers.append(_fork_worker(options, [(idx, files[idx]) for idx in share]))
     for pid, stream in workers:
         threading.Thread(target=_pump, args=(pid, stream, events), daemon=True).start()
     outcome = StageOutcome()
@@ -402,16 +398,15 @@ def _emit(out, kind, payload=None):
     out.flush()
 
 
-def _work(job, emit):
+def _work(options, share, emit):
     """One worker's share: stage its files through its own connection, report on ``emit``."""
     with _few_collections():
-        _stage_share(job, emit)
+        _stage_share(options, share, emit)
 
 
-def _stage_share(job, emit):
+def _stage_share(options, share, emit):
     from .staging import StagingWriter
 
-    options = StageOptions(**job["options"])
     pending = [0]
 
     def on_read(n):
@@ -423,12 +418,8 @@ def _stage_share(job, emit):
     outcome = StageOutcome()
     writer = StagingWriter()
     try:
-        for idx, description in job["files"]:
-            stage_file(idx, AafFile(
-                path=Path(description["path"]), name=description["name"],
-                population=description["population"], kind=description["kind"],
-                date=description["date"], size=description["size"],
-            ), writer, outcome, options, on_read)
+        for idx, aaf_file in share:
+            stage_file(idx, aaf_file, writer, outcome, options, on_read)
         writer.close()
     except AafFileError as exc:
         emit("error", {"file": exc.file, "message": exc.message, "line": exc.line})
