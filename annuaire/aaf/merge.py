@@ -44,6 +44,10 @@ ETAB_FEED_COLUMNS = (
     "academie_code", "extra", "aaf_hash",
 )
 REGROUPEMENT_KINDS = "('division', 'groupe', 'ens_division', 'ens_groupe', 'principal')"
+# A relative named by a pupil's record (link ``l``, ``t`` its row in t_person): most are in the
+# delivery, whose narrow t_person says who they are; the directory is looked up for the others
+# only, one by one.
+RELATIVE_ID = f"COALESCE(t.pid, (SELECT r.id FROM {PERSON} r WHERE r.aaf_id = l.code))"
 NATURE_OF_KIND = "CASE WHEN {k} IN ('groupe', 'ens_groupe') THEN 'groupe' ELSE 'division' END"
 WARNING_SAMPLE = 10000
 
@@ -286,9 +290,10 @@ class Merge:
             FROM {S_PERSON} s LEFT JOIN {PERSON} p ON p.aaf_id = s.aaf_id""")
         sql.index("t_person", "aaf_id")
         # A relative's main establishment is their first child's, as this delivery says.
+        # Read from t_person, which holds the staged people once deduplicated, narrow.
         sql.temp("t_parent_etab", f"""
             SELECT l.code AS aaf_id, MIN(c.main_etab_aaf) AS etab FROM {S_LINK} l
-            JOIN {S_PERSON} c ON c.aaf_id = l.person_aaf
+            JOIN t_person c ON c.aaf_id = l.person_aaf
             WHERE l.kind = 'parente' GROUP BY l.code""")
         sql.index("t_parent_etab", "aaf_id")
         self.result.skipped = sql.scalar("SELECT COUNT(*) FROM t_person WHERE skipped")
@@ -323,10 +328,10 @@ class Merge:
               SELECT p.population, s.aaf_id AS etab_aaf FROM {S_ETAB} s,
                 (SELECT 'Eleve' AS population UNION ALL SELECT 'PersRelEleve'
                  UNION ALL SELECT 'PersEducNat') p
-              UNION SELECT population, main_etab_aaf FROM {S_PERSON}
+              UNION SELECT population, main_etab_aaf FROM t_person
               UNION SELECT s.population, l.etab_aaf FROM {S_LINK} l
-                JOIN {S_PERSON} s ON s.aaf_id = l.person_aaf WHERE l.kind = 'role'
-              UNION SELECT 'PersRelEleve', main_etab_aaf FROM {S_PERSON}
+                JOIN t_person s ON s.aaf_id = l.person_aaf WHERE l.kind = 'role'
+              UNION SELECT 'PersRelEleve', main_etab_aaf FROM t_person
                 WHERE population = 'Eleve'
             ) x JOIN {ETAB} e ON e.aaf_id = x.etab_aaf WHERE x.population IN ({pops})""")
         # Who is missing from the delivery first (one anti-join); the scope rules then apply
@@ -335,7 +340,7 @@ class Merge:
             SELECT p.id AS pid, p.aaf_id, p.population FROM {PERSON} p
             WHERE p.aaf_id IS NOT NULL AND p.deactivated_at IS NULL
               AND p.population IN ({pops})
-              AND NOT EXISTS (SELECT 1 FROM {S_PERSON} s WHERE s.aaf_id = p.aaf_id)""")
+              AND NOT EXISTS (SELECT 1 FROM t_person s WHERE s.aaf_id = p.aaf_id)""")
         sql.temp("t_absent", f"""
             SELECT m.pid, m.aaf_id, m.population FROM t_missing m
             WHERE NOT EXISTS (SELECT 1 FROM {ROLE} r WHERE r.person_id = m.pid
@@ -539,13 +544,14 @@ class Merge:
         sql.temp("t_owner", f"""
             SELECT pid, aaf_id, population FROM t_person
             WHERE outcome IN ('created', 'updated', 'reactivated')
-            UNION
-            SELECT t.pid, t.aaf_id, t.population FROM t_person t JOIN {S_LINK} l
-              ON l.person_aaf = t.aaf_id
-            WHERE t.outcome = 'unchanged' AND t.op <> 'delete' AND (
+            UNION ALL
+            SELECT t.pid, t.aaf_id, t.population FROM t_person t
+            WHERE t.outcome = 'unchanged' AND t.op <> 'delete' AND EXISTS (
+              SELECT 1 FROM {S_LINK} l WHERE l.person_aaf = t.aaf_id AND (
                 l.etab_aaf IN (SELECT ref FROM t_new_ref)
                 OR (l.kind = 'parente' AND l.code IN (SELECT ref FROM t_new_ref))
-                OR (l.kind IN ('ens_division', 'ens_groupe') AND l.code2 IN (SELECT ref FROM t_new_ref)))""")
+                OR (l.kind IN ('ens_division', 'ens_groupe')
+                    AND l.code2 IN (SELECT ref FROM t_new_ref))))""")
         sql.temp("t_link", f"""
             SELECT o.pid AS owner_id, o.population, l.kind, l.etab_aaf, e.id AS etab_id, l.code,
                    l.code2, l.code3, l.code4, l.n1, l.n2, l.n3, l.n4, l.file_idx, l.line,
@@ -555,7 +561,7 @@ class Merge:
         for person, population, etab, file_idx, line, n in sql.all(f"""
                 SELECT l.person_aaf, s.population, l.etab_aaf, MIN(l.file_idx), MIN(l.line),
                        COUNT(*)
-                FROM {S_LINK} l JOIN {S_PERSON} s ON s.aaf_id = l.person_aaf
+                FROM {S_LINK} l JOIN t_person s ON s.aaf_id = l.person_aaf
                 LEFT JOIN {ETAB} e ON e.aaf_id = l.etab_aaf
                 WHERE l.etab_aaf <> '' AND e.id IS NULL
                 GROUP BY l.person_aaf, s.population, l.etab_aaf
@@ -661,11 +667,14 @@ class Merge:
         self.merge_relation(
             PARENTE, "eleve_id", ("responsable_id",),
             ("lien_code", "financier", "legal", "contact", "paiement", "representant_legal"), f"""
-            SELECT l.owner_id AS eleve_id, r.id AS responsable_id, MAX(l.code2) AS lien_code,
-                   MAX(l.n1) > 0 AS financier, MAX(l.n2) AS legal, MAX(l.n3) > 0 AS contact,
-                   MAX(l.n4) > 0 AS paiement, MAX(l.code3) = '1' AS representant_legal
-            FROM t_link l JOIN {PERSON} r ON r.aaf_id = l.code
-            WHERE l.kind = 'parente' GROUP BY l.owner_id, r.id""")
+            SELECT eleve_id, responsable_id, MAX(lien_code) AS lien_code,
+                   MAX(n1) > 0 AS financier, MAX(n2) AS legal, MAX(n3) > 0 AS contact,
+                   MAX(n4) > 0 AS paiement, MAX(code3) = '1' AS representant_legal
+            FROM (SELECT l.owner_id AS eleve_id, l.code2 AS lien_code, l.n1, l.n2, l.n3, l.n4,
+                         l.code3, {RELATIVE_ID} AS responsable_id
+                  FROM t_link l LEFT JOIN t_person t ON t.aaf_id = l.code
+                  WHERE l.kind = 'parente') x
+            WHERE responsable_id IS NOT NULL GROUP BY eleve_id, responsable_id""")
         self.merge_relation(
             ROLE, "person_id", ("etablissement_id", "role"), (), """
             SELECT DISTINCT owner_id AS person_id, etab_id AS etablissement_id, code AS role,

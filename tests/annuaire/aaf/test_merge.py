@@ -372,6 +372,23 @@ def test_delta_add_modify_delete(run):
     assert again.report["counts"]["Eleve"] == outcome(unchanged=2)
 
 
+def test_delta_links_relatives_from_the_delivery_and_from_the_directory(run):
+    run({"EtabEducNat": [COLLEGE], "Eleve": pupils(2), "PersRelEleve": [relative("900")]})
+    result = run({
+        "Eleve": [eleve("5", "Nouveau", "Jules",
+                        relatives=["900$10$1$1$0$0", "901$20$1$1$0$0", "999$30$1$1$0$0"])],
+        "PersRelEleve": [relative("901", "Nouveau", "Paul")],
+    }, kind="Delta", date="20240920")
+    assert result.status == "applied"
+    # 900 comes from the directory, 901 from this very delivery; 999 is nowhere.
+    assert sorted(Parente.objects.filter(eleve__aaf_id="5").values_list(
+        "responsable__aaf_id", "lien_code", "representant_legal")) == [
+        ("900", "10", True), ("901", "20", True)]
+    assert [i["message"] for i in issues(result, "avertissement")] == [
+        "responsable 999 absent de l'annuaire : lien ignoré"]
+    assert roles("900") == [("1001", "parent", "aaf")]
+
+
 def test_delta_cannot_delete_a_structure(run):
     run({"EtabEducNat": [COLLEGE]})
     result = run({"EtabEducNat": [record("EtabEducNat", "1001", op="delete")]}, kind="Delta")
