@@ -137,6 +137,7 @@ class Merge:
             started = time.monotonic()
             step()
             self.result.step_seconds[step.__name__] = round(time.monotonic() - started, 2)
+        self.sql.restore()  # whatever a step left dropped for a next one
         self.progress(STEP_LABELS["done"], len(steps), len(steps))
         self.result.rows_written = self.sql.rows_written
         # Raised once every step has run, so that the report of an import waiting for
@@ -162,7 +163,7 @@ class Merge:
             })
 
     def merge_relation(self, table, owner_col, keys, values, desired, *, owners="t_owner",
-                       delete_filter="", nullable=(), constants=()):
+                       delete_filter="", nullable=(), constants=(), keep_dropped=False):
         """Make ``table``'s rows of the owners in ``owners`` equal to the ``desired`` select."""
         sql = self.sql
         incoming = sql.temp("t_desired", desired)
@@ -194,7 +195,7 @@ class Merge:
             )
         columns = (owner_col, *keys, *values, *constants)
         same_key = " AND ".join(eq("x", "d", c) for c in (owner_col, *keys))
-        with sql.bulk_insert(table, incoming):
+        with sql.bulk_insert(table, incoming, keep_dropped=keep_dropped):
             sql.run(
                 f"INSERT INTO {table} ({', '.join(columns)}) "
                 f"SELECT {', '.join('d.' + c for c in columns)} FROM t_desired d "
@@ -680,7 +681,9 @@ class Merge:
             SELECT DISTINCT owner_id AS person_id, etab_id AS etablissement_id, code AS role,
                    'aaf' AS source
             FROM t_link WHERE kind = 'role' AND etab_id IS NOT NULL""",
-            delete_filter="AND source = 'aaf' AND role <> 'parent'", constants=("source",))
+            delete_filter="AND source = 'aaf' AND role <> 'parent'", constants=("source",),
+            # The parents' roles come next: the table's indexes are rebuilt once, after them.
+            keep_dropped=True)
         sql.analyze(INSCRIPTION, ENSEIGNEMENT, PRINCIPAL, MATIERE_ENS, FONCTION, PARENTE, ROLE,
                     changed_only=True)
 
@@ -699,6 +702,7 @@ class Merge:
             JOIN {ROLE} r ON r.person_id = pa.eleve_id AND r.role = 'eleve'
             WHERE pa.representant_legal""", owners="t_parent",
             delete_filter="AND source = 'aaf' AND role = 'parent'", constants=("source",))
+        sql.restore(ROLE)
         sql.analyze(ROLE, changed_only=True)
 
     def incomplete_records(self):

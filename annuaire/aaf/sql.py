@@ -31,6 +31,8 @@ class Sql:
         self.written_to = Counter()
         self.analyzed_at = {}
         self.temps = []
+        # Tables whose indexes and constraints a bulk insert dropped and left to rebuild later.
+        self.dropped = {}
         # Set by the merge: whether the directory held no one from the feed when it began.
         self.first_import = False
 
@@ -130,7 +132,7 @@ class Sql:
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
     @contextmanager
-    def bulk_insert(self, table, incoming):
+    def bulk_insert(self, table, incoming, *, keep_dropped=False):
         """Build ``table``'s secondary indexes after a bulk insert rather than row by row.
 
         Only when the insert is large beside what the table holds (see BULK_RATIO): then
@@ -138,7 +140,15 @@ class Sql:
         until the import commits. Unique constraints go too and come back
         the same way: rebuilt over duplicates, one fails and the whole import rolls back, as
         the row that broke it would have. The primary key stays.
+
+        With ``keep_dropped``, they stay dropped for another bulk insert into the same table to
+        come, which rebuilds them (or ``restore``): built once, not twice.
         """
+        if table in self.dropped:
+            yield
+            if not keep_dropped:
+                self.restore(table)
+            return
         if not self.postgres or incoming < BULK_MIN_ROWS:
             yield
             return
@@ -173,11 +183,19 @@ class Sql:
             self.cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for name, _definition in indexes:
             self.cursor.execute(f'DROP INDEX "{name}"')
+        self.dropped[table] = (indexes, constraints)
         yield
-        for _name, definition in indexes:
-            self.cursor.execute(definition)
-        for name, definition in reversed(constraints):
-            self.cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        if not keep_dropped:
+            self.restore(table)
+
+    def restore(self, *tables):
+        """Rebuild what bulk inserts dropped from ``tables`` (all of them by default)."""
+        for table in tables or list(self.dropped):
+            indexes, constraints = self.dropped.pop(table, ((), ()))
+            for _name, definition in indexes:
+                self.cursor.execute(definition)
+            for name, definition in reversed(constraints):
+                self.cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
 
     def now(self, value):
         return connection.ops.adapt_datetimefield_value(value)
