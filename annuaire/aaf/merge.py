@@ -44,10 +44,6 @@ ETAB_FEED_COLUMNS = (
     "academie_code", "extra", "aaf_hash",
 )
 REGROUPEMENT_KINDS = "('division', 'groupe', 'ens_division', 'ens_groupe', 'principal')"
-# A relative named by a pupil's record (link ``l``, ``t`` its row in t_person): most are in the
-# delivery, whose narrow t_person says who they are; the directory is looked up for the others
-# only, one by one.
-RELATIVE_ID = f"COALESCE(t.pid, (SELECT r.id FROM {PERSON} r WHERE r.aaf_id = l.code))"
 NATURE_OF_KIND = "CASE WHEN {k} IN ('groupe', 'ens_groupe') THEN 'groupe' ELSE 'division' END"
 WARNING_SAMPLE = 10000
 
@@ -137,7 +133,9 @@ class Merge:
             started = time.monotonic()
             step()
             self.result.step_seconds[step.__name__] = round(time.monotonic() - started, 2)
-        self.sql.restore()  # whatever a step left dropped for a next one
+        # The parents' roles rebuild what the roles' merge left dropped for them; should a
+        # step ever end with nothing to rebuild it, it is rebuilt here.
+        self.sql.restore()
         self.progress(STEP_LABELS["done"], len(steps), len(steps))
         self.result.rows_written = self.sql.rows_written
         # Raised once every step has run, so that the report of an import waiting for
@@ -665,6 +663,8 @@ class Merge:
                    MAX(code4) AS discipline_libelle
             FROM t_link WHERE kind = 'fonction' AND etab_id IS NOT NULL
             GROUP BY owner_id, etab_id, code, code3""")
+        # Most relatives are in the delivery, whose narrow t_person says who they are; the
+        # directory is looked up for the others only, one by one.
         self.merge_relation(
             PARENTE, "eleve_id", ("responsable_id",),
             ("lien_code", "financier", "legal", "contact", "paiement", "representant_legal"), f"""
@@ -672,7 +672,8 @@ class Merge:
                    MAX(n1) > 0 AS financier, MAX(n2) AS legal, MAX(n3) > 0 AS contact,
                    MAX(n4) > 0 AS paiement, MAX(code3) = '1' AS representant_legal
             FROM (SELECT l.owner_id AS eleve_id, l.code2 AS lien_code, l.n1, l.n2, l.n3, l.n4,
-                         l.code3, {RELATIVE_ID} AS responsable_id
+                         l.code3, COALESCE(t.pid, (SELECT r.id FROM {PERSON} r
+                                                   WHERE r.aaf_id = l.code)) AS responsable_id
                   FROM t_link l LEFT JOIN t_person t ON t.aaf_id = l.code
                   WHERE l.kind = 'parente') x
             WHERE responsable_id IS NOT NULL GROUP BY eleve_id, responsable_id""")
@@ -702,7 +703,6 @@ class Merge:
             JOIN {ROLE} r ON r.person_id = pa.eleve_id AND r.role = 'eleve'
             WHERE pa.representant_legal""", owners="t_parent",
             delete_filter="AND source = 'aaf' AND role = 'parent'", constants=("source",))
-        sql.restore(ROLE)
         sql.analyze(ROLE, changed_only=True)
 
     def incomplete_records(self):

@@ -74,13 +74,11 @@ class Sql:
     def rewrite(self, name, select, params=()):
         """Replace temporary table ``name`` by ``select``, which may read it: cheaper than an
         UPDATE of most of its rows."""
-        self.cursor.execute(f"DROP TABLE IF EXISTS {name}_next")
-        self.cursor.execute(f"CREATE TEMP TABLE {name}_next AS {select}", params)
-        rows = self.cursor.rowcount
+        rows = self.temp(f"{name}_next", select, params)
         self.cursor.execute(f"DROP TABLE {name}")
         self.cursor.execute(f"ALTER TABLE {name}_next RENAME TO {name}")
-        if self.postgres and rows >= ANALYZE_TEMP_MIN_ROWS:
-            self.cursor.execute(f"ANALYZE {name}")
+        self.temps.remove(f"{name}_next")
+        return rows
 
     def index(self, table, *columns):
         self.cursor.execute(f"DROP INDEX IF EXISTS {table}_{'_'.join(columns)}_ix")

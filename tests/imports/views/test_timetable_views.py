@@ -240,16 +240,16 @@ def test_history_and_bilan_pages_have_bounded_queries(college, login, upload,
                           ).status_code == 200
 
 
+def _bug(**kwargs):
+    raise RuntimeError("bug")
+
+
 def test_an_unexpected_error_ends_the_progress_with_a_message(college, login, monkeypatch):
     w = college
     client = login(w.principal_a)
     client.post(reverse("imports:etab", args=[w.etab_a.pk]), {"files": [edt_file()]})
     imp = TimetableImport.objects.get()
-
-    def broken(**kwargs):
-        raise RuntimeError("bug")
-
-    monkeypatch.setattr("imports.services.bilan_build", broken)
+    monkeypatch.setattr("imports.services.bilan_build", _bug)
     with pytest.raises(RuntimeError):
         timetable_import_task(imp.pk)
     imp.refresh_from_db()
@@ -268,11 +268,7 @@ def test_an_unexpected_error_in_validation_fails_the_import_and_changes_nothing(
     upload(client, w.etab_a)
     imp = TimetableImport.objects.get()
     client.post(reverse("imports:validate", args=[w.etab_a.pk, imp.pk]))
-
-    def broken(**kwargs):
-        raise RuntimeError("bug")
-
-    monkeypatch.setattr("imports.apply.timetable_apply", broken)
+    monkeypatch.setattr("imports.apply.timetable_apply", _bug)
     with pytest.raises(RuntimeError):
         timetable_validate_task(imp.pk)
     imp.refresh_from_db()
