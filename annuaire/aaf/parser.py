@@ -60,6 +60,7 @@ class AafHeader:
 # Errors that say what is wrong even on a file's last line.
 _NOT_TRUNCATION = re.compile(r"tag mismatch|Extra content|Excessive depth|proper UTF-8|Invalid bytes|"
                              r"[Uu]nsupported encoding|not defined|[Hh]uge")
+ENTITY_DECLARATIONS = "le fichier déclare des entités XML (risque d'expansion d'entités) : refusé"
 TRUNCATED = "le fichier s'arrête au milieu d'un élément : fichier tronqué ou mal formé"
 _MESSAGES = [
     (re.compile(r"Opening and ending tag mismatch: ([\w:.-]+) line (\d+) and ([\w:.-]+)"),
@@ -93,6 +94,10 @@ _MESSAGES = [
     (re.compile(r"DOCTYPE improperly terminated|SystemLiteral|Unfinished System or Public ID|"
                 r"Space required after"),
      lambda m: "déclaration <!DOCTYPE> mal formée"),
+    # libxml2 ≥ 2.14 stops an entity expansion attack while reading the DOCTYPE, before the
+    # prolog check below can name it.
+    (re.compile(r"entity amplification|entity reference loop"),
+     lambda m: ENTITY_DECLARATIONS),
     (re.compile(r"Entity '([^']+)' not defined"),
      lambda m: f"entité « &{m[1]}; » non déclarée : écrivez le caractère lui-même (ou une "
      "référence numérique comme &#233;)"),
@@ -174,9 +179,7 @@ class AafParser:
         info = root.getroottree().docinfo
         dtd = info.internalDTD
         if dtd is not None and any(True for _ in dtd.iterentities()):
-            raise self._error(
-                "le fichier déclare des entités XML (risque d'expansion d'entités) : refusé", 1
-            )
+            raise self._error(ENTITY_DECLARATIONS, 1)
         if dtd is not None and any(True for _ in dtd.iterelements()):
             raise self._error("le fichier embarque une DTD interne : refusé", 1)
         if info.public_id or (info.system_url and info.system_url != ALLOWED_SYSTEM_DTD):

@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ..aaf.errors import AafFileError
-from ..aaf.parser import _DECLARED_ENCODING, _PARSER_OPTIONS, AafParser, _CountingReader, _size
+from ..aaf.parser import (
+    _DECLARED_ENCODING,
+    _PARSER_OPTIONS,
+    ENTITY_DECLARATIONS,
+    AafParser,
+    _CountingReader,
+    _size,
+)
 
 # Root element → the kind of export, and its label in French messages.
 ROOTS = {
@@ -83,8 +90,7 @@ class SiecleParser(AafParser):
         info = root.getroottree().docinfo
         dtd = info.internalDTD
         if dtd is not None and any(True for _ in dtd.iterentities()):
-            raise self._error(
-                "le fichier déclare des entités XML (risque d'expansion d'entités) : refusé", 1)
+            raise self._error(ENTITY_DECLARATIONS, 1)
         if dtd is not None or info.public_id or info.system_url:
             raise self._error("le fichier déclare une DTD : les exports SIECLE et STS-web "
                               "n'en ont pas, fichier refusé", 1)
