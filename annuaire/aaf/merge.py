@@ -92,8 +92,6 @@ class Merge:
         self.progress = progress or (lambda step, done, total: None)
         self.result = MergeResult()
 
-    STEPS = 15
-
     def run(self):
         steps = [
             self.deduplicate, self.structures, self.person_diff, self.absent_and_threshold,

@@ -27,7 +27,6 @@ class Sql:
     def __init__(self):
         self.cursor = connection.cursor()
         self.postgres = connection.vendor == "postgresql"
-        self.rows_written = 0
         self.written_to = Counter()
         self.analyzed_at = {}
         self.temps = []
@@ -39,11 +38,13 @@ class Sql:
     def run(self, sql, params=(), *, writes=False):
         self.cursor.execute(sql, params)
         if writes and self.cursor.rowcount and self.cursor.rowcount > 0:
-            self.rows_written += self.cursor.rowcount
             table = _WRITTEN_TABLE.match(sql)
-            if table:
-                self.written_to[table[1]] += self.cursor.rowcount
+            self.written_to[table[1] if table else ""] += self.cursor.rowcount
         return self.cursor.rowcount
+
+    @property
+    def rows_written(self):
+        return self.written_to.total()
 
     def all(self, sql, params=()):
         self.cursor.execute(sql, params)

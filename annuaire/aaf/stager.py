@@ -20,6 +20,8 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
+import orjson
+
 from .errors import AafFileError
 from .files import PERSON_POPULATIONS
 from .logins import several_people_reason
@@ -137,7 +139,7 @@ class StageOutcome:
 
 
 # Bumped whenever conversion changes, so that every record is read again once.
-CONVERSION_VERSION = "2026-11-1"
+CONVERSION_VERSION = "2026-12-1"
 BATCH = 1000
 
 
@@ -158,10 +160,10 @@ def stage_file(idx, aaf_file, writer, outcome, options, on_read=None):
 
     def digest_of(record):
         # Of the values, not the bytes: successive exports of one unchanged record may differ
-        # in layout (the real positions-2024 pair does).
-        content = "\x1e".join([name + "\x1f" + "\x1f".join(values)
-                               for name, values in sorted(record.attributes.items())])
-        return hashlib.md5(state["prefix"] + content.encode(), usedforsecurity=False).hexdigest()
+        # in layout (the real positions-2024 pair does). JSON with sorted keys is unambiguous
+        # and orjson writes it in C, at half the cost of joining the values in Python.
+        content = orjson.dumps(record.attributes, option=orjson.OPT_SORT_KEYS)
+        return hashlib.md5(state["prefix"] + content, usedforsecurity=False).hexdigest()
 
     def flush():
         live = live_digests([r.identifier for r in batch]) if batch else {}
