@@ -112,6 +112,23 @@ def timetable_import_get(*, viewer, etab_id, pk):
     return imp
 
 
+def timetable_import_state_get(*, viewer, etab_id, pk):
+    """One import of a reachable establishment without its bilan, or 404.
+
+    For the progress box, polled every second while a worker runs: the bilan of a large
+    timetable weighs megabytes and the box only needs the status.
+    """
+    from django.shortcuts import get_object_or_404
+
+    from .models import TimetableImport
+
+    etab = timetable_etab_get(viewer=viewer, etab_id=etab_id)
+    imp = get_object_or_404(TimetableImport.objects.only("id", "etablissement_id", "status"),
+                            pk=pk, etablissement=etab)
+    imp.etablissement = etab
+    return imp
+
+
 def timetable_import_latest_bilan(*, etab):
     """The latest import waiting for a decision with its bilan ready (None when none)."""
     from .models import TimetableImport

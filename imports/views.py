@@ -89,7 +89,7 @@ def import_detail(request, etab_id, pk):
 @login_required
 def import_progress(request, etab_id, pk):
     """The progress box alone, polled by htmx; asks for a full reload once the analysis ends."""
-    imp = selectors.timetable_import_get(viewer=request.user, etab_id=etab_id, pk=pk)
+    imp = selectors.timetable_import_state_get(viewer=request.user, etab_id=etab_id, pk=pk)
     response = render(request, "imports/_progress.html", {
         "imp": imp, "etab": imp.etablissement,
         "progress": progress_get(kind=services.PROGRESS_KIND, pk=imp.pk)})
