@@ -101,6 +101,14 @@ def _has_role(etab_ids, kinds=None):
     return Exists(roles)
 
 
+def legal_children_ids(viewer):
+    """The children a parent answers for, as a subquery of their ids: a legal link only, to
+    an active account. The directory and the timetable both follow it."""
+    return Parente.objects.filter(
+        responsable=viewer, representant_legal=True, eleve__deactivated_at__isnull=True,
+    ).values("eleve_id")
+
+
 def persons_visible_q(viewer):
     """The people the viewer may see in the directory."""
     if not getattr(viewer, "is_authenticated", False):
@@ -138,9 +146,7 @@ def persons_visible_q(viewer):
             regroupement_id__in=mine).values("enseignant_id"))
         q |= active & Q(pk__in=Parente.objects.filter(eleve=viewer).values("responsable_id"))
     if any(r.role == R.PARENT for r in roles_of(viewer)):
-        children = Parente.objects.filter(
-            responsable=viewer, representant_legal=True, eleve__deactivated_at__isnull=True,
-        ).values("eleve_id")
+        children = legal_children_ids(viewer)
         child_regs = Inscription.objects.filter(eleve_id__in=children).values("regroupement_id")
         q |= active & Q(pk__in=children)
         q |= active & Q(pk__in=Enseignement.objects.filter(
@@ -341,9 +347,8 @@ def can_use_timetable(viewer):
 
 def timetable_children(viewer):
     """The children whose timetable a parent sees: a legal link, an active account."""
-    return Person.objects.filter(pk__in=Parente.objects.filter(
-        responsable=viewer, representant_legal=True, eleve__deactivated_at__isnull=True,
-    ).values("eleve_id")).order_by("last_name", "first_name")
+    return Person.objects.filter(pk__in=legal_children_ids(viewer)).order_by(
+        "last_name", "first_name")
 
 
 def timetable_pupils_q(viewer):
@@ -354,9 +359,7 @@ def timetable_pupils_q(viewer):
     full = timetable_full_etab_ids(viewer)
     if full is None:
         return Q(pupils)
-    q = Q(pk__in=Parente.objects.filter(
-        responsable=viewer, representant_legal=True, eleve__deactivated_at__isnull=True,
-    ).values("eleve_id"))
+    q = Q(pk__in=legal_children_ids(viewer))
     if etab_ids_with(viewer, {R.ELEVE}):
         q |= Q(pk=viewer.pk)
     if full:
