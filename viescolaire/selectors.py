@@ -96,7 +96,7 @@ def timetable_target_get(*, viewer, kind, pk, room=""):
         return Target(reg.nature, reg.code, reg.pk, reg.etablissement)
     if kind == "salle":
         etab = Etablissement.objects.filter(rights.timetable_room_etabs_q(viewer), pk=pk).first()
-        if etab is None or room not in timetable_rooms(etab=etab):
+        if etab is None or not timetable_room_exists(etab=etab, room=room):
             raise TargetNotFound
         return Target("salle", room, etab.pk, etab, room)
     raise TargetNotFound
@@ -111,6 +111,21 @@ def timetable_rooms(*, etab):
     names.update(Seance.objects.filter(cours__etablissement=etab).exclude(salle="").values_list(
         "salle", flat=True).distinct())
     return sorted(names)
+
+
+def timetable_room_exists(*, etab, room):
+    """Whether a course or séance of the establishment names that room (one query).
+
+    The rooms ``timetable_rooms`` lists, looked up rather than listed: a course joins its
+    rooms, stripped, with ", ", so a name holding one or padded is no room of a course.
+    """
+    if not room:
+        return False
+    q = Q(pk__in=Seance.objects.filter(cours__etablissement=etab, salle=room).values(
+        "cours_id"))
+    if ", " not in room and room == room.strip():
+        q |= _room_q(room, "salle")
+    return Cours.objects.filter(q, etablissement=etab).exists()
 
 
 # --- Weeks ---

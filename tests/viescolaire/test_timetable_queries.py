@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from annuaire.models import Population, Profile, Role
 from tests.factories import InscriptionFactory, PersonFactory, RoleFactory
+from viescolaire import selectors
 from viescolaire.models import Cours, Seance
 
 from .conftest import MONDAY
@@ -120,3 +121,35 @@ def test_index_queries_are_bounded(world, timetable, login, django_assert_max_nu
     with django_assert_max_num_queries(12):
         response = client.get(reverse("viescolaire:timetable"))
     assert response.status_code == 200 and len(response.context["index"].teachers) == 5
+
+
+def test_room_week_looks_the_room_up_without_listing_every_room(world, timetable, login):
+    etab = world.etab_a
+
+    def grow(total):
+        have = Cours.objects.filter(etablissement=etab, key__startswith="r").count()
+        courses = Cours.objects.bulk_create([
+            Cours(etablissement=etab, key=f"r{n}", matiere_label="M", day=1,
+                  start=datetime.time(8), end=datetime.time(9), salle=f"R{n}, X{n}")
+            for n in range(have, total)])
+        Seance.objects.bulk_create([Seance(cours=c, date=MONDAY, start=c.start, end=c.end,
+                                           salle=f"M{c.key}") for c in courses])
+
+    client = login(world.cpe_a)
+    url = reverse("viescolaire:week_room", args=[etab.pk, "S101"])
+    _count(client, url)  # the first request of a session reads what later ones have cached
+    grow(50)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, {"semaine": MONDAY.isoformat()}).status_code == 200
+    small = len(ctx)
+    grow(150)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, {"semaine": MONDAY.isoformat()}).status_code == 200
+    assert len(ctx) == small
+    assert not [q["sql"] for q in ctx.captured_queries if "SELECT DISTINCT" in q["sql"]]
+    assert len(selectors.timetable_rooms(etab=etab)) > 450
+    for room in ("R149", "X0", "Mr7"):
+        assert client.get(reverse("viescolaire:week_room", args=[etab.pk, room])
+                          ).status_code == 200
+    assert client.get(reverse("viescolaire:week_room", args=[etab.pk, "R150"])
+                      ).status_code == 404

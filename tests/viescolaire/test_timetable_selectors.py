@@ -49,6 +49,14 @@ def test_room_names_are_split(world, timetable):
     assert selectors.timetable_rooms(etab=world.etab_a) == ["B12", "CDI", "S101", "S102"]
 
 
+def test_a_room_is_looked_up_as_the_list_names_it(world, timetable):
+    for room in selectors.timetable_rooms(etab=world.etab_a):
+        assert selectors.timetable_room_exists(etab=world.etab_a, room=room), room
+    for room in ("", "S10", "101", "S102, CDI", " S101", "B1", "s101"):
+        assert not selectors.timetable_room_exists(etab=world.etab_a, room=room), room
+    assert selectors.timetable_room_exists(etab=world.etab_b, room="B1")
+
+
 def test_today_per_profile(world, timetable):
     blocks = selectors.today_timetables(viewer=world.parent_a, day=MONDAY)
     assert [(b.title, [s.matiere for s in b.seances]) for b in blocks] == [
