@@ -342,13 +342,21 @@ def can_use_timetable(viewer):
     kinds = {r.role for r in roles_of(viewer)}
     if kinds & (TIMETABLE_ALL_ROLES | {R.ELEVE, R.ENSEIGNANT}):
         return True
-    return R.PARENT in kinds and timetable_children(viewer).exists()
+    return R.PARENT in kinds and bool(timetable_children(viewer))
 
 
 def timetable_children(viewer):
-    """The children whose timetable a parent sees: a legal link, an active account."""
-    return Person.objects.filter(pk__in=legal_children_ids(viewer)).order_by(
-        "last_name", "first_name")
+    """The children whose timetable a parent sees: a legal link, an active account.
+
+    Read once per request (cached on the viewer, like its roles): the home page's menu and
+    today's courses, the index's right and its list, all ask.
+    """
+    cached = getattr(viewer, "_timetable_children_cache", None)
+    if cached is None:
+        cached = list(Person.objects.filter(pk__in=legal_children_ids(viewer)).order_by(
+            "last_name", "first_name"))
+        viewer._timetable_children_cache = cached
+    return cached
 
 
 def timetable_pupils_q(viewer):
@@ -419,8 +427,8 @@ def timetable_teacher_etab_ids(viewer, teacher_pk):
 
 def timetable_room_etabs_q(viewer):
     """Establishments whose rooms' timetables the viewer may see."""
-    full = timetable_full_etab_ids(viewer) if getattr(viewer, "is_authenticated", False) else set()
-    return Q() if full is None else Q(id__in=full)
+    # A timetable right of its own name, granted as the whole directory is (TIMETABLE_ALL_ROLES).
+    return full_directory_etabs_q(viewer)
 
 
 # --- Timetable imports ---
