@@ -217,14 +217,9 @@ def can_manage_account_state(viewer, person):
         managed_accounts_q(viewer), pk=person.pk).exists()
 
 
-def can_change_account_state(viewer, person):
-    """Reactivate or purge one account: the same limits as suspending it."""
-    return can_suspend(viewer, person)
-
-
 def can_suspend(viewer, person):
-    """Suspend or reinstate one account: never one's own, and an establishment's direction
-    never an académie administrator's or a superuser's."""
+    """Suspend, reinstate, reactivate or purge one account: never one's own, and an
+    establishment's direction never an académie administrator's or a superuser's."""
     if person.pk == viewer.pk:
         return False
     if person.is_superuser and not viewer.is_superuser:

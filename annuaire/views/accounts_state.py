@@ -113,7 +113,7 @@ def person_reinstate(request, pk):
 @login_required
 def person_reactivate(request, pk):
     person = selectors.managed_account_get(viewer=request.user, person_id=pk)
-    if not rights.can_change_account_state(request.user, person):
+    if not rights.can_suspend(request.user, person):
         raise Http404
     try:
         services.account_reactivate(person=person, user=request.user)
@@ -129,7 +129,7 @@ def person_reactivate(request, pk):
 def person_purge(request, pk):
     """Confirm (GET), then delete (POST) one deactivated account now."""
     person = selectors.managed_account_get(viewer=request.user, person_id=pk)
-    if not person.deactivated_at or not rights.can_change_account_state(request.user, person):
+    if not person.deactivated_at or not rights.can_suspend(request.user, person):
         raise Http404
     if request.method == "POST":
         name = person.display_name
