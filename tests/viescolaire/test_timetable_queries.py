@@ -153,3 +153,22 @@ def test_room_week_looks_the_room_up_without_listing_every_room(world, timetable
                           ).status_code == 200
     assert client.get(reverse("viescolaire:week_room", args=[etab.pk, "R150"])
                       ).status_code == 404
+
+
+@pytest.mark.parametrize("page, most", [("home", 6), ("viescolaire:timetable", 4)])
+def test_a_parents_children_are_read_once_per_page(world, login, page, most,
+                                                   django_assert_max_num_queries):
+    from tests.factories import ParenteFactory
+
+    ParenteFactory(eleve=world.pupil_a2, responsable=world.parent_a)
+    client = login(world.parent_a)
+    client.get(reverse(page))  # the first request of a session reads what later ones have cached
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse(page))
+    assert response.status_code == 200
+    children = [q["sql"] for q in ctx.captured_queries
+                if 'FROM "annuaire_person"' in q["sql"] and "annuaire_parente" in q["sql"]]
+    assert len(children) == 1, children
+    assert world.pupil_a2.first_name in response.content.decode()
+    with django_assert_max_num_queries(most):
+        client.get(reverse(page))
