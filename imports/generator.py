@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from annuaire.models import Enseignement, Inscription, Person, Regroupement, Role
 from annuaire.text import name_key
+from ent.dates import monday_of
 
 EDT_NS = "http://www.index-education.com/exportemploidutemps"
 PLACE_MINUTES = 30
@@ -45,10 +46,6 @@ def school_year_start(today):
     return datetime.date(year, 9, 1)
 
 
-def _monday(date):
-    return date - datetime.timedelta(days=date.weekday())
-
-
 @dataclass
 class Calendar:
     start: datetime.date  # the rentrée
@@ -67,7 +64,7 @@ class Calendar:
         return mask
 
     def week_of(self, date):
-        return (_monday(date) - self.first_monday).days // 7 + 1
+        return (monday_of(date) - self.first_monday).days // 7 + 1
 
 
 def calendar_for(today):
@@ -75,7 +72,7 @@ def calendar_for(today):
     until the first days of July, two-week holidays at Toussaint, Christmas, winter and spring."""
     sept1 = school_year_start(today)
     start = sept1 + datetime.timedelta(days=(7 - sept1.weekday()) % 7 if sept1.weekday() >= 5 else 0)
-    first_monday = _monday(sept1)
+    first_monday = monday_of(sept1)
     year = sept1.year
     cal = Calendar(start=start, end=datetime.date(year + 1, 8, 31), first_monday=first_monday,
                    weeks=0, holidays=frozenset())

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from annuaire.models import Etablissement, Inscription, Person, Regroupement, Role
 from ent import rights
+from ent.dates import monday_of
 
 from .models import Cours, Seance
 
@@ -138,7 +139,7 @@ def week_monday(*, value, today):
         except ValueError:
             error = (f"La date « {value} » n'est pas valide (attendu : AAAA-MM-JJ) : "
                      "voici la semaine en cours.")
-    return day - datetime.timedelta(days=day.weekday()), error
+    return monday_of(day), error
 
 
 @dataclass

@@ -11,6 +11,8 @@ emp_sts did not send back. The pair has no closure period: no Closure is yielded
 
 import datetime
 
+from ent.dates import monday_of
+
 from . import _sts_xml as sx
 from .records import (
     Alternance,
@@ -46,10 +48,6 @@ _EMP_STS_PATHS = {
     ("DONNEES", "STRUCTURE", "GROUPES", "GROUPE", "SERVICES", "SERVICE"),
     ("DONNEES", "STRUCTURE", "GROUPES", "GROUPE"),
 }
-
-
-def monday(day):
-    return day - datetime.timedelta(days=day.weekday())
 
 
 def _iso_date(value):
@@ -172,7 +170,7 @@ def parse_sts(first, second=None, *, max_bytes=sx.DEFAULT_MAX_BYTES, names=None)
 def _records(sts_emp, emp_sts):
     yield Header(
         source="sts", uai=sts_emp.uai, year_start=sts_emp.start, year_end=sts_emp.end,
-        first_monday=monday(sts_emp.start) if sts_emp.start else None,
+        first_monday=monday_of(sts_emp.start) if sts_emp.start else None,
         software="STS-web", file=f"{sts_emp.name} + {emp_sts.name}")
     known = {"subjects": set(), "teachers": set(), "audiences": set()}
     declared_services = {}
@@ -280,7 +278,7 @@ def _alternance(node):
         if day is not None:
             # The real samples give a Thursday (2099-09-03) as « début de semaine »: the
             # week is the one holding that date.
-            weeks.add(monday(day))
+            weeks.add(monday_of(day))
     return Alternance(code=sx.attr(node, "CODE"),
                       label=sx.text(node, "LIBELLE_LONG") or sx.text(node, "LIBELLE_COURT"),
                       weeks=frozenset(weeks), line=node.sourceline)

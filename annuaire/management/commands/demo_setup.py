@@ -25,6 +25,7 @@ from annuaire.models import (
     RoleSource,
 )
 from annuaire.siecle.generator import siecle_exports_write
+from ent.dates import monday_of
 
 DEMO_PASSWORD = "demo-ENT-2026"
 DEMO_CHARTE = (
@@ -170,7 +171,7 @@ class Command(BaseCommand):
         out_dir.mkdir(parents=True, exist_ok=True)
         today = timezone.localdate()
         # From this Monday on: the week shown on the first login is whole.
-        monday = today - datetime.timedelta(days=today.weekday())
+        monday = monday_of(today)
         lines = []
         for n, planned in enumerate(plan.etabs):
             etab = Etablissement.objects.filter(aaf_id=planned.jointure).first()
