@@ -39,8 +39,9 @@ class Match:
     how: str  # "identifiant", "nom", "nom et date de naissance", "rapprochement", "ignoré", ""
 
 
-def teacher_key(teacher):
-    return f"{name_key(teacher.last_name)}|{name_key(teacher.first_name)}"
+def teacher_key(last_name, first_name):
+    """How a teacher is found by name, on both sides: the file's and the directory's."""
+    return f"{name_key(last_name)}|{name_key(first_name)}"
 
 
 def _remembered(directory, kind, key, label):
@@ -53,7 +54,7 @@ def _remembered(directory, kind, key, label):
 
 
 def teacher_match(directory, teacher):
-    key = teacher_key(teacher)
+    key = teacher_key(teacher.last_name, teacher.first_name)
     label = f"{teacher.last_name.upper()} {teacher.first_name}".strip()
     found = _remembered(directory, "teacher", key, label)
     if found:

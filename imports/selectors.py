@@ -3,7 +3,7 @@
 from annuaire.models import Matiere, Person, Regroupement, Role
 from annuaire.text import name_key
 
-from .matching import Directory
+from .matching import Directory, teacher_key
 
 
 def directory_for_matching(*, etab, remembered=None):
@@ -21,7 +21,7 @@ def directory_for_matching(*, etab, remembered=None):
         # STS-web and AAF share the teacher's identifier (ENTPersonJointure = INDIVIDU @ID).
         if aaf_id:
             directory.teachers_by_sts[aaf_id] = pk
-        directory.teachers_by_name[f"{name_key(last)}|{name_key(first)}"].append(pk)
+        directory.teachers_by_name[teacher_key(last, first)].append(pk)
         directory.teacher_birth[pk] = birth
     for pk, nature, code in Regroupement.objects.filter(etablissement=etab).values_list(
             "pk", "nature", "code"):
