@@ -219,51 +219,77 @@ _TARGET_FIELD = {"teacher": "person", "division": "regroupement", "group": "regr
                  "subject": "matiere"}
 
 
-def _target_allowed(etab, kind, target_id):
+def _targets_allowed(etab, wanted):
+    """Of ``wanted`` (kind, id) pairs, those naming an entry of ``etab``'s directory that a
+    name of that kind may be linked to: an active teacher of it, one of its divisions, one
+    of its divisions or groups, a subject. One query per kind of entry, whatever the rows."""
     from annuaire.models import Matiere, Person, Regroupement, Role
 
-    if kind == "teacher":
-        return Person.objects.filter(pk=target_id, roles__etablissement=etab,
-                                     roles__role=Role.Kind.ENSEIGNANT,
-                                     deactivated_at__isnull=True).exists()
-    if kind == "division":
-        return Regroupement.objects.filter(pk=target_id, etablissement=etab,
-                                           nature=Regroupement.Nature.DIVISION).exists()
-    if kind == "group":
-        return Regroupement.objects.filter(pk=target_id, etablissement=etab).exists()
-    return Matiere.objects.filter(pk=target_id).exists()
+    ids = {kind: {pk for k, pk in wanted if k == kind} for kind in _TARGET_FIELD}
+    allowed = set()
+    if ids["teacher"]:
+        allowed |= {("teacher", pk) for pk in Person.objects.filter(
+            pk__in=ids["teacher"], roles__etablissement=etab, roles__role=Role.Kind.ENSEIGNANT,
+            deactivated_at__isnull=True).values_list("pk", flat=True).distinct()}
+    if ids["division"] | ids["group"]:
+        for pk, nature in Regroupement.objects.filter(
+                pk__in=ids["division"] | ids["group"], etablissement=etab).values_list(
+                "pk", "nature"):
+            # Timetable software often makes a group of what SIECLE calls a division.
+            allowed.add(("group", pk))
+            if nature == Regroupement.Nature.DIVISION:
+                allowed.add(("division", pk))
+    if ids["subject"]:
+        allowed |= {("subject", pk) for pk in Matiere.objects.filter(
+            pk__in=ids["subject"]).values_list("pk", flat=True)}
+    return allowed
 
 
 def rapprochements_save(*, etab, chosen, user):
-    """The admin's choices of one form, all or none: a refused one keeps the others unsaved."""
-    with transaction.atomic():
-        for kind, key, label, target in chosen:
-            rapprochement_set(etab=etab, kind=kind, source_key=key, source_label=label,
-                              target=target, user=user)
+    """The admin's choices of one form (kind, source key, label, target), all or none: a
+    refused one keeps the others unsaved. Each links a timetable name to a directory entry
+    of ``etab`` (``target``: its id) or to nothing on purpose (``target == "ignore"``), and
+    is remembered for every later import.
+
+    A few queries whatever the number of rows: the targets are checked as one set per kind
+    of entry, then every choice is written by one upsert.
+    """
+    rows = {}
+    for kind, source_key, source_label, target in chosen:
+        if kind not in _TARGET_FIELD or not source_key:
+            raise RapprochementError("rapprochement inconnu")
+        target_id = None
+        if target != "ignore":
+            try:
+                target_id = int(target)
+            except (TypeError, ValueError):
+                raise RapprochementError("choix inconnu") from None
+        # One name twice in a form: the last choice wins, as it did saved row after row.
+        rows[(kind, source_key[:255])] = (source_label[:255], target_id)
+    wanted = {(kind, target_id) for (kind, _), (_, target_id) in rows.items()
+              if target_id is not None}
+    if wanted - _targets_allowed(etab, wanted):
+        raise RapprochementError("cette entrée n'est pas dans l'annuaire de l'établissement")
+    links = []
+    for (kind, source_key), (source_label, target_id) in rows.items():
+        link = Rapprochement(etablissement=etab, kind=kind, source_key=source_key,
+                             source_label=source_label, updated_by=user,
+                             ignored=target_id is None)
+        if target_id is not None:
+            setattr(link, f"{_TARGET_FIELD[kind]}_id", target_id)
+        links.append(link)
+    if links:
+        Rapprochement.objects.bulk_create(
+            links, update_conflicts=True, unique_fields=["etablissement", "kind", "source_key"],
+            update_fields=["source_label", "person", "regroupement", "matiere", "ignored",
+                           "updated_by", "updated_at"])
     return len(chosen)
 
 
 def rapprochement_set(*, etab, kind, source_key, source_label, target, user):
-    """Link a timetable name to a directory entry of ``etab`` (``target``: its id) or to
-    nothing on purpose (``target == "ignore"``). Remembered for every later import."""
-    if kind not in _TARGET_FIELD or not source_key:
-        raise RapprochementError("rapprochement inconnu")
-    values = {"source_label": source_label[:255], "updated_by": user, "ignored": False,
-              "person": None, "regroupement": None, "matiere": None}
-    if target == "ignore":
-        values["ignored"] = True
-    else:
-        try:
-            target_id = int(target)
-        except (TypeError, ValueError):
-            raise RapprochementError("choix inconnu") from None
-        if not _target_allowed(etab, kind, target_id):
-            raise RapprochementError("cette entrée n'est pas dans l'annuaire de l'établissement")
-        values[f"{_TARGET_FIELD[kind]}_id"] = target_id
-        del values[_TARGET_FIELD[kind]]
-    link, _ = Rapprochement.objects.update_or_create(
-        etablissement=etab, kind=kind, source_key=source_key[:255], defaults=values)
-    return link
+    """One rapprochement changed on its own (« Modifier »): the same checks as a form's."""
+    return rapprochements_save(etab=etab, chosen=[(kind, source_key, source_label, target)],
+                               user=user)
 
 
 def rapprochement_delete(*, etab, pk):

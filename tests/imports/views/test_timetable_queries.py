@@ -31,3 +31,60 @@ def test_progress_poll_never_reads_the_bilan(world, login):
     done = client.get(url)
     assert done["HX-Refresh"] == "true"
     assert "Terminé : bilan préliminaire prêt." in done.content.decode()
+
+
+def test_saving_rapprochements_costs_the_same_for_n_rows_and_3n(world, login):
+    from annuaire.models import Profile, Regroupement, Role
+    from imports.models import Rapprochement
+    from tests.factories import MatiereFactory, PersonFactory, RegroupementFactory, RoleFactory
+
+    w = world
+    client = login(w.principal_a)
+    url = reverse("imports:rapprochements", args=[w.etab_a.pk])
+    teachers, divisions, groups, subjects = [], [], [], []
+    for n in range(30):
+        teacher = PersonFactory(profile=Profile.ENSEIGNANT)
+        RoleFactory(person=teacher, etablissement=w.etab_a, role=Role.Kind.ENSEIGNANT)
+        teachers.append(teacher)
+        divisions.append(RegroupementFactory(etablissement=w.etab_a, code=f"D{n}"))
+        groups.append(RegroupementFactory(etablissement=w.etab_a, code=f"G{n}",
+                                          nature=Regroupement.Nature.GROUPE))
+        subjects.append(MatiereFactory(code=f"9{n:05d}"))
+
+    def form(count, shift=0):
+        data = {}
+        for n in range(count):
+            pick = (n + shift) % count
+            for kind, target in (("teacher", teachers[pick].pk), ("division", divisions[pick].pk),
+                                 ("group", groups[pick].pk), ("subject", subjects[pick].pk),
+                                 ("teacher", "ignore")):
+                row = len(data) // 4
+                key = f"{kind}{n}" if target != "ignore" else f"ignored{n}"
+                data.update({f"kind-{row}": kind, f"key-{row}": key, f"label-{row}": key,
+                             f"target-{row}": str(target)})
+        return data
+
+    def count(data):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post(url, data)
+        assert response.status_code == 302 and response["Location"] == url
+        return len(ctx)
+
+    client.get(url)  # the first request of a session reads what later ones have cached
+    small = count(form(10))
+    assert Rapprochement.objects.count() == 50
+    big = count(form(30))
+    assert Rapprochement.objects.count() == 150
+    assert big == small, (small, big)
+    # Changing every choice (updates, not inserts) costs the same again.
+    assert count(form(30, shift=1)) == small
+    link = Rapprochement.objects.get(kind="teacher", source_key="teacher0")
+    assert link.person == teachers[1] and link.updated_by == w.principal_a
+    assert Rapprochement.objects.get(kind="subject", source_key="subject29").matiere == subjects[0]
+    assert Rapprochement.objects.filter(ignored=True).count() == 30
+    # One row out of reach among 150 refuses them all.
+    refused = form(30, shift=2)
+    assert refused["kind-1"] == "division"
+    refused["target-1"] = str(w.div_b_3a.pk)
+    assert count(refused) <= small
+    assert Rapprochement.objects.get(kind="teacher", source_key="teacher0").person == teachers[1]
