@@ -126,13 +126,15 @@ def timetable_import_validate(*, imp, user, today=None):
 
     today = today or timezone.localdate()
     with transaction.atomic():
+        # One validation at a time per establishment, whatever the import. Its lock comes
+        # before the import's: a validation waiting here holds no import row that the one
+        # running would mark stale at its end.
+        Etablissement.objects.select_for_update().filter(pk=imp.etablissement_id).exists()
         locked = TimetableImport.objects.select_for_update().select_related(
             "etablissement").get(pk=imp.pk)
         if locked.status not in (TimetableImport.Status.BILAN, TimetableImport.Status.VALIDATION):
             raise ImportStateError(
                 f"{locked} ne peut pas être validé : {locked.get_status_display().lower()}")
-        # One validation at a time per establishment, whatever the import.
-        Etablissement.objects.select_for_update().filter(pk=locked.etablissement_id).exists()
         etab = locked.etablissement
         upload = upload_classify(_load(locked))
         directory = selectors.directory_for_matching(etab=etab,
@@ -148,8 +150,11 @@ def timetable_import_validate(*, imp, user, today=None):
         locked.decided_by, locked.decided_at = user or locked.decided_by, timezone.now()
         locked.bilan = {**locked.bilan, "applied": changes}
         locked.save(update_fields=["status", "decided_by", "decided_at", "bilan"])
+        # A validation claimed earlier and never finished (its worker killed) is stale too:
+        # its message, delivered again later, must not bring back an older timetable.
         TimetableImport.objects.filter(
-            etablissement=etab, status__in=TimetableImport.PENDING,
+            etablissement=etab,
+            status__in=(*TimetableImport.PENDING, TimetableImport.Status.VALIDATION),
         ).update(status=TimetableImport.Status.PERIME)
     return locked
 
@@ -343,6 +348,10 @@ def timetable_validate_execute(*, import_id):
                  fraction=0.5)
     try:
         return timetable_import_validate(imp=imp, user=None)
+    except ImportStateError:
+        # Decided while this run waited for the establishment's lock: validated by the same
+        # message delivered twice, or made stale by a newer validation. Nothing to do.
+        return None
     except TimetableFileError as exc:
         TimetableImport.objects.filter(pk=imp.pk).update(
             status=TimetableImport.Status.ECHEC, error=f"Import non appliqué : {exc}")

@@ -106,6 +106,31 @@ def test_validated_or_stale_imports_cannot_be_applied(college):
         services.timetable_import_cancel(imp=new, user=None)
 
 
+def test_an_interrupted_validation_delivered_late_does_not_replace_a_newer_one(college,
+                                                                                tmp_path):
+    from imports.tasks import timetable_validate_task
+
+    etab = college[0]
+    old = _analyse(etab)
+    # Claimed, then its worker killed: its message waits in the broker (no on-commit here).
+    services.timetable_import_validate_start(imp=old, user=None)
+    text = EDT.read_text(encoding="utf-8")
+    first = text.index("<Cours Jour")
+    path = tmp_path / EDT.name
+    path.write_text(text[:first] + text[text.index("</Cours>", first) + len("</Cours>"):],
+                    encoding="utf-8")
+    new = _analyse(etab, path)
+    services.timetable_import_validate_start(imp=new, user=None)
+    timetable_validate_task(new.pk)
+    in_force = sorted(Cours.objects.values_list("key", "active", "timetable_import"))
+    assert len(in_force) == 603
+
+    timetable_validate_task(old.pk)  # the killed worker's message, delivered again later
+    old.refresh_from_db()
+    assert old.status == TimetableImport.Status.PERIME
+    assert sorted(Cours.objects.values_list("key", "active", "timetable_import")) == in_force
+
+
 def test_a_rapprochement_changes_the_bilan(college):
     etab = college[0]
     division = RegroupementFactory(etablissement=etab, code="TROISIEME B")
