@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 
 from annuaire.models import Etablissement, Inscription, Person, Regroupement, Role
@@ -109,8 +109,9 @@ def timetable_rooms(*, etab):
     for value in Cours.objects.filter(etablissement=etab).exclude(salle="").values_list(
             "salle", flat=True).distinct():
         names.update(part.strip() for part in value.split(", ") if part.strip())
-    names.update(Seance.objects.filter(cours__etablissement=etab).exclude(salle="").values_list(
-        "salle", flat=True).distinct())
+    # Without order_by(), Seance's default ordering joins the DISTINCT: a row per séance.
+    names.update(Seance.objects.filter(cours__etablissement=etab).exclude(salle="").order_by()
+                 .values_list("salle", flat=True).distinct())
     return sorted(names)
 
 
@@ -298,8 +299,10 @@ def timetable_index(*, viewer, etab_id=None):
     children = [Target("eleve", c.display_name, c.pk)
                 for c in rights.timetable_children(viewer)]
     full = rights.timetable_full_etab_ids(viewer)
+    # A semi-join: the académie's establishments with courses, not a row per course to DISTINCT.
     etabs = list(Etablissement.objects.filter(
-        Q(cours__isnull=False) if full is None else Q(id__in=full)).distinct().order_by("name"))
+        Exists(Cours.objects.filter(etablissement=OuterRef("pk"))) if full is None
+        else Q(id__in=full)).order_by("name"))
     etab = next((e for e in etabs if str(e.pk) == str(etab_id)), None)
     if etab is None and len(etabs) == 1:
         etab = etabs[0]
@@ -310,9 +313,12 @@ def timetable_index(*, viewer, etab_id=None):
                      for r in regs.select_related("etablissement").order_by("nature", "code")]
     teachers, rooms = [], []
     if etab is not None:
+        teaching = Q(pk__in=Role.objects.filter(
+            etablissement=etab, role=Role.Kind.ENSEIGNANT).values("person_id")) | Q(
+            pk__in=Cours.enseignants.through.objects.filter(
+                cours__etablissement=etab).values("person_id"))
         teachers = [Target("enseignant", p.display_name, p.pk) for p in Person.objects.filter(
-            Q(roles__etablissement=etab, roles__role=Role.Kind.ENSEIGNANT)
-            | Q(cours__etablissement=etab)).distinct().order_by("last_name", "first_name")]
+            teaching).order_by("last_name", "first_name")]
         rooms = [Target("salle", name, etab.pk, etab, name) for name in timetable_rooms(etab=etab)]
     return TimetableIndex(me, children, etabs, etab, regroupements, teachers, rooms)
 

@@ -172,3 +172,48 @@ def test_a_parents_children_are_read_once_per_page(world, login, page, most,
     assert world.pupil_a2.first_name in response.content.decode()
     with django_assert_max_num_queries(most):
         client.get(reverse(page))
+
+
+def test_index_queries_are_bounded_for_the_academy_admin(world, timetable, login,
+                                                         django_assert_max_num_queries):
+    from tests.factories import EtablissementFactory
+
+    teachers = []
+
+    def grow(etabs, courses):
+        for etab in EtablissementFactory.create_batch(etabs):
+            Cours.objects.bulk_create([
+                Cours(etablissement=etab, key=f"a{etab.pk}-{c}", matiere_label="M", day=1,
+                      start=datetime.time(8), end=datetime.time(9), salle="A") for c in range(5)])
+        teachers[:] = _grow(world.etab_a, world.div_3a, world.grp_latin, courses,
+                            teachers or None)
+
+    def count(params):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("viescolaire:timetable"), params)
+        assert response.status_code == 200
+        return len(ctx), response.context["index"]
+
+    client = login(world.academy_admin)
+    client.get(reverse("viescolaire:timetable"))
+    grow(5, 50)
+    mine = {"etablissement": world.etab_a.pk}
+    small_list, index = count({})
+    assert len(index.etabs) == 7 and index.etab is None
+    small_etab, index = count(mine)
+    assert index.etab == world.etab_a and len(index.teachers) == 5
+    grow(10, 300)
+    big_list, index = count({})
+    assert len(index.etabs) == 17 and big_list == small_list, (small_list, big_list)
+    with CaptureQueriesContext(connection) as ctx:
+        big_etab, index = count(mine)
+    assert big_etab == small_etab, (small_etab, big_etab)
+    assert index.etab == world.etab_a and len(index.teachers) == 5
+    assert [r.label for r in index.rooms] == ["B12", "CDI", "S101", "S102"]
+    assert len(index.regroupements) == 3
+    # Every room read once, not once per séance moved to it.
+    assert not [q["sql"] for q in ctx.captured_queries if '"viescolaire_seance"."date"' in q["sql"]]
+    with django_assert_max_num_queries(5):
+        client.get(reverse("viescolaire:timetable"))
+    with django_assert_max_num_queries(9):
+        client.get(reverse("viescolaire:timetable"), mine)

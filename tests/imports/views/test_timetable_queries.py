@@ -88,3 +88,30 @@ def test_saving_rapprochements_costs_the_same_for_n_rows_and_3n(world, login):
     refused["target-1"] = str(w.div_b_3a.pk)
     assert count(refused) <= small
     assert Rapprochement.objects.get(kind="teacher", source_key="teacher0").person == teachers[1]
+
+
+def test_establishments_listing_is_bounded_for_the_academy_admin(world, login,
+                                                                 django_assert_max_num_queries):
+    from tests.factories import EtablissementFactory
+
+    client = login(world.academy_admin)
+    url = reverse("imports:home")
+
+    def count(params=None):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url, params or {})
+        assert response.status_code == 200
+        return len(ctx), response.context["page"]
+
+    client.get(url)  # the first request of a session reads what later ones have cached
+    EtablissementFactory.create_batch(18)
+    small, page = count()
+    assert page.paginator.count == 20
+    EtablissementFactory.create_batch(40)
+    big, page = count()
+    assert page.paginator.count == 60 and len(page.object_list) == 50
+    assert big == small, (small, big)
+    last, page = count({"page": 2})
+    assert last == small and len(page.object_list) == 10
+    with django_assert_max_num_queries(5):
+        client.get(url, {"q": "college"})
