@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
 from annuaire.progress import progress_get
@@ -169,6 +170,9 @@ def import_pdf(request, etab_id, pk):
 
 
 @login_required
+# Each row repeats its kind's choices (a select per row works without JavaScript): megabytes
+# for a collège once the national subjects are loaded, a tenth of it compressed.
+@gzip_page
 def rapprochements(request, etab_id):
     """The latest bilan's names that match nothing, each with the directory entries it may be
     linked to; saving recomputes that bilan from the same upload."""

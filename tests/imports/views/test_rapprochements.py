@@ -120,3 +120,17 @@ def test_one_refused_choice_saves_none_of_the_form(analysed, run):
         "kind-2": "division", "key-2": key_of(imp, "division", "4B"), "label-2": "4B",
         "target-2": str(w.div_b_3a.pk)})
     assert not Rapprochement.objects.exists()
+
+
+def test_the_page_is_sent_compressed_to_browsers_that_accept_it(analysed):
+    import gzip
+
+    w, client, _ = analysed
+    url = reverse(URL, args=[w.etab_a.pk])
+    response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200 and response["Content-Encoding"] == "gzip"
+    html = gzip.decompress(response.content).decode()
+    assert len(response.content) * 4 < len(html)
+    assert f'<option value="{w.div_3a.pk}">3A</option>' in html
+    plain = client.get(url)
+    assert "Content-Encoding" not in plain and plain.content.decode().count("<select") > 1
