@@ -49,6 +49,25 @@ def etab_ids_with(viewer, kinds):
     return {r.etablissement_id for r in roles_of(viewer) if r.role in kinds and r.etablissement_id}
 
 
+def administered_etabs_q(viewer):
+    """Establishments the viewer administers: every one for the académie's administrators,
+    those where they are direction or admin_etab for the others."""
+    if is_academy_admin(viewer):
+        return Q()
+    return Q(id__in=etab_ids_with(viewer, ETAB_ADMIN_ROLES))
+
+
+def administers(viewer, etab=None):
+    """Whether the viewer administers ``etab`` (an establishment or its id), or at least one
+    establishment when None."""
+    if not getattr(viewer, "is_authenticated", False):
+        return False
+    if is_academy_admin(viewer):
+        return True
+    mine = etab_ids_with(viewer, ETAB_ADMIN_ROLES)
+    return bool(mine) if etab is None else getattr(etab, "pk", etab) in mine
+
+
 def can_import_aaf(viewer):
     return is_academy_admin(viewer)
 
@@ -169,17 +188,12 @@ def person_visible(viewer, person_id):
 # --- Login blocks, suspension, deactivated accounts ---
 def login_block_etabs_q(viewer):
     """Establishments whose login blocks the viewer lists and changes."""
-    if is_academy_admin(viewer):
-        return Q()
-    return Q(id__in=etab_ids_with(viewer, ETAB_ADMIN_ROLES))
+    return administered_etabs_q(viewer)
 
 
 def can_block_logins(viewer, etab=None):
     """Block profiles or divisions of ``etab`` (of some establishment when None)."""
-    if is_academy_admin(viewer):
-        return True
-    mine = etab_ids_with(viewer, ETAB_ADMIN_ROLES)
-    return bool(mine) if etab is None else etab.pk in mine
+    return administers(viewer, etab)
 
 
 def can_block_whole_etab(viewer):
@@ -209,7 +223,7 @@ def managed_accounts_q(viewer):
 
 def can_manage_accounts(viewer):
     """Reach the lists of suspended and deactivated accounts."""
-    return is_academy_admin(viewer) or bool(etab_ids_with(viewer, ETAB_ADMIN_ROLES))
+    return administers(viewer)
 
 
 def can_manage_account_state(viewer, person):
@@ -233,17 +247,11 @@ def can_suspend(viewer, person):
 
 def account_admin_etabs_q(viewer):
     """Establishments whose letters, codes, charte and activation board the viewer manages."""
-    if is_academy_admin(viewer):
-        return Q()
-    return Q(id__in=etab_ids_with(viewer, ETAB_ADMIN_ROLES))
-
-
-def can_manage_accounts_somewhere(viewer):
-    return is_academy_admin(viewer) or bool(etab_ids_with(viewer, ETAB_ADMIN_ROLES))
+    return administered_etabs_q(viewer)
 
 
 def can_manage_letters(viewer, etab):
-    return is_academy_admin(viewer) or etab.pk in etab_ids_with(viewer, ETAB_ADMIN_ROLES)
+    return administers(viewer, etab)
 
 
 def code_reissue_etabs(viewer):
@@ -288,23 +296,12 @@ def can_reissue_code(viewer, person, etab):
 # académie's administrators may do it for any establishment.
 def siecle_etabs(viewer):
     """Establishments whose SIECLE and STS-web exports the viewer may import."""
-    if not getattr(viewer, "is_authenticated", False):
-        return Etablissement.objects.none()
-    if is_academy_admin(viewer):
-        return Etablissement.objects.all()
-    return Etablissement.objects.filter(id__in=etab_ids_with(viewer, ETAB_ADMIN_ROLES))
+    return Etablissement.objects.filter(administered_etabs_q(viewer))
 
 
 def can_import_siecle(viewer, etab=None):
     """With ``etab``: for that establishment; without: for at least one."""
-    if not getattr(viewer, "is_authenticated", False):
-        return False
-    if is_academy_admin(viewer):
-        return True
-    mine = etab_ids_with(viewer, ETAB_ADMIN_ROLES)
-    if etab is None:
-        return bool(mine)
-    return getattr(etab, "pk", etab) in mine
+    return administers(viewer, etab)
 
 
 # --- Emploi du temps ---
@@ -431,20 +428,9 @@ def timetable_room_etabs_q(viewer):
 # names to the directory and validate; the académie's administrators may do it for any.
 def timetable_import_etabs_q(viewer):
     """Establishments whose timetable imports the viewer runs and reads."""
-    if not getattr(viewer, "is_authenticated", False):
-        return Q(pk__in=[])
-    if is_academy_admin(viewer):
-        return Q()
-    return Q(id__in=etab_ids_with(viewer, ETAB_ADMIN_ROLES))
+    return administered_etabs_q(viewer)
 
 
 def can_import_timetable(viewer, etab=None):
     """With ``etab``: for that establishment; without: for at least one."""
-    if not getattr(viewer, "is_authenticated", False):
-        return False
-    if is_academy_admin(viewer):
-        return True
-    mine = etab_ids_with(viewer, ETAB_ADMIN_ROLES)
-    if etab is None:
-        return bool(mine)
-    return getattr(etab, "pk", etab) in mine
+    return administers(viewer, etab)
