@@ -5,7 +5,6 @@ those in force by a key that survives a reimport (day, hours, subject, audience)
 that did not change keeps its row and its séances; séances already past are never touched.
 """
 
-import datetime
 import hashlib
 from collections import defaultdict
 
@@ -13,62 +12,44 @@ from django.db import transaction
 
 from viescolaire.models import Cours, Seance
 
-from .bilan import seance_dates
-from .matching import structure_match, subject_match, teacher_match
-from .parsers import records as r
+from .course_dates import cancelled_dates, course_date, seance_dates
+from .upload_records import (
+    IMPORTABLE,
+    course_audience,
+    course_status,
+    names_match,
+    records_sort,
+    subject_key,
+)
 
 Through = {"enseignants": Cours.enseignants.through, "regroupements": Cours.regroupements.through}
 
 
 def _planned(records, directory):
     """The importable courses with what they match, keyed as ``Cours.key``."""
-    header, closures, courses = None, [], []
-    named = {"subject": {}, "teacher": {}, "division": {}, "group": {}, "room": {}}
-    kinds = {r.Subject: "subject", r.Teacher: "teacher", r.Division: "division",
-             r.Group: "group", r.Room: "room"}
-    for record in records:
-        if isinstance(record, r.Header):
-            header = record
-        elif isinstance(record, r.Closure):
-            closures.append(record)
-        elif isinstance(record, r.Course):
-            courses.append(record)
-        elif type(record) in kinds:
-            named[kinds[type(record)]][record.ident] = record
-    matchers = {
-        "teacher": lambda t: teacher_match(directory, t),
-        "division": lambda d: structure_match(directory, "division", d.name),
-        "group": lambda g: structure_match(directory, "group", g.name),
-        "subject": lambda s: subject_match(directory, s),
-    }
-    matched = {kind: {i: matchers[kind](x) for i, x in named[kind].items()}
-               for kind in matchers}
+    upload = records_sort(records)
+    header, closures, room_records = upload.header, upload.closures, upload.named["room"]
+    matched = names_match(upload.named, directory)
     planned = {}
-    for course in courses:
-        kinds_in = {item.kind for item in course.items}
-        if course.problems or not kinds_in & {"teacher", "division", "group"}:
+    for course in upload.courses:
+        if course_status(course) != IMPORTABLE:
             continue
         subject = matched["subject"].get(course.subject)
-        audience = sorted(matched[i.kind][i.ident].source_key for i in course.items
-                          if i.kind in ("division", "group") and i.ident in matched[i.kind])
+        structures = course_audience(course, matched)
         regular, occasional = _regular_and_occasional(course, "teacher")
         teachers = [matched["teacher"][i.ident] for i in regular
                     if i.ident in matched["teacher"]]
-        structures = [matched[i.kind][i.ident] for i in course.items
-                      if i.kind in ("division", "group") and i.ident in matched[i.kind]]
         room_items, room_changes = _regular_and_occasional(course, "room")
-        rooms = [named["room"][i.ident].name for i in room_items if i.ident in named["room"]]
+        rooms = [room_records[i.ident].name for i in room_items if i.ident in room_records]
         base = "|".join([str(course.day), course.start.isoformat(), course.end.isoformat(),
-                         subject.source_key if subject else course.subject, *audience])
+                         subject_key(course, subject),
+                         *sorted(m.source_key for m in structures)])
         key = hashlib.sha256(base.encode()).hexdigest()[:40]
         n = 1
         while key in planned:  # two parallel courses alike: told apart by their order
             n += 1
             key = hashlib.sha256(f"{base}#{n}".encode()).hexdigest()[:40]
         dates = set(seance_dates(course, header=header, closures=closures))
-        cancelled = {d for d in (monday + datetime.timedelta(days=course.day - 1)
-                                 for monday in course.cancelled)
-                     if not any(c.start <= d <= c.end for c in closures)}
         planned[key] = {
             "course": course,
             "matiere": subject.target if subject else None,
@@ -77,9 +58,10 @@ def _planned(records, directory):
             "teachers": sorted({m.target for m in teachers if m.target}),
             "structures": sorted({m.target for m in structures if m.target}),
             "unmatched": sorted({m.label for m in (*teachers, *structures) if not m.target}),
-            "dates": dates, "cancelled": cancelled - dates,
+            "dates": dates,
+            "cancelled": cancelled_dates(course, closures=closures) - dates,
             "changes": _week_changes(course, regular, occasional, room_items, room_changes,
-                                     matched["teacher"], named["room"]),
+                                     matched["teacher"], room_records),
         }
     return planned
 
@@ -104,14 +86,14 @@ def _week_changes(course, teachers, replacing, rooms, other_rooms, teacher_match
         for monday in item.weeks:
             absent = [t for t in teachers if t.weeks and monday not in t.weeks]
             if absent and match is not None and match.target:
-                date = monday + datetime.timedelta(days=course.day - 1)
+                date = course_date(monday, course.day)
                 changes[date] = (match.target, changes.get(date, (None, ""))[1])
     for item in other_rooms:
         room = room_names.get(item.ident)
         for monday in item.weeks:
             absent = [i for i in rooms if i.weeks and monday not in i.weeks]
             if absent and room is not None:
-                date = monday + datetime.timedelta(days=course.day - 1)
+                date = course_date(monday, course.day)
                 changes[date] = (changes.get(date, (None, ""))[0], room.name)
     return changes
 

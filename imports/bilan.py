@@ -8,39 +8,23 @@ placed, and the names to act on.
 
 import datetime
 
-from .matching import structure_match, subject_match, teacher_match
+from .course_dates import seance_dates
 from .parsers import records as r
+from .upload_records import (
+    NOT_IMPORTABLE,
+    SUBJECT_ONLY,
+    course_audience,
+    course_status,
+    names_match,
+    records_sort,
+    subject_key,
+)
 
 
-def _day(monday, day):
-    return monday + datetime.timedelta(days=day - 1)
-
-
-def _closed(date, closures):
-    return any(c.start <= date <= c.end for c in closures)
-
-
-def seance_dates(course, *, header, closures):
-    """The dates a course takes place: its weeks, less cancelled weeks and closures."""
-    dates = []
-    for monday in sorted(course.weeks - course.cancelled):
-        date = _day(monday, course.day)
-        if header.year_start and date < header.year_start:
-            continue
-        if header.year_end and date > header.year_end:
-            continue
-        if not _closed(date, closures):
-            dates.append(date)
-    return dates
-
-
-def _service_add(services, course, matches, subject, incomplete, school_weeks):
+def _service_add(services, course, matches, subject, audience, incomplete, school_weeks):
     """A service: one subject taught to one audience, with its teachers and weekly hours."""
-    audience = sorted(
-        (matches[i.kind][i.ident].source_key, matches[i.kind][i.ident].label)
-        for i in course.items if i.kind in ("division", "group") and i.ident in matches[i.kind])
-    subject_key = subject.source_key if subject else course.subject
-    key = "|".join([subject_key, *(k for k, _ in audience)])
+    audience = sorted((m.source_key, m.label) for m in audience)
+    key = "|".join([subject_key(course, subject), *(k for k, _ in audience)])
     minutes = (datetime.datetime.combine(datetime.date.min, course.end)
                - datetime.datetime.combine(datetime.date.min, course.start)).seconds / 60
     service = services.setdefault(key, {
@@ -56,41 +40,12 @@ def _service_add(services, course, matches, subject, incomplete, school_weeks):
 
 
 def bilan_build(*, records, directory):
-    header = None
-    found = {"subject": {}, "teacher": {}, "division": {}, "group": {}}
-    rooms, closures, alternances, services, courses = {}, [], [], [], []
-    for record in records:
-        if isinstance(record, r.Header):
-            header = record
-        elif isinstance(record, r.Subject):
-            found["subject"][record.ident] = record
-        elif isinstance(record, r.Teacher):
-            found["teacher"][record.ident] = record
-        elif isinstance(record, r.Division):
-            found["division"][record.ident] = record
-        elif isinstance(record, r.Group):
-            found["group"][record.ident] = record
-        elif isinstance(record, r.Room):
-            rooms[record.ident] = record
-        elif isinstance(record, r.Closure):
-            closures.append(record)
-        elif isinstance(record, r.Alternance):
-            alternances.append(record)
-        elif isinstance(record, r.Service):
-            services.append(record)
-        elif isinstance(record, r.Course):
-            courses.append(record)
+    upload = records_sort(records)
+    header, closures, courses = upload.header, upload.closures, upload.courses
     if header is None:
         raise r.TimetableFileError("aucun en-tête d'emploi du temps lu dans ces fichiers")
 
-    matches = {
-        "subject": {i: subject_match(directory, s) for i, s in found["subject"].items()},
-        "teacher": {i: teacher_match(directory, t) for i, t in found["teacher"].items()},
-        "division": {i: structure_match(directory, "division", d.name)
-                     for i, d in found["division"].items()},
-        "group": {i: structure_match(directory, "group", g.name)
-                  for i, g in found["group"].items()},
-    }
+    matches = names_match(upload.named, directory)
     not_importable, subject_only, incomplete = [], [], []
     seances = 0
     taught = {"teacher": set(), "division": set(), "group": set()}
@@ -98,13 +53,14 @@ def bilan_build(*, records, directory):
     services_found, pairs = {}, set()
     weekly = {"replacements": 0, "cancelled": 0, "exceptional": 0}
     for course in courses:
-        if course.problems:
+        status = course_status(course)
+        if status == NOT_IMPORTABLE:
             not_importable.append({"line": course.line, "problems": list(course.problems)})
             continue
-        kinds = {item.kind for item in course.items}
-        if not kinds & {"teacher", "division", "group"}:
+        if status == SUBJECT_ONLY:
             subject_only.append(course.line)
             continue
+        kinds = {item.kind for item in course.items}
         missing = []
         if "teacher" not in kinds:
             missing.append("aucun enseignant")
@@ -122,12 +78,12 @@ def bilan_build(*, records, directory):
         if missing:
             incomplete.append({"line": course.line, "missing": missing})
         seances += len(seance_dates(course, header=header, closures=closures))
-        _service_add(services_found, course, matches, subject, bool(missing), school_weeks)
+        audience = course_audience(course, matches)
+        _service_add(services_found, course, matches, subject, audience, bool(missing),
+                     school_weeks)
         teachers = [matches["teacher"].get(i.ident) for i in course.items if i.kind == "teacher"]
-        structures = [matches[i.kind].get(i.ident) for i in course.items
-                      if i.kind in ("division", "group")]
-        pairs.update((t.target, g.target) for t in teachers for g in structures
-                     if t and g and t.target and g.target)
+        pairs.update((t.target, g.target) for t in teachers for g in audience
+                     if t and t.target and g.target)
         weekly["cancelled"] += len(course.cancelled)
         weekly["replacements"] += sum(len(course.weeks - i.weeks) for i in course.items
                                       if i.kind == "teacher" and i.weeks)
@@ -145,10 +101,10 @@ def bilan_build(*, records, directory):
         "courses_subject_only": len(subject_only),
         "courses_incomplete": len(incomplete),
         "seances": seances,
-        "subjects": len(found["subject"]),
-        "rooms": len(rooms),
-        "services": len(services),
-        "alternances": len(alternances),
+        "subjects": len(upload.named["subject"]),
+        "rooms": len(upload.named["room"]),
+        "services": len(upload.services),
+        "alternances": len(upload.alternances),
         "closures": len(closures),
     }
     lists = {}
@@ -174,11 +130,11 @@ def bilan_build(*, records, directory):
         "counts": counts, "lists": lists,
         "not_importable": not_importable, "incomplete": incomplete[:500],
         "subject_only": subject_only[:500],
-        "rooms": sorted(room.name for room in rooms.values()),
+        "rooms": sorted(room.name for room in upload.named["room"].values()),
         "closures": [{"start": c.start.isoformat(), "end": c.end.isoformat(), "label": c.label}
                      for c in closures],
         "alternances": [{"code": a.code, "label": a.label, "weeks": len(a.weeks)}
-                        for a in alternances],
+                        for a in upload.alternances],
         "matches": {kind: [{"key": m.source_key, "label": m.label, "target": m.target,
                             "how": m.how} for m in table.values()]
                     for kind, table in matches.items()},
