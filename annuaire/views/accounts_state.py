@@ -94,35 +94,32 @@ def person_suspend(request, pk):
     return _back(request, person)
 
 
-@require_POST
-@login_required
-def person_reinstate(request, pk):
+def _change_state(request, pk, change, done):
+    """Apply ``change`` to one managed account, then say ``done`` (formatted with its name)."""
     person = selectors.managed_account_get(viewer=request.user, person_id=pk)
     if not rights.can_suspend(request.user, person):
         raise Http404
     try:
-        services.account_reinstate(person=person, user=request.user)
+        change(person=person, user=request.user)
     except services.AccountStateError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Compte de {person.display_name} rétabli.")
+        messages.success(request, done.format(name=person.display_name))
     return _back(request, person)
+
+
+@require_POST
+@login_required
+def person_reinstate(request, pk):
+    return _change_state(request, pk, services.account_reinstate, "Compte de {name} rétabli.")
 
 
 @require_POST
 @login_required
 def person_reactivate(request, pk):
-    person = selectors.managed_account_get(viewer=request.user, person_id=pk)
-    if not rights.can_suspend(request.user, person):
-        raise Http404
-    try:
-        services.account_reactivate(person=person, user=request.user)
-    except services.AccountStateError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Compte de {person.display_name} réactivé : la personne "
-                                  "retrouve son identifiant et son mot de passe.")
-    return _back(request, person)
+    return _change_state(request, pk, services.account_reactivate,
+                         "Compte de {name} réactivé : la personne retrouve son identifiant et "
+                         "son mot de passe.")
 
 
 @login_required
