@@ -1,7 +1,8 @@
 """Safe, streamed XML reading shared by the STS-web and UDT parsers.
 
-Each file is bounded in size before lxml sees it, refused if its prolog declares a DTD or
-entities, and then streamed with ``iterparse`` (no DTD loading, no entity resolution, no
+Each file is bounded in size before lxml sees it (``xmlsafe``'s size check, with this module's
+own limit), refused if its prolog declares a DTD or entities, and then streamed with
+``iterparse`` and ``xmlsafe``'s parser options (no DTD loading, no entity resolution, no
 network); elements are cleared once handed over so memory stays flat whatever the file.
 Bytes are given to lxml as they are, so it honours the declared encoding (ISO-8859-15 in the
 real STS-web exports).
@@ -15,27 +16,12 @@ from pathlib import Path
 from lxml import etree
 
 from .records import TimetableFileError
+from .xmlsafe import PARSER_OPTIONS, check_size, error_position
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
-PARSER_OPTIONS = {
-    "resolve_entities": False,
-    "no_network": True,
-    "load_dtd": False,
-    "dtd_validation": False,
-    "huge_tree": False,
-    "remove_comments": True,
-    "remove_pis": True,
-}
-
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
-
-
-def size_text(n):
-    if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.1f} Mo"
-    return f"{max(1, n // 1024)} Ko"
 
 
 def read_source(source, *, name, max_bytes):
@@ -49,15 +35,9 @@ def read_source(source, *, name, max_bytes):
             size = os.path.getsize(path)
         except OSError as exc:
             raise TimetableFileError("fichier introuvable ou illisible", file=name) from exc
-        if size > max_bytes:
-            raise TimetableFileError(
-                f"fichier trop volumineux ({size_text(size)}) : la limite est de "
-                f"{size_text(max_bytes)}", file=name)
+        check_size(size, file=name, max_bytes=max_bytes)  # before reading it into memory
         data = path.read_bytes()
-    if len(data) > max_bytes:
-        raise TimetableFileError(
-            f"fichier trop volumineux ({size_text(len(data))}) : la limite est de "
-            f"{size_text(max_bytes)}", file=name)
+    check_size(len(data), file=name, max_bytes=max_bytes)
     if not data.strip():
         raise TimetableFileError("fichier vide", file=name, line=1)
     return data, name
@@ -65,7 +45,9 @@ def read_source(source, *, name, max_bytes):
 
 def check_prolog(data, name):
     """Refuse a DTD or entity declaration before the root element: no real export has one,
-    and refusing it up front closes every entity-expansion attack."""
+    and refusing it up front closes every entity-expansion attack. Read from the bytes rather
+    than from lxml's ``docinfo`` (as ``xmlsafe`` does): the message names the declaration's
+    line."""
     first = _FIRST_ELEMENT.search(data)
     prolog = data[: first.start()] if first else data
     match = _DOCTYPE.search(prolog)
@@ -79,13 +61,14 @@ def check_prolog(data, name):
 
 
 def syntax_error(exc, data, name, root):
-    line = getattr(exc, "lineno", None) or (exc.position[0] if exc.position else None)
+    """A truncated file told from the bytes (an error on the last line of a root left
+    unclosed), not from libxml2's wording as ``xmlsafe`` does: the whole file is at hand."""
+    message, line = error_position(exc)
     last_line = data.rstrip().count(b"\n") + 1
     closed = root and data.rstrip().endswith(f"</{root}>".encode())
     if line and line >= last_line and not closed:
         return TimetableFileError("fichier tronqué : il s'arrête avant sa fin", file=name,
                                   line=line)
-    message = getattr(exc, "msg", None) or str(exc)
     return TimetableFileError(f"XML invalide ({message})", file=name, line=line or None)
 
 

@@ -27,6 +27,7 @@ from .records import (
     Teacher,
     TimetableFileError,
 )
+from .xmlsafe import size_label
 
 REQUIRED = {
     "UDCal_24.xml": "calendrier",
@@ -92,8 +93,8 @@ class _Zip:
         label = f"{self.name} › {Path(info.filename).name}"
         if info.file_size > self.max_bytes:
             raise TimetableFileError(
-                f"fichier trop volumineux une fois décompressé ({sx.size_text(info.file_size)})"
-                f" : la limite est de {sx.size_text(self.max_bytes)}", file=label)
+                f"fichier trop volumineux une fois décompressé ({size_label(info.file_size)})"
+                f" : la limite est de {size_label(self.max_bytes)}", file=label)
         with self.zip.open(info) as handle:
             # The declared size can lie: never read more than the bound.
             data = handle.read(self.max_bytes + 1)

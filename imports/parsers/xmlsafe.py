@@ -19,7 +19,7 @@ from .records import TimetableFileError
 # Real exports, pupils included, weigh a few megabytes; a hundred leaves room for the largest
 # lycées without letting a rogue upload exhaust the worker's memory.
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
-_PARSER_OPTIONS = {
+PARSER_OPTIONS = {
     "resolve_entities": False,
     "no_network": True,
     "load_dtd": False,
@@ -62,9 +62,15 @@ def namespace(element):
     return tag[1:].partition("}")[0] if isinstance(tag, str) and tag.startswith("{") else ""
 
 
-def syntax_error(exc, *, file):
+def error_position(exc):
+    """``(message, line)`` of an lxml syntax error, the line ``None`` when lxml gives none."""
     message = getattr(exc, "msg", None) or str(exc) or ""
     line = getattr(exc, "lineno", None) or (exc.position[0] if getattr(exc, "position", None) else None)
+    return message, line
+
+
+def syntax_error(exc, *, file):
+    message, line = error_position(exc)
     log = getattr(exc, "error_log", None)
     last = log.last_error if log else None
     if (not line or not message) and last is not None:
@@ -106,7 +112,7 @@ def safe_iterparse(source, *, file, max_bytes, events=("start", "end")) -> Itera
         wanted = set(events)
         parser_events = tuple(wanted | {"start"})
         checked = False
-        iterator = etree.iterparse(handle, events=parser_events, **_PARSER_OPTIONS)
+        iterator = etree.iterparse(handle, events=parser_events, **PARSER_OPTIONS)
         try:
             for event, element in iterator:
                 if not checked:
