@@ -38,6 +38,13 @@ class TimetableImport(models.Model):
     decided_by = models.ForeignKey(
         "annuaire.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Each click on « Valider » is a claim of its own, numbered: a worker applies only the
+    # claim its task was queued for, so the message of an interrupted claim, delivered again
+    # after the admin relaunched, finds nothing to do.
+    validation_attempt = models.PositiveIntegerField(default=0)
+    validation_claimed_at = models.DateTimeField(null=True, blank=True)
+    # Set when a claim whose worker stopped reporting was put back to its bilan.
+    validation_interrupted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -123,8 +123,10 @@ def timetable_import_state_get(*, viewer, etab_id, pk):
     from .models import TimetableImport
 
     etab = timetable_etab_get(viewer=viewer, etab_id=etab_id)
-    imp = get_object_or_404(TimetableImport.objects.only("id", "etablissement_id", "status"),
-                            pk=pk, etablissement=etab)
+    # With what tells a validation whose worker died (``timetable_validations_expire_stale``).
+    imp = get_object_or_404(TimetableImport.objects.only(
+        "id", "etablissement_id", "status", "created_at", "validation_attempt",
+        "validation_claimed_at", "validation_interrupted_at"), pk=pk, etablissement=etab)
     imp.etablissement = etab
     return imp
 

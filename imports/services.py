@@ -1,13 +1,16 @@
 """Writes of timetable imports: an upload, its analysis into a bilan, cancel."""
 
 import logging
+import time
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from annuaire.models import Etablissement
+from annuaire.progress import Heartbeat, progress_clear, progress_get, progress_set
 
 from . import selectors
 from .bilan import bilan_build
@@ -94,7 +97,9 @@ def timetable_import_analyse(*, import_id):
                                      current=bilan)
     bilan["groups"] = selectors.group_management(etab=etab, bilan=bilan)
     with transaction.atomic():
-        # A newer upload makes every older unvalidated bilan of the establishment stale.
+        # A newer upload makes every older unvalidated bilan of the establishment stale, an
+        # interrupted validation's too once it is back to its bilan.
+        timetable_validations_expire_stale(etab=etab)
         TimetableImport.objects.filter(
             etablissement=etab, status__in=TimetableImport.PENDING, pk__lt=imp.pk,
         ).update(status=TimetableImport.Status.PERIME)
@@ -116,11 +121,15 @@ def timetable_import_cancel(*, imp, user):
     return locked
 
 
-def timetable_import_validate(*, imp, user, today=None):
+def timetable_import_validate(*, imp, user, today=None, attempt=None):
     """« Valider cet import »: the bilan's upload becomes the timetable in force.
 
     The import row is locked first: of two admins validating at once, the second finds it
     validated and is refused; a stale or cancelled bilan cannot be applied.
+
+    ``attempt``: a worker applying a claim of « Valider » (``timetable_import_validate_start``)
+    applies it only while that very claim stands. Checked under the row's lock: a claim put
+    back to its bilan after an interruption, and maybe claimed again since, is no longer its.
     """
     from .apply import timetable_apply
 
@@ -132,7 +141,13 @@ def timetable_import_validate(*, imp, user, today=None):
         Etablissement.objects.select_for_update().filter(pk=imp.etablissement_id).exists()
         locked = TimetableImport.objects.select_for_update().select_related(
             "etablissement").get(pk=imp.pk)
-        if locked.status not in (TimetableImport.Status.BILAN, TimetableImport.Status.VALIDATION):
+        if attempt is None:
+            allowed = locked.status in (TimetableImport.Status.BILAN,
+                                        TimetableImport.Status.VALIDATION)
+        else:
+            allowed = (locked.status == TimetableImport.Status.VALIDATION
+                       and locked.validation_attempt == attempt)
+        if not allowed:
             raise ImportStateError(
                 f"{locked} ne peut pas être validé : {locked.get_status_display().lower()}")
         etab = locked.etablissement
@@ -172,8 +187,6 @@ def timetable_import_start(*, etab, files, user):
 
 
 def _queue_analysis(imp):
-    from annuaire.progress import progress_set
-
     from .tasks import timetable_import_task
 
     progress_set(kind=PROGRESS_KIND, pk=imp.pk, phase="En attente", fraction=0)
@@ -182,8 +195,6 @@ def _queue_analysis(imp):
 
 def timetable_import_execute(*, import_id):
     """The worker's side: analyse an import still waiting; any other is left as it is."""
-    from annuaire.progress import progress_set
-
     imp = TimetableImport.objects.filter(pk=import_id).first()
     if imp is None or imp.status != TimetableImport.Status.ANALYSE:
         return imp
@@ -208,7 +219,7 @@ def timetable_import_reanalyse(*, imp):
     with transaction.atomic():
         updated = TimetableImport.objects.filter(
             pk=imp.pk, status__in=TimetableImport.PENDING,
-        ).update(status=TimetableImport.Status.ANALYSE)
+        ).update(status=TimetableImport.Status.ANALYSE, validation_interrupted_at=None)
         if not updated:
             raise ImportStateError(f"{imp} n'attend plus de décision : son bilan reste tel quel")
         _queue_analysis(imp)
@@ -316,56 +327,120 @@ def timetable_settings_update(*, etab, group_source, user):
 def timetable_import_validate_start(*, imp, user):
     """« Valider cet import » from the browser: the import is claimed for validation at once
     (of two admins clicking together, the second is refused), then a worker applies it. A
-    worker killed midway rolled everything back; the task, delivered again, applies it whole.
+    worker killed midway rolled everything back; the task, delivered again, applies it whole,
+    unless the claim was put back to its bilan meanwhile (``timetable_validations_expire_stale``).
     """
-    from annuaire.progress import progress_set
-
     from .tasks import timetable_validate_task
 
     with transaction.atomic():
+        # A conditional update, not a row lock: a second click while a worker applies the
+        # import is refused at once instead of waiting for the end of its transaction.
         claimed = TimetableImport.objects.filter(
             pk=imp.pk, status=TimetableImport.Status.BILAN,
-        ).update(status=TimetableImport.Status.VALIDATION, decided_by=user)
+        ).update(status=TimetableImport.Status.VALIDATION, decided_by=user,
+                 validation_attempt=F("validation_attempt") + 1,
+                 validation_claimed_at=timezone.now(), validation_interrupted_at=None)
         if not claimed:
             imp.refresh_from_db()
             raise ImportStateError(
                 f"{imp} ne peut pas être validé : {imp.get_status_display().lower()}")
+        attempt = TimetableImport.objects.filter(pk=imp.pk).values_list(
+            "validation_attempt", flat=True).get()
         progress_set(kind=PROGRESS_KIND, pk=imp.pk, phase="Validation en attente", fraction=0)
-        transaction.on_commit(lambda: timetable_validate_task.delay(imp.pk))
-    imp.status = TimetableImport.Status.VALIDATION
+        transaction.on_commit(lambda: timetable_validate_task.delay(imp.pk, attempt))
+    imp.status, imp.validation_attempt = TimetableImport.Status.VALIDATION, attempt
     return imp
 
 
-def timetable_validate_execute(*, import_id):
-    """The worker's side: apply an import claimed for validation; any other is left alone."""
-    from annuaire.progress import progress_clear, progress_set
+def _heartbeat_stopped(imp, now):
+    beat = progress_get(kind=PROGRESS_KIND, pk=imp.pk)
+    # No heartbeat at all (the cache emptied): the claim's own time stands for it.
+    since = beat["at"] if beat else (imp.validation_claimed_at or imp.created_at).timestamp()
+    return now - since > settings.ENT_IMPORT_STALE_SECONDS
 
+
+def timetable_validations_expire_stale(*, etab, imports=None):
+    """Put back to « bilan préliminaire prêt » the establishment's validations whose worker
+    stopped reporting for ENT_IMPORT_STALE_SECONDS; returns them.
+
+    A worker killed midway (SIGKILL, out of memory) rolled its transaction back: nothing was
+    applied, but the claim blocked both « Valider » and « Annuler » until the broker delivered
+    the task again, an hour later, or never if it lost the message. Once back to its bilan the
+    admin may validate again or cancel; the old task, if it comes, finds its claim gone.
+
+    ``imports``: those a page has already loaded, the only ones looked at (no query unless
+    one of them is being validated), updated in place; None: the establishment's.
+    """
+    if imports is None:
+        imports = TimetableImport.objects.filter(
+            etablissement=etab, status=TimetableImport.Status.VALIDATION,
+        ).only("id", "etablissement_id", "status", "created_at", "validation_attempt",
+               "validation_claimed_at")
+    now = time.time()
+    stale = [imp for imp in imports if imp.status == TimetableImport.Status.VALIDATION
+             and imp.etablissement_id == etab.pk and _heartbeat_stopped(imp, now)]
+    if not stale:
+        return []
+    with transaction.atomic():
+        # A row that a validation's transaction holds is being applied right now, whatever
+        # its heartbeat says (the cache emptied, an orphaned backend finishing a statement):
+        # skipped, it is neither waited for nor put back under a run that may still commit.
+        free = set(TimetableImport.objects.select_for_update(skip_locked=True).filter(
+            pk__in=[imp.pk for imp in stale], status=TimetableImport.Status.VALIDATION,
+        ).values_list("pk", "validation_attempt"))
+        # Same attempt as read: a claim expired and made again meanwhile is a fresh one.
+        expired = [imp for imp in stale if (imp.pk, imp.validation_attempt) in free]
+        if expired:
+            at = timezone.now()
+            TimetableImport.objects.filter(pk__in=[imp.pk for imp in expired]).update(
+                status=TimetableImport.Status.BILAN, validation_interrupted_at=at)
+    for imp in expired:
+        imp.status, imp.validation_interrupted_at = TimetableImport.Status.BILAN, at
+        logger.warning("timetable validation %s (claim %s) interrupted: back to its bilan",
+                       imp.pk, imp.validation_attempt)
+    return expired
+
+
+def timetable_validate_execute(*, import_id, attempt=None):
+    """The worker's side: apply the claim its task was queued for (``attempt``; None: a task
+    queued before claims were numbered, whichever claim stands). An import decided since, put
+    back to its bilan after an interruption, or claimed again (that claim has its own task) is
+    left alone.
+
+    The claim's heartbeat is kept fresh while the run waits for the establishment and applies;
+    when the worker dies it stops, and the import's pages put the claim back to its bilan.
+    """
     imp = TimetableImport.objects.filter(
         pk=import_id, status=TimetableImport.Status.VALIDATION).first()
-    if imp is None:
+    if imp is None or attempt not in (None, imp.validation_attempt):
         return None
+    attempt = imp.validation_attempt
+    ours = TimetableImport.objects.filter(pk=imp.pk, status=TimetableImport.Status.VALIDATION,
+                                          validation_attempt=attempt)
     progress_set(kind=PROGRESS_KIND, pk=imp.pk, phase="Application de l'emploi du temps",
                  fraction=0.5)
     try:
-        return timetable_import_validate(imp=imp, user=None)
+        with Heartbeat(kind=PROGRESS_KIND, pk=imp.pk):
+            done = timetable_import_validate(imp=imp, user=None, attempt=attempt)
     except ImportStateError:
         # Decided while this run waited for the establishment's lock: validated by the same
-        # message delivered twice, or made stale by a newer validation. Nothing to do.
+        # message delivered twice, made stale by a newer validation, or put back to its bilan
+        # (and maybe claimed again, its progress then another run's). Nothing to do.
         return None
     except TimetableFileError as exc:
-        TimetableImport.objects.filter(pk=imp.pk).update(
-            status=TimetableImport.Status.ECHEC, error=f"Import non appliqué : {exc}")
+        ours.update(status=TimetableImport.Status.ECHEC, error=f"Import non appliqué : {exc}")
+        progress_clear(kind=PROGRESS_KIND, pk=imp.pk)
         return None
     except Exception:
         # A bug, not a bad file: the validation rolled back; say so rather than leave the
         # import claimed for ever (neither cancellable nor superseded).
         logger.exception("timetable validation %s failed", imp.pk)
-        TimetableImport.objects.filter(
-            pk=imp.pk, status=TimetableImport.Status.VALIDATION).update(
+        ours.update(
             status=TimetableImport.Status.ECHEC,
             error="Erreur inattendue pendant la validation : l'emploi du temps n'a pas changé. "
                   "Déposez à nouveau les fichiers ; si l'erreur revient, signalez-la à "
                   "l'assistance.")
-        raise
-    finally:
         progress_clear(kind=PROGRESS_KIND, pk=imp.pk)
+        raise
+    progress_clear(kind=PROGRESS_KIND, pk=imp.pk)
+    return done

@@ -11,8 +11,11 @@ def timetable_import_task(import_id):
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
-def timetable_validate_task(import_id):
-    """Idempotent: only an import claimed for validation is applied, in one transaction."""
+def timetable_validate_task(import_id, attempt=None):
+    """Idempotent: only the claim of « Valider » it was queued for (``attempt``) is applied,
+    in one transaction; a claim put back to its bilan, or made again since, is left alone.
+    Without ``attempt`` (a message queued before claims were numbered): whichever claim stands.
+    """
     from .services import timetable_validate_execute
 
-    timetable_validate_execute(import_id=import_id)
+    timetable_validate_execute(import_id=import_id, attempt=attempt)
