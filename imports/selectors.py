@@ -139,6 +139,15 @@ def timetable_import_latest_bilan(*, etab):
         etablissement=etab, status=TimetableImport.Status.BILAN).order_by("-pk").first()
 
 
+def timetable_settings_get(*, etab):
+    """The establishment's choices for the year, or the defaults (unsaved) while none was
+    made: reading them writes nothing."""
+    from .models import TimetableSettings
+
+    return (TimetableSettings.objects.filter(etablissement=etab).first()
+            or TimetableSettings(etablissement=etab))
+
+
 def rapprochement_targets(*, etab):
     """The directory entries a timetable name may be linked to, per kind: (id, label) lists."""
     teachers = list(Person.objects.filter(

@@ -157,8 +157,8 @@ def timetable_import_validate(*, imp, user, today=None, attempt=None):
         records = list(records_of(upload, uai=etab.uai))
         changes = timetable_apply(etab=etab, imp=locked, records=records,
                                   directory=directory, today=today)
-        choice = TimetableSettings.objects.filter(etablissement=etab).first()
-        if choice and choice.group_source == TimetableSettings.GroupSource.EMPLOI_DU_TEMPS:
+        choice = selectors.timetable_settings_get(etab=etab)
+        if choice.group_source == TimetableSettings.GroupSource.EMPLOI_DU_TEMPS:
             changes["groups"] = group_memberships_apply(etab=etab, records=records,
                                                         directory=directory)
         locked.status = TimetableImport.Status.VALIDE
@@ -312,15 +312,10 @@ def rapprochement_delete(*, etab, pk):
     return Rapprochement.objects.filter(etablissement=etab, pk=pk).delete()[0]
 
 
-def timetable_settings_get(*, etab):
-    found, _ = TimetableSettings.objects.get_or_create(etablissement=etab)
-    return found
-
-
 def timetable_settings_update(*, etab, group_source, user):
-    current = timetable_settings_get(etab=etab)
-    current.group_source, current.updated_by = group_source, user
-    current.save(update_fields=["group_source", "updated_by", "updated_at"])
+    """The principal's choice saved; the establishment's row is made by its first choice."""
+    current, _ = TimetableSettings.objects.update_or_create(
+        etablissement=etab, defaults={"group_source": group_source, "updated_by": user})
     return current
 
 

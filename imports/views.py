@@ -266,7 +266,7 @@ class _SettingsForm(forms.Form):
 def timetable_settings(request, etab_id):
     """The principal's choice of where group membership comes from this year."""
     etab = selectors.timetable_etab_get(viewer=request.user, etab_id=etab_id)
-    current = services.timetable_settings_get(etab=etab)
+    current = selectors.timetable_settings_get(etab=etab)
     form = _SettingsForm(request.POST or None, initial={"group_source": current.group_source},
                          label_suffix="")
     if request.method == "POST" and form.is_valid():

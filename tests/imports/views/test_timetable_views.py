@@ -308,9 +308,18 @@ def test_principal_chooses_where_groups_come_from(college, login):
     w = college
     url = reverse("imports:settings", args=[w.etab_a.pk])
     client = login(w.principal_a)
-    assert "Depuis le fichier d" in client.get(url).content.decode()
+    html = client.get(url).content.decode()
+    assert "Depuis le fichier d" in html
+    assert re.search(r'<input[^>]*value="siecle"[^>]*checked', html)
+    assert not TimetableSettings.objects.exists(), "reading the defaults writes nothing"
     client.post(url, {"group_source": "emploi_du_temps"})
     assert TimetableSettings.objects.get(etablissement=w.etab_a).group_source == "emploi_du_temps"
+    assert re.search(r'<input[^>]*value="emploi_du_temps"[^>]*checked',
+                     client.get(url).content.decode())
+    client.post(url, {"group_source": "manuel"})
+    chosen = TimetableSettings.objects.get(etablissement=w.etab_a)
+    assert (chosen.group_source, chosen.updated_by) == ("manuel", w.principal_a)
+    client.post(url, {"group_source": "emploi_du_temps"})
     for who in (w.teacher_a, w.cpe_a, w.parent_a, w.pupil_a, w.principal_b):
         assert login(who).get(url).status_code == 404
         assert login(who).post(url, {"group_source": "manuel"}).status_code == 404
