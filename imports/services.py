@@ -227,6 +227,17 @@ def timetable_import_reanalyse(*, imp):
     return imp
 
 
+def timetable_import_latest_reanalyse(*, etab):
+    """After the establishment's rapprochements changed: its latest bilan waiting for a
+    decision is computed again from the same files, to show them. That import, or None when
+    no bilan waits (the rapprochements serve the next upload); ``ImportStateError`` when it
+    was decided meanwhile."""
+    latest = selectors.timetable_import_latest_bilan(etab=etab)
+    if latest is None:
+        return None
+    return timetable_import_reanalyse(imp=latest)
+
+
 class RapprochementError(ValueError):
     pass
 

@@ -183,7 +183,6 @@ def rapprochements(request, etab_id):
     """The latest bilan's names that match nothing, each with the directory entries it may be
     linked to; saving recomputes that bilan from the same upload."""
     etab = selectors.timetable_etab_get(viewer=request.user, etab_id=etab_id)
-    latest = selectors.timetable_import_latest_bilan(etab=etab)
     if request.method == "POST":
         chosen = rapprochement_choices(request.POST)
         try:
@@ -191,7 +190,8 @@ def rapprochements(request, etab_id):
         except services.RapprochementError as exc:
             messages.error(request, f"Rapprochement refusé : {exc}.")
             return redirect("imports:rapprochements", etab_id=etab.pk)
-        return _after_change(request, etab, latest, len(chosen))
+        return _after_change(request, etab, len(chosen))
+    latest = selectors.timetable_import_latest_bilan(etab=etab)
     targets = selectors.rapprochement_targets(etab=etab)
     groups = presenters.rapprochement_groups(latest.bilan if latest else {}, targets)
     existing = list(selectors.rapprochements_list(etab=etab))
@@ -204,17 +204,17 @@ def rapprochements(request, etab_id):
     })
 
 
-def _after_change(request, etab, latest, changed):
+def _after_change(request, etab, changed):
     if not changed:
         messages.info(request, "Aucun rapprochement choisi.")
         return redirect("imports:rapprochements", etab_id=etab.pk)
-    if latest is None:
-        messages.success(request, "Rapprochements enregistrés : ils serviront au prochain import.")
-        return redirect("imports:rapprochements", etab_id=etab.pk)
     try:
-        services.timetable_import_reanalyse(imp=latest)
+        latest = services.timetable_import_latest_reanalyse(etab=etab)
     except services.ImportStateError as exc:
         messages.error(request, f"Rapprochements enregistrés, mais {exc}.")
+        return redirect("imports:rapprochements", etab_id=etab.pk)
+    if latest is None:
+        messages.success(request, "Rapprochements enregistrés : ils serviront au prochain import.")
         return redirect("imports:rapprochements", etab_id=etab.pk)
     messages.success(request, "Rapprochements enregistrés : le bilan est recalculé à partir "
                               "des mêmes fichiers.")
@@ -242,8 +242,7 @@ def rapprochement_edit(request, etab_id, pk):
         except services.RapprochementError as exc:
             messages.error(request, f"Rapprochement refusé : {exc}.")
             return redirect("imports:rapprochements", etab_id=etab.pk)
-    return _after_change(request, etab, selectors.timetable_import_latest_bilan(etab=etab),
-                         1 if target else 0)
+    return _after_change(request, etab, 1 if target else 0)
 
 
 @require_POST
@@ -251,7 +250,7 @@ def rapprochement_edit(request, etab_id, pk):
 def rapprochement_delete(request, etab_id, pk):
     etab, link = _link_of(request, etab_id, pk)
     services.rapprochement_delete(etab=etab, pk=link.pk)
-    return _after_change(request, etab, selectors.timetable_import_latest_bilan(etab=etab), 1)
+    return _after_change(request, etab, 1)
 
 
 class _SettingsForm(forms.Form):

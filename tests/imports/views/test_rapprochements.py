@@ -134,3 +134,29 @@ def test_the_page_is_sent_compressed_to_browsers_that_accept_it(analysed):
     assert f'<option value="{w.div_3a.pk}">3A</option>' in html
     plain = client.get(url)
     assert "Content-Encoding" not in plain and plain.content.decode().count("<select") > 1
+
+
+def test_saved_without_a_pending_bilan_they_wait_for_the_next_import(college, login):
+    w = college
+    client = login(w.admin_etab_a)
+    response = client.post(reverse(URL, args=[w.etab_a.pk]), {
+        "kind-1": "division", "key-1": "4a", "label-1": "4A", "target-1": str(w.div_3a.pk)})
+    assert response["Location"] == reverse(URL, args=[w.etab_a.pk])
+    html = client.get(response["Location"]).content.decode()
+    assert "ils serviront au prochain import" in html
+    assert Rapprochement.objects.get().regroupement == w.div_3a
+
+
+def test_a_change_analyses_again_the_latest_bilan_waiting_for_a_decision(analysed):
+    from django.utils import timezone
+
+    from imports import services
+
+    w, _, imp = analysed
+    # Its validation had been interrupted: analysed again, it is a new bilan to decide on.
+    TimetableImport.objects.filter(pk=imp.pk).update(validation_interrupted_at=timezone.now())
+    assert services.timetable_import_latest_reanalyse(etab=w.etab_b) is None
+    assert services.timetable_import_latest_reanalyse(etab=w.etab_a).pk == imp.pk
+    imp.refresh_from_db()
+    assert imp.status == TimetableImport.Status.ANALYSE and imp.validation_interrupted_at is None
+    assert services.timetable_import_latest_reanalyse(etab=w.etab_a) is None
