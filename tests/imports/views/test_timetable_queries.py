@@ -75,9 +75,12 @@ def test_saving_rapprochements_costs_the_same_for_n_rows_and_3n(world, login):
     assert Rapprochement.objects.count() == 50
     big = count(form(30))
     assert Rapprochement.objects.count() == 150
-    assert big == small, (small, big)
+    # SQLite takes at most max_query_params parameters a statement: Django splits the upsert
+    # of 150 rows in two batches there. PostgreSQL writes them in one.
+    slack = 0 if connection.features.max_query_params is None else 1
+    assert small <= big <= small + slack, (small, big)
     # Changing every choice (updates, not inserts) costs the same again.
-    assert count(form(30, shift=1)) == small
+    assert count(form(30, shift=1)) == big
     link = Rapprochement.objects.get(kind="teacher", source_key="teacher0")
     assert link.person == teachers[1] and link.updated_by == w.principal_a
     assert Rapprochement.objects.get(kind="subject", source_key="subject29").matiere == subjects[0]
