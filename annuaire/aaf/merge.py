@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from annuaire import models as m
 
 from .logins import login_base_of, next_free_login
-from .sql import ANALYZE_TEMP_MIN_ROWS
 from .staging import directory_has_feed_people
 
 ETAB = m.Etablissement._meta.db_table
@@ -163,18 +162,6 @@ class Merge:
                        delete_filter="", nullable=(), constants=(), keep_dropped=False):
         """Make ``table``'s rows of the owners in ``owners`` equal to the ``desired`` select."""
         sql = self.sql
-        columns = (owner_col, *keys, *values, *constants)
-        # Whether any owner has a row there is not asked: proving that none has can take the
-        # planner into a nested loop over both tables. An empty table (a first import) says it.
-        if not sql.scalar(f"SELECT EXISTS (SELECT 1 FROM {table})"):
-            # Nothing to compare nor delete: the rows go in without a table between. Their
-            # number is not known beforehand; the owners' stands for it.
-            with sql.bulk_insert(table, sql.scalar(f"SELECT COUNT(*) FROM {owners}"),
-                                 keep_dropped=keep_dropped):
-                sql.run(f"INSERT INTO {table} ({', '.join(columns)}) "
-                        f"SELECT {', '.join('d.' + c for c in columns)} FROM ({desired}) d",
-                        writes=True)
-            return
         incoming = sql.temp("t_desired", desired)
         if not sql.postgres:
             # NOT EXISTS below seeks here; without an index SQLite scans it for every row.
@@ -202,6 +189,7 @@ class Merge:
                 f"{delete_filter} AND NOT EXISTS (SELECT 1 FROM t_desired d WHERE {every})",
                 writes=True,
             )
+        columns = (owner_col, *keys, *values, *constants)
         same_key = " AND ".join(eq("x", "d", c) for c in (owner_col, *keys))
         with sql.bulk_insert(table, incoming, keep_dropped=keep_dropped):
             sql.run(
@@ -286,25 +274,9 @@ class Merge:
 
     def person_diff(self):
         sql = self.sql
-        # A new account's id is drawn here, with its row: the insert then reads it from
-        # t_person, which needs no second table of ids nor a rewrite to learn them.
-        if sql.postgres:
-            # The sequence's name is looked up once: per row, the lookup costs ten nextvals.
-            sequence = sql.scalar("SELECT pg_get_serial_sequence(%s, 'id')", (PERSON,))
-            new_id = f"nextval('{sequence}')"
-        else:
-            # SQLite holds the database's only write lock: no one else draws ids meanwhile.
-            # Above every id ever drawn (AUTOINCREMENT's counter), not only the living ones.
-            new_id = f"""(SELECT COALESCE(MAX(v), 0) FROM (
-                           SELECT MAX(id) AS v FROM {PERSON} UNION ALL
-                           SELECT seq FROM sqlite_sequence WHERE name = '{PERSON}'))
-                         + ROW_NUMBER() OVER (PARTITION BY p.id IS NULL AND s.op <> 'delete'
-                                              ORDER BY s.id)"""
         sql.temp("t_person", f"""
             SELECT s.id AS sid, s.aaf_id, s.population, s.op, s.file_idx, s.line,
-                   s.main_etab_aaf, s.skipped,
-                   COALESCE(p.id, CASE WHEN s.op <> 'delete' THEN {new_id} END) AS pid,
-                   p.aaf_incomplete AS was_incomplete,
+                   s.main_etab_aaf, s.skipped, p.id AS pid, p.aaf_incomplete AS was_incomplete,
               CASE
                 WHEN s.op = 'delete' THEN CASE WHEN p.id IS NULL THEN 'unknown'
                      WHEN p.deactivated_at IS NULL THEN 'deactivated' ELSE 'unchanged' END
@@ -419,9 +391,26 @@ class Merge:
         sql.temp("t_login", f"SELECT id AS sid, login, login_base FROM {PERSON} WHERE 1 = 0")
         if not self._logins_in_sql():
             self._logins_in_python()
-        created = sql.scalar("SELECT COUNT(*) FROM t_login")
-        if sql.postgres and created >= ANALYZE_TEMP_MIN_ROWS:
-            sql.run("ANALYZE t_login")
+        # Ids are drawn beforehand, over the narrow login rows: the wide rows then go in with
+        # their id, and t_person learns them by a rewrite rather than an UPDATE of each row.
+        if sql.postgres:
+            # The sequence's name is looked up once: per row, the lookup costs ten nextvals.
+            sequence = sql.scalar("SELECT pg_get_serial_sequence(%s, 'id')", (PERSON,))
+            # In staging order: the insert reads the staged rows in that order, and ids that
+            # come in ascending append to the primary key rather than split its pages.
+            created = sql.temp("t_new", f"""
+                SELECT sid, login, login_base, nextval('{sequence}') AS pid
+                FROM (SELECT sid, login, login_base FROM t_login ORDER BY sid) x""")
+        else:
+            # SQLite holds the database's only write lock: no one else draws ids meanwhile.
+            # Above every id ever drawn (AUTOINCREMENT's counter), not only the living ones.
+            created = sql.temp("t_new", f"""
+                SELECT sid, login, login_base,
+                       (SELECT COALESCE(MAX(v), 0) FROM (
+                          SELECT MAX(id) AS v FROM {PERSON} UNION ALL
+                          SELECT seq FROM sqlite_sequence WHERE name = '{PERSON}'))
+                       + ROW_NUMBER() OVER (ORDER BY sid) AS pid
+                FROM t_login""")
         cols = ", ".join(PERSON_FEED_COLUMNS)
         t, f = sql.true(), sql.false()
         with sql.bulk_insert(PERSON, created):
@@ -429,12 +418,19 @@ class Merge:
                 INSERT INTO {PERSON} (id, login, login_base, aaf_id, {cols}, password,
                     is_active, is_staff, is_superuser, date_joined, updated_at,
                     suspended_reason, aaf_incomplete)
-                SELECT t.pid, n.login, n.login_base, s.aaf_id,
+                SELECT n.pid, n.login, n.login_base, s.aaf_id,
                        {', '.join(self._feed_value(c) for c in PERSON_FEED_COLUMNS)},
                        '!', {t}, {f}, {f}, %s, %s, '', {f}
-                FROM {S_PERSON} s JOIN t_login n ON n.sid = s.id JOIN t_person t ON t.sid = s.id
+                FROM {S_PERSON} s JOIN t_new n ON n.sid = s.id
                 LEFT JOIN t_parent_etab pe ON pe.aaf_id = s.aaf_id""",
                 (self.now, self.now), writes=True)
+        if created:
+            sql.rewrite("t_person", """
+                SELECT t.sid, t.aaf_id, t.population, t.op, t.file_idx, t.line,
+                       t.main_etab_aaf, t.skipped, COALESCE(t.pid, n.pid) AS pid,
+                       t.was_incomplete, t.outcome
+                FROM t_person t LEFT JOIN t_new n ON n.sid = t.sid""")
+            sql.index("t_person", "aaf_id")
         sql.analyze(PERSON, changed_only=True)
 
     def _logins_in_sql(self):

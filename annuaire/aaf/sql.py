@@ -72,6 +72,15 @@ class Sql:
             self.cursor.execute(f"ANALYZE {name}")
         return rows
 
+    def rewrite(self, name, select, params=()):
+        """Replace temporary table ``name`` by ``select``, which may read it: cheaper than an
+        UPDATE of most of its rows."""
+        rows = self.temp(f"{name}_next", select, params)
+        self.cursor.execute(f"DROP TABLE {name}")
+        self.cursor.execute(f"ALTER TABLE {name}_next RENAME TO {name}")
+        self.temps.remove(f"{name}_next")
+        return rows
+
     def index(self, table, *columns):
         self.cursor.execute(f"DROP INDEX IF EXISTS {table}_{'_'.join(columns)}_ix")
         self.cursor.execute(
