@@ -99,34 +99,25 @@ def timetable_imports_list(*, etab):
         "uploaded_by", "decided_by").defer("bilan").order_by("-created_at", "-pk")
 
 
-def timetable_import_get(*, viewer, etab_id, pk):
-    """One import of a reachable establishment, or 404."""
-    from django.shortcuts import get_object_or_404
+def timetable_import_get(*, viewer, etab_id, pk, state_only=False):
+    """One import of a reachable establishment, or 404.
 
-    from .models import TimetableImport
-
-    etab = timetable_etab_get(viewer=viewer, etab_id=etab_id)
-    imp = get_object_or_404(TimetableImport.objects.select_related(
-        "uploaded_by", "decided_by"), pk=pk, etablissement=etab)
-    imp.etablissement = etab
-    return imp
-
-
-def timetable_import_state_get(*, viewer, etab_id, pk):
-    """One import of a reachable establishment without its bilan, or 404.
-
-    For the progress box, polled every second while a worker runs: the bilan of a large
-    timetable weighs megabytes and the box only needs the status.
+    ``state_only``: its status alone, with what tells a validation whose worker died
+    (``timetable_validations_expire_stale``), for the progress box polled every second while
+    a worker runs: the bilan of a large timetable weighs megabytes.
     """
     from django.shortcuts import get_object_or_404
 
     from .models import TimetableImport
 
     etab = timetable_etab_get(viewer=viewer, etab_id=etab_id)
-    # With what tells a validation whose worker died (``timetable_validations_expire_stale``).
-    imp = get_object_or_404(TimetableImport.objects.only(
-        "id", "etablissement_id", "status", "created_at", "validation_attempt",
-        "validation_claimed_at", "validation_interrupted_at"), pk=pk, etablissement=etab)
+    if state_only:
+        imports = TimetableImport.objects.only(
+            "id", "etablissement_id", "status", "created_at", "validation_attempt",
+            "validation_claimed_at", "validation_interrupted_at")
+    else:
+        imports = TimetableImport.objects.select_related("uploaded_by", "decided_by")
+    imp = get_object_or_404(imports, pk=pk, etablissement=etab)
     imp.etablissement = etab
     return imp
 

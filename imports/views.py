@@ -93,7 +93,8 @@ def import_detail(request, etab_id, pk):
 def import_progress(request, etab_id, pk):
     """The progress box alone, polled by htmx; asks for a full reload once the analysis or the
     validation ends, or the validation was found interrupted."""
-    imp = selectors.timetable_import_state_get(viewer=request.user, etab_id=etab_id, pk=pk)
+    imp = selectors.timetable_import_get(viewer=request.user, etab_id=etab_id, pk=pk,
+                                         state_only=True)
     services.timetable_validations_expire_stale(etab=imp.etablissement, imports=[imp])
     response = render(request, "imports/_progress.html", {
         "imp": imp, "etab": imp.etablissement,
