@@ -34,6 +34,17 @@ def progress_touch(*, kind, pk):
         cache.set(_key(kind, pk), current, TTL)
 
 
+def progress_stopped(*, kind, pk, since):
+    """Whether a job's worker stopped reporting for ENT_IMPORT_STALE_SECONDS (a killed
+    worker). With no heartbeat at all (the cache emptied, or the job not started), ``since``
+    (when it was queued or claimed) stands for its last sign of life."""
+    from django.conf import settings
+
+    beat = progress_get(kind=kind, pk=pk)
+    last = beat["at"] if beat else since.timestamp()
+    return time.time() - last > settings.ENT_IMPORT_STALE_SECONDS
+
+
 class Heartbeat:
     """A thread that keeps a running job's heartbeat fresh until the job ends or dies."""
 

@@ -28,7 +28,7 @@ from .models import (
     PurgeRun,
     Regroupement,
 )
-from .progress import Heartbeat, progress_get, progress_set
+from .progress import Heartbeat, progress_set, progress_stopped
 
 logger = logging.getLogger(__name__)
 
@@ -54,12 +54,8 @@ def _busy_message(active):
 
 def aaf_imports_expire_stale():
     """Mark as interrupted the active imports whose worker stopped reporting."""
-    limit = settings.ENT_IMPORT_STALE_SECONDS
-    now = time.time()
     for imp in AafImport.objects.filter(status__in=AafImport.ACTIVE_STATUSES):
-        beat = progress_get(kind="aaf", pk=imp.pk)
-        last = beat["at"] if beat else (imp.started_at or imp.created_at).timestamp()
-        if now - last > limit:
+        if progress_stopped(kind="aaf", pk=imp.pk, since=imp.started_at or imp.created_at):
             AafImport.objects.filter(pk=imp.pk, status=imp.status).update(
                 status=AafImport.Status.FAILED, finished_at=timezone.now(),
                 error="Import interrompu : le processus qui l'exécutait ne donne plus signe de "

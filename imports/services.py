@@ -1,7 +1,6 @@
 """Writes of timetable imports: an upload, its analysis into a bilan, cancel."""
 
 import logging
-import time
 from pathlib import Path
 
 from django.conf import settings
@@ -10,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from annuaire.models import Etablissement
-from annuaire.progress import Heartbeat, progress_clear, progress_get, progress_set
+from annuaire.progress import Heartbeat, progress_clear, progress_set, progress_stopped
 
 from . import selectors
 from .bilan import bilan_build
@@ -358,13 +357,6 @@ def timetable_import_validate_start(*, imp, user):
     return imp
 
 
-def _heartbeat_stopped(imp, now):
-    beat = progress_get(kind=PROGRESS_KIND, pk=imp.pk)
-    # No heartbeat at all (the cache emptied): the claim's own time stands for it.
-    since = beat["at"] if beat else (imp.validation_claimed_at or imp.created_at).timestamp()
-    return now - since > settings.ENT_IMPORT_STALE_SECONDS
-
-
 def timetable_validations_expire_stale(*, etab, imports=None):
     """Put back to « bilan préliminaire prêt » the establishment's validations whose worker
     stopped reporting for ENT_IMPORT_STALE_SECONDS; returns them.
@@ -382,9 +374,10 @@ def timetable_validations_expire_stale(*, etab, imports=None):
             etablissement=etab, status=TimetableImport.Status.VALIDATION,
         ).only("id", "etablissement_id", "status", "created_at", "validation_attempt",
                "validation_claimed_at")
-    now = time.time()
     stale = [imp for imp in imports if imp.status == TimetableImport.Status.VALIDATION
-             and imp.etablissement_id == etab.pk and _heartbeat_stopped(imp, now)]
+             and imp.etablissement_id == etab.pk and progress_stopped(
+                 kind=PROGRESS_KIND, pk=imp.pk,
+                 since=imp.validation_claimed_at or imp.created_at)]
     if not stale:
         return []
     with transaction.atomic():

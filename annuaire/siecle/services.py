@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..models import SiecleImport, SiecleIssue
-from ..progress import Heartbeat, progress_get, progress_set
+from ..progress import Heartbeat, progress_set, progress_stopped
 from . import pipeline
 from .parser import SiecleFileError
 
@@ -29,11 +29,9 @@ class SiecleImportBusy(Exception):
 
 def siecle_imports_expire_stale():
     """Mark as failed the runs whose worker stopped reporting (a killed worker)."""
-    now = time.time()
     for imp in SiecleImport.objects.filter(status__in=SiecleImport.ACTIVE_STATUSES):
-        beat = progress_get(kind=PROGRESS_KIND, pk=imp.pk)
-        last = beat["at"] if beat else (imp.started_at or imp.created_at).timestamp()
-        if now - last > settings.ENT_IMPORT_STALE_SECONDS:
+        if progress_stopped(kind=PROGRESS_KIND, pk=imp.pk,
+                            since=imp.started_at or imp.created_at):
             SiecleImport.objects.filter(pk=imp.pk, status=imp.status).update(
                 status=SiecleImport.Status.FAILED, finished_at=timezone.now(),
                 error="Import interrompu : le processus qui l'exécutait ne donne plus signe de "
