@@ -164,12 +164,19 @@ def timetable_import_validate(*, imp, user, today=None, attempt=None):
         locked.decided_by, locked.decided_at = user or locked.decided_by, timezone.now()
         locked.bilan = {**locked.bilan, "applied": changes}
         locked.save(update_fields=["status", "decided_by", "decided_at", "bilan"])
-        # A validation claimed earlier and never finished (its worker killed) is stale too:
-        # its message, delivered again later, must not bring back an older timetable.
+        # Older uploads are replaced, a validation claimed earlier and never finished (its
+        # worker killed) too: its message, delivered again later, must not bring back an
+        # older timetable.
         TimetableImport.objects.filter(
-            etablissement=etab,
+            etablissement=etab, pk__lt=locked.pk,
             status__in=(*TimetableImport.PENDING, TimetableImport.Status.VALIDATION),
         ).update(status=TimetableImport.Status.PERIME)
+        # A newer upload is not replaced by an older one: its bilan, compared with the
+        # timetable in force until now, is computed again against this one. A newer
+        # validation already claimed applies its own upload after this one, whole.
+        for newer in TimetableImport.objects.filter(
+                etablissement=etab, pk__gt=locked.pk, status=TimetableImport.Status.BILAN):
+            timetable_import_reanalyse(imp=newer)
     return locked
 
 

@@ -131,6 +131,37 @@ def test_an_interrupted_validation_delivered_late_does_not_replace_a_newer_one(c
     assert sorted(Cours.objects.values_list("key", "active", "timetable_import")) == in_force
 
 
+def test_a_newer_upload_waiting_while_an_older_one_is_applied_gets_a_fresh_bilan(
+        college, tmp_path, django_capture_on_commit_callbacks):
+    """Uploaded while an older import was being applied, the newer one is not « remplacé »:
+    its bilan is computed again against the timetable now in force, and it can be validated."""
+    from imports.tasks import timetable_validate_task
+
+    etab = college[0]
+    old = _analyse(etab)
+    services.timetable_import_validate_start(imp=old, user=None)
+    text = EDT.read_text(encoding="utf-8")
+    first = text.index("<Cours Jour")
+    path = tmp_path / EDT.name
+    path.write_text(text[:first] + text[text.index("</Cours>", first) + len("</Cours>"):],
+                    encoding="utf-8")
+    new = _analyse(etab, path)
+    # Compared with no timetable in force: every séance is new.
+    assert new.bilan["changes"]["seances"]["previous"] == 0
+    with django_capture_on_commit_callbacks() as queued:
+        timetable_validate_task(old.pk)
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert old.status == TimetableImport.Status.VALIDE
+    assert new.status == TimetableImport.Status.ANALYSE and queued
+    new = services.timetable_import_execute(import_id=new.pk)
+    assert new.status == TimetableImport.Status.BILAN
+    seances = new.bilan["changes"]["seances"]
+    assert seances["previous"] == old.bilan["counts"]["seances"] and seances["difference"] < 0
+    services.timetable_import_validate(imp=new, user=None, today=START)
+    assert Cours.objects.filter(active=True).count() == 603
+
+
 def test_a_rapprochement_changes_the_bilan(college):
     etab = college[0]
     division = RegroupementFactory(etablissement=etab, code="TROISIEME B")
