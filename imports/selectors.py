@@ -103,7 +103,7 @@ def timetable_import_get(*, viewer, etab_id, pk, state_only=False):
     """One import of a reachable establishment, or 404.
 
     ``state_only``: its status alone, with what tells a validation whose worker died
-    (``timetable_validations_expire_stale``), for the progress box polled every second while
+    (``timetable_imports_expire_stale``), for the progress box polled every second while
     a worker runs: the bilan of a large timetable weighs megabytes.
     """
     from django.shortcuts import get_object_or_404

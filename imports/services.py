@@ -98,7 +98,7 @@ def timetable_import_analyse(*, import_id):
     with transaction.atomic():
         # A newer upload makes every older unvalidated bilan of the establishment stale, an
         # interrupted validation's too once it is back to its bilan.
-        timetable_validations_expire_stale(etab=etab)
+        timetable_imports_expire_stale(etab=etab)
         TimetableImport.objects.filter(
             etablissement=etab, status__in=TimetableImport.PENDING, pk__lt=imp.pk,
         ).update(status=TimetableImport.Status.PERIME)
@@ -207,7 +207,10 @@ def timetable_import_execute(*, import_id):
     progress_set(kind=PROGRESS_KIND, pk=import_id, phase="Lecture et rapprochement des fichiers",
                  fraction=0.2)
     try:
-        imp = timetable_import_analyse(import_id=import_id)
+        # Kept fresh while it runs: when the worker dies it stops, and the import's pages
+        # end the analysis (``timetable_imports_expire_stale``).
+        with Heartbeat(kind=PROGRESS_KIND, pk=import_id):
+            imp = timetable_import_analyse(import_id=import_id)
     except Exception:
         # A bug, not a bad file: say so rather than leave the page polling for ever.
         logger.exception("timetable analysis %s failed", import_id)
@@ -340,7 +343,7 @@ def timetable_import_validate_start(*, imp, user):
     """« Valider cet import » from the browser: the import is claimed for validation at once
     (of two admins clicking together, the second is refused), then a worker applies it. A
     worker killed midway rolled everything back; the task, delivered again, applies it whole,
-    unless the claim was put back to its bilan meanwhile (``timetable_validations_expire_stale``).
+    unless the claim was put back to its bilan meanwhile (``timetable_imports_expire_stale``).
     """
     from .tasks import timetable_validate_task
 
@@ -364,46 +367,67 @@ def timetable_import_validate_start(*, imp, user):
     return imp
 
 
-def timetable_validations_expire_stale(*, etab, imports=None):
-    """Put back to « bilan préliminaire prêt » the establishment's validations whose worker
-    stopped reporting for ENT_IMPORT_STALE_SECONDS; returns them.
+ANALYSIS_INTERRUPTED = (
+    "Analyse interrompue : le traitement s'est arrêté avant la fin (redémarrage du serveur ?). "
+    "Rien n'a changé ; déposez à nouveau les fichiers.")
 
-    A worker killed midway (SIGKILL, out of memory) rolled its transaction back: nothing was
-    applied, but the claim blocked both « Valider » and « Annuler » until the broker delivered
-    the task again, an hour later, or never if it lost the message. Once back to its bilan the
-    admin may validate again or cancel; the old task, if it comes, finds its claim gone.
+
+def timetable_imports_expire_stale(*, etab, imports=None):
+    """The establishment's imports whose worker stopped reporting for
+    ENT_IMPORT_STALE_SECONDS, settled; returns them.
+
+    A validation goes back to « bilan préliminaire prêt ». A worker killed midway (SIGKILL,
+    out of memory) rolled its transaction back: nothing was applied, but the claim blocked
+    both « Valider » and « Annuler » until the broker delivered the task again, an hour
+    later, or never if it lost the message. Once back to its bilan the admin may validate
+    again or cancel; the old task, if it comes, finds its claim gone.
+
+    An analysis fails with ANALYSIS_INTERRUPTED rather than poll for ever: it wrote nothing,
+    and the same files uploaded again make a new one.
 
     ``imports``: those a page has already loaded, the only ones looked at (no query unless
-    one of them is being validated), updated in place; None: the establishment's.
+    one of them is running), updated in place; None: the establishment's.
     """
+    running = (TimetableImport.Status.VALIDATION, TimetableImport.Status.ANALYSE)
     if imports is None:
         imports = TimetableImport.objects.filter(
-            etablissement=etab, status=TimetableImport.Status.VALIDATION,
+            etablissement=etab, status__in=running,
         ).only("id", "etablissement_id", "status", "created_at", "validation_attempt",
                "validation_claimed_at")
-    stale = [imp for imp in imports if imp.status == TimetableImport.Status.VALIDATION
+    stale = [imp for imp in imports if imp.status in running
              and imp.etablissement_id == etab.pk and progress_stopped(
                  kind=PROGRESS_KIND, pk=imp.pk,
                  since=imp.validation_claimed_at or imp.created_at)]
     if not stale:
         return []
+    at = timezone.now()
     with transaction.atomic():
         # A row that a validation's transaction holds is being applied right now, whatever
         # its heartbeat says (the cache emptied, an orphaned backend finishing a statement):
         # skipped, it is neither waited for nor put back under a run that may still commit.
         free = set(TimetableImport.objects.select_for_update(skip_locked=True).filter(
-            pk__in=[imp.pk for imp in stale], status=TimetableImport.Status.VALIDATION,
-        ).values_list("pk", "validation_attempt"))
+            pk__in=[imp.pk for imp in stale], status__in=running,
+        ).values_list("pk", "status", "validation_attempt"))
         # Same attempt as read: a claim expired and made again meanwhile is a fresh one.
-        expired = [imp for imp in stale if (imp.pk, imp.validation_attempt) in free]
-        if expired:
-            at = timezone.now()
-            TimetableImport.objects.filter(pk__in=[imp.pk for imp in expired]).update(
+        expired = [imp for imp in stale
+                   if (imp.pk, imp.status, imp.validation_attempt) in free]
+        validations = [imp.pk for imp in expired
+                       if imp.status == TimetableImport.Status.VALIDATION]
+        analyses = [imp.pk for imp in expired if imp.status == TimetableImport.Status.ANALYSE]
+        if validations:
+            TimetableImport.objects.filter(pk__in=validations).update(
                 status=TimetableImport.Status.BILAN, validation_interrupted_at=at)
+        if analyses:
+            TimetableImport.objects.filter(pk__in=analyses).update(
+                status=TimetableImport.Status.ECHEC, error=ANALYSIS_INTERRUPTED)
     for imp in expired:
-        imp.status, imp.validation_interrupted_at = TimetableImport.Status.BILAN, at
-        logger.warning("timetable validation %s (claim %s) interrupted: back to its bilan",
-                       imp.pk, imp.validation_attempt)
+        if imp.status == TimetableImport.Status.VALIDATION:
+            imp.status, imp.validation_interrupted_at = TimetableImport.Status.BILAN, at
+            logger.warning("timetable validation %s (claim %s) interrupted: back to its bilan",
+                           imp.pk, imp.validation_attempt)
+        else:
+            imp.status, imp.error = TimetableImport.Status.ECHEC, ANALYSIS_INTERRUPTED
+            logger.warning("timetable analysis %s interrupted: failed", imp.pk)
     return expired
 
 

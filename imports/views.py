@@ -61,7 +61,7 @@ def etab_imports(request, etab_id):
             return redirect("imports:detail", etab_id=etab.pk, pk=imp.pk)
     page = Paginator(selectors.timetable_imports_list(etab=etab), 20).get_page(
         request.GET.get("page"))
-    services.timetable_validations_expire_stale(etab=etab, imports=page.object_list)
+    services.timetable_imports_expire_stale(etab=etab, imports=page.object_list)
     return render(request, "imports/etab.html", {
         "etab": etab, "form": form, "page": page, "querystring_base": "",
         "crumbs": [(CRUMB, reverse("imports:home")), (etab.name, None)],
@@ -71,7 +71,7 @@ def etab_imports(request, etab_id):
 @login_required
 def import_detail(request, etab_id, pk):
     imp = selectors.timetable_import_get(viewer=request.user, etab_id=etab_id, pk=pk)
-    services.timetable_validations_expire_stale(etab=imp.etablissement, imports=[imp])
+    services.timetable_imports_expire_stale(etab=imp.etablissement, imports=[imp])
     latest = None
     if imp.status == TimetableImport.Status.PERIME:
         latest = selectors.timetable_imports_list(etab=imp.etablissement).exclude(
@@ -95,7 +95,7 @@ def import_progress(request, etab_id, pk):
     validation ends, or the validation was found interrupted."""
     imp = selectors.timetable_import_get(viewer=request.user, etab_id=etab_id, pk=pk,
                                          state_only=True)
-    services.timetable_validations_expire_stale(etab=imp.etablissement, imports=[imp])
+    services.timetable_imports_expire_stale(etab=imp.etablissement, imports=[imp])
     response = render(request, "imports/_progress.html", {
         "imp": imp, "etab": imp.etablissement,
         "progress": progress_get(kind=services.PROGRESS_KIND, pk=imp.pk)})
@@ -107,7 +107,7 @@ def import_progress(request, etab_id, pk):
 def _decide(request, etab_id, pk, service, done):
     imp = selectors.timetable_import_get(viewer=request.user, etab_id=etab_id, pk=pk)
     # A page left open over an interrupted validation: its buttons work again at once.
-    services.timetable_validations_expire_stale(etab=imp.etablissement, imports=[imp])
+    services.timetable_imports_expire_stale(etab=imp.etablissement, imports=[imp])
     try:
         service(imp=imp, user=request.user)
     except services.ImportStateError as exc:

@@ -1,6 +1,7 @@
-"""A validation whose worker died (SIGKILL, out of memory): once its heartbeat has stopped for
-ENT_IMPORT_STALE_SECONDS it goes back to its bilan, to be validated again or cancelled, and
-the killed task delivered late applies nothing behind the admin's back."""
+"""A validation or an analysis whose worker died (SIGKILL, out of memory), once its heartbeat
+has stopped for ENT_IMPORT_STALE_SECONDS. The validation goes back to its bilan, to be
+validated again or cancelled, and the killed task delivered late applies nothing behind the
+admin's back; the analysis fails with a message saying to upload the files again."""
 
 import threading
 import time
@@ -125,7 +126,7 @@ def test_a_validation_still_reporting_is_left_alone(college, login, case):
     html = client.get(detail_url(imp)).content.decode()
     assert "Validation en cours" in html and INTERRUPTED not in html
     assert "HX-Refresh" not in client.get(progress_url(imp))
-    assert services.timetable_validations_expire_stale(etab=w.etab_a) == []
+    assert services.timetable_imports_expire_stale(etab=w.etab_a) == []
     imp.refresh_from_db()
     assert imp.status == TimetableImport.Status.VALIDATION
     assert imp.validation_interrupted_at is None
@@ -136,7 +137,7 @@ def test_no_heartbeat_and_an_old_claim_is_a_stopped_validation(college):
     imp = _claimed(w.etab_a)
     _heartbeat_stopped(imp)
     cache.clear()
-    assert [i.pk for i in services.timetable_validations_expire_stale(etab=w.etab_a)] == [imp.pk]
+    assert [i.pk for i in services.timetable_imports_expire_stale(etab=w.etab_a)] == [imp.pk]
     imp.refresh_from_db()
     assert imp.status == TimetableImport.Status.BILAN
 
@@ -213,7 +214,7 @@ def test_a_run_whose_claim_was_put_back_meanwhile_applies_nothing(college):
     w = college
     imp = _claimed(w.etab_a)
     _heartbeat_stopped(imp)
-    services.timetable_validations_expire_stale(etab=w.etab_a)
+    services.timetable_imports_expire_stale(etab=w.etab_a)
     with pytest.raises(services.ImportStateError):
         services.timetable_import_validate(imp=imp, user=None, attempt=1)
     services.timetable_import_validate_start(imp=imp, user=None)
@@ -235,7 +236,7 @@ def test_the_worker_beats_while_it_validates(college, monkeypatch):
         _heartbeat_stopped(imp)
         time.sleep(0.2)
         seen["age"] = time.time() - progress_get(kind=services.PROGRESS_KIND, pk=imp.pk)["at"]
-        seen["expired"] = services.timetable_validations_expire_stale(etab=w.etab_a)
+        seen["expired"] = services.timetable_imports_expire_stale(etab=w.etab_a)
         return real(**kwargs)
 
     monkeypatch.setattr("imports.services.timetable_import_validate", validate)
@@ -273,10 +274,74 @@ def test_a_validation_whose_row_is_held_is_never_put_back(college, monkeypatch):
     thread.start()
     try:
         assert held.wait(10)
-        assert services.timetable_validations_expire_stale(etab=w.etab_a) == []
+        assert services.timetable_imports_expire_stale(etab=w.etab_a) == []
         imp.refresh_from_db()
         assert imp.status == TimetableImport.Status.VALIDATION
     finally:
         release.set()
         thread.join()
-    assert [i.pk for i in services.timetable_validations_expire_stale(etab=w.etab_a)] == [imp.pk]
+    assert [i.pk for i in services.timetable_imports_expire_stale(etab=w.etab_a)] == [imp.pk]
+
+
+# --- An analysis whose worker died ---------------------------------------------------------
+def _analysis_queued(etab):
+    """Uploaded and queued, its task never run: a worker killed while analysing."""
+    return services.timetable_import_start(
+        etab=etab, files=[(EDT.name, EDT.read_bytes())], user=None)
+
+
+def _analysis_heartbeat_stopped(imp):
+    ago = settings.ENT_IMPORT_STALE_SECONDS + 60
+    beat = progress_get(kind=services.PROGRESS_KIND, pk=imp.pk)
+    beat["at"] -= ago
+    cache.set(f"progress:{services.PROGRESS_KIND}:{imp.pk}", beat)
+    TimetableImport.objects.filter(pk=imp.pk).update(
+        created_at=timezone.now() - timedelta(seconds=ago))
+
+
+def test_a_stopped_analysis_fails_with_a_message_instead_of_polling_for_ever(college, login):
+    w = college
+    imp = _analysis_queued(w.etab_a)
+    client = login(w.principal_a)
+    # Alive (its heartbeat fresh): still running, the page polls.
+    assert client.get(progress_url(imp)).status_code == 200
+    imp.refresh_from_db()
+    assert imp.status == TimetableImport.Status.ANALYSE
+    _analysis_heartbeat_stopped(imp)
+
+    response = client.get(progress_url(imp))
+    assert response["HX-Refresh"] == "true"
+    imp.refresh_from_db()
+    assert imp.status == TimetableImport.Status.ECHEC
+    assert imp.error == services.ANALYSIS_INTERRUPTED
+    assert services.ANALYSIS_INTERRUPTED.replace("'", "&#x27;") in client.get(
+        detail_url(imp)).content.decode()
+    # The killed worker's message, delivered late, leaves it as it is; a new upload works.
+    services.timetable_import_execute(import_id=imp.pk)
+    imp.refresh_from_db()
+    assert imp.status == TimetableImport.Status.ECHEC
+    again = _analysed(w.etab_a)
+    assert again.status == TimetableImport.Status.BILAN
+
+
+def test_a_running_analysis_keeps_its_heartbeat(college):
+    """The worker's heartbeat keeps an analysis longer than ENT_IMPORT_STALE_SECONDS alive."""
+    w = college
+    imp = _analysis_queued(w.etab_a)
+    _analysis_heartbeat_stopped(imp)
+    with Heartbeat(kind=services.PROGRESS_KIND, pk=imp.pk, every=0.05):
+        time.sleep(0.2)
+        assert services.timetable_imports_expire_stale(etab=w.etab_a) == []
+    imp.refresh_from_db()
+    assert imp.status == TimetableImport.Status.ANALYSE
+
+
+def test_another_establishments_page_leaves_a_stopped_analysis_alone(college, login):
+    w = college
+    imp = _analysis_queued(w.etab_a)
+    _analysis_heartbeat_stopped(imp)
+    client = login(w.principal_b)
+    assert client.get(progress_url(imp)).status_code == 404
+    assert client.get(reverse("imports:etab", args=[w.etab_b.pk])).status_code == 200
+    imp.refresh_from_db()
+    assert imp.status == TimetableImport.Status.ANALYSE
