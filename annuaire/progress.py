@@ -11,10 +11,11 @@ def _key(kind, pk):
     return f"progress:{kind}:{pk}"
 
 
-def progress_set(*, kind, pk, phase, fraction, detail=""):
+def progress_set(*, kind, pk, phase, fraction, detail="", queued=False):
+    """``queued``: the job waits in the broker's queue, no worker has taken it yet."""
     cache.set(_key(kind, pk), {
         "phase": phase, "percent": max(0, min(100, round(fraction * 100))), "detail": detail,
-        "at": time.time(),
+        "at": time.time(), "queued": queued,
     }, TTL)
 
 
@@ -27,22 +28,32 @@ def progress_clear(*, kind, pk):
 
 
 def progress_touch(*, kind, pk):
-    """Refresh the heartbeat of a job whose progress did not move (a long SQL statement)."""
+    """Refresh the heartbeat of a job whose progress did not move (a long SQL statement):
+    a worker is on it, it no longer waits in the queue."""
     current = cache.get(_key(kind, pk))
     if current is not None:
         current["at"] = time.time()
+        current["queued"] = False
         cache.set(_key(kind, pk), current, TTL)
 
 
 def progress_stopped(*, kind, pk, since):
     """Whether a job's worker stopped reporting for ENT_IMPORT_STALE_SECONDS (a killed
-    worker). With no heartbeat at all (the cache emptied, or the job not started), ``since``
-    (when it was queued or claimed) stands for its last sign of life."""
+    worker). With no heartbeat at all (the cache emptied), ``since`` (when it was queued or
+    claimed) stands for its last sign of life.
+
+    A job still in the broker's queue has no worker to report: it waits behind longer ones
+    (an académie's AAF import, a mass send) and is given ENT_IMPORT_QUEUED_STALE_SECONDS,
+    after which its message is taken for lost.
+    """
     from django.conf import settings
 
     beat = progress_get(kind=kind, pk=pk)
     last = beat["at"] if beat else since.timestamp()
-    return time.time() - last > settings.ENT_IMPORT_STALE_SECONDS
+    limit = settings.ENT_IMPORT_STALE_SECONDS
+    if beat and beat.get("queued"):
+        limit = max(limit, settings.ENT_IMPORT_QUEUED_STALE_SECONDS)
+    return time.time() - last > limit
 
 
 class Heartbeat:

@@ -118,7 +118,7 @@ def aaf_import_start(*, uploaded_files, user, simulate=False):
 def aaf_import_enqueue(imp):
     from .tasks import aaf_import_task
 
-    progress_set(kind="aaf", pk=imp.pk, phase="attente", fraction=0)
+    progress_set(kind="aaf", pk=imp.pk, phase="attente", fraction=0, queued=True)
     transaction.on_commit(lambda: aaf_import_task.delay(imp.pk))
 
 

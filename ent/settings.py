@@ -212,6 +212,8 @@ ENT_AAF_MAX_FILE_BYTES = int(os.environ.get("ENT_AAF_MAX_FILE_MB", "1024")) * 10
 ENT_AAF_MAX_UPLOAD_BYTES = int(os.environ.get("ENT_AAF_MAX_UPLOAD_MB", "4096")) * 1024 * 1024
 # An import whose worker has not reported for this long may be superseded by a new one.
 ENT_IMPORT_STALE_SECONDS = int(os.environ.get("ENT_IMPORT_STALE_SECONDS", "600"))
+# One still waiting in the queue (no worker has taken it yet) is given this long.
+ENT_IMPORT_QUEUED_STALE_SECONDS = int(os.environ.get("ENT_IMPORT_QUEUED_STALE_SECONDS", "3600"))
 # Worker processes that parse AAF files in parallel (PostgreSQL only).
 ENT_AAF_PARSE_PROCESSES = int(os.environ.get("ENT_AAF_PARSE_PROCESSES", "0")) or (
     os.cpu_count() or 1

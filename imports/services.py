@@ -195,7 +195,7 @@ def timetable_import_start(*, etab, files, user):
 def _queue_analysis(imp):
     from .tasks import timetable_import_task
 
-    progress_set(kind=PROGRESS_KIND, pk=imp.pk, phase="En attente", fraction=0)
+    progress_set(kind=PROGRESS_KIND, pk=imp.pk, phase="En attente", fraction=0, queued=True)
     transaction.on_commit(lambda: timetable_import_task.delay(imp.pk))
 
 
@@ -361,7 +361,7 @@ def timetable_import_validate_start(*, imp, user):
                 f"{imp} ne peut pas être validé : {imp.get_status_display().lower()}")
         attempt = TimetableImport.objects.filter(pk=imp.pk).values_list(
             "validation_attempt", flat=True).get()
-        progress_set(kind=PROGRESS_KIND, pk=imp.pk, phase="Validation en attente", fraction=0)
+        progress_set(kind=PROGRESS_KIND, pk=imp.pk, phase="Validation en attente", fraction=0, queued=True)
         transaction.on_commit(lambda: timetable_validate_task.delay(imp.pk, attempt))
     imp.status, imp.validation_attempt = TimetableImport.Status.VALIDATION, attempt
     return imp

@@ -88,7 +88,7 @@ def siecle_import_start(*, etab, uploaded_files, user):
 def siecle_import_enqueue(imp):
     from ..tasks import siecle_import_task
 
-    progress_set(kind=PROGRESS_KIND, pk=imp.pk, phase="attente", fraction=0)
+    progress_set(kind=PROGRESS_KIND, pk=imp.pk, phase="attente", fraction=0, queued=True)
     transaction.on_commit(lambda: siecle_import_task.delay(imp.pk))
 
 

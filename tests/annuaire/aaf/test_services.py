@@ -1,12 +1,14 @@
 """The import lifecycle (create, execute, confirm, cancel, retry) and the purge."""
 
+import time
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from annuaire import services
+from annuaire import progress, services
 from annuaire.models import (
     AafImport,
     ImportIssue,
@@ -88,6 +90,23 @@ def test_a_silent_active_import_is_marked_interrupted(db, tmp_path, settings):
     assert stale.error == ("Import interrompu : le processus qui l'exécutait ne donne plus signe "
                            "de vie. Vous pouvez le relancer.")
     assert fresh.status == AafImport.Status.QUEUED
+
+
+def test_an_import_waiting_in_the_queue_is_given_longer(db, tmp_path, settings):
+    """Behind another académie's import, no worker reports on it: only once
+    ENT_IMPORT_QUEUED_STALE_SECONDS have passed is its message taken for lost."""
+    waiting = services.aaf_import_create(paths=[tmp_path], origin=AafImport.Origin.CLI)
+    for ago in (settings.ENT_IMPORT_STALE_SECONDS + 60,
+                settings.ENT_IMPORT_QUEUED_STALE_SECONDS + 60):
+        with mock.patch.object(progress.time, "time", return_value=time.time() - ago):
+            services.aaf_import_enqueue(waiting)
+        AafImport.objects.filter(pk=waiting.pk).update(
+            created_at=timezone.now() - timedelta(seconds=ago))
+        services.aaf_imports_expire_stale()
+        waiting.refresh_from_db()
+        if ago < settings.ENT_IMPORT_QUEUED_STALE_SECONDS:
+            assert waiting.status == AafImport.Status.QUEUED
+    assert waiting.status == AafImport.Status.FAILED
 
 
 # --- Execute --------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ admin's back; the analysis fails with a message saying to upload the files again
 import threading
 import time
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from annuaire import progress
 from annuaire.progress import Heartbeat, progress_get, progress_set
 from imports import services
 from imports.models import TimetableImport
@@ -47,12 +49,17 @@ def _claimed(etab):
     return imp
 
 
+def _reported(imp, phase, *, ago, queued=False):
+    """The import's last heartbeat, ``ago`` seconds back."""
+    with mock.patch.object(progress.time, "time", return_value=time.time() - ago):
+        progress_set(kind=services.PROGRESS_KIND, pk=imp.pk, phase=phase, fraction=0.5,
+                     queued=queued)
+
+
 def _heartbeat_stopped(imp, *, ago=None):
-    """The claim's heartbeat and claim time set back: its worker stopped reporting."""
+    """A worker took the claim, then stopped reporting (killed); the claim time set back."""
     ago = ago if ago is not None else settings.ENT_IMPORT_STALE_SECONDS + 60
-    beat = progress_get(kind=services.PROGRESS_KIND, pk=imp.pk)
-    beat["at"] -= ago
-    cache.set(f"progress:{services.PROGRESS_KIND}:{imp.pk}", beat)
+    _reported(imp, "Application de l'emploi du temps", ago=ago)
     TimetableImport.objects.filter(pk=imp.pk).update(
         validation_claimed_at=timezone.now() - timedelta(seconds=ago))
 
@@ -291,10 +298,9 @@ def _analysis_queued(etab):
 
 
 def _analysis_heartbeat_stopped(imp):
+    """A worker took the analysis, then stopped reporting (killed)."""
     ago = settings.ENT_IMPORT_STALE_SECONDS + 60
-    beat = progress_get(kind=services.PROGRESS_KIND, pk=imp.pk)
-    beat["at"] -= ago
-    cache.set(f"progress:{services.PROGRESS_KIND}:{imp.pk}", beat)
+    _reported(imp, "Lecture et rapprochement des fichiers", ago=ago)
     TimetableImport.objects.filter(pk=imp.pk).update(
         created_at=timezone.now() - timedelta(seconds=ago))
 
@@ -345,3 +351,35 @@ def test_another_establishments_page_leaves_a_stopped_analysis_alone(college, lo
     assert client.get(reverse("imports:etab", args=[w.etab_b.pk])).status_code == 200
     imp.refresh_from_db()
     assert imp.status == TimetableImport.Status.ANALYSE
+
+
+# --- A job waiting in the queue ------------------------------------------------------------
+def test_a_validation_waiting_in_the_queue_is_given_longer_then_put_back(college, login):
+    """No worker has taken it (they are busy with an académie's import): its silence is not a
+    death, until ENT_IMPORT_QUEUED_STALE_SECONDS says its message was lost."""
+    w = college
+    imp = _claimed(w.etab_a)
+    client = login(w.principal_a)
+    waited = settings.ENT_IMPORT_STALE_SECONDS + 60
+    _reported(imp, "Validation en attente", ago=waited, queued=True)
+    TimetableImport.objects.filter(pk=imp.pk).update(
+        validation_claimed_at=timezone.now() - timedelta(seconds=waited))
+    assert "Validation en cours" in client.get(detail_url(imp)).content.decode()
+    imp.refresh_from_db()
+    assert imp.status == TimetableImport.Status.VALIDATION
+
+    lost = settings.ENT_IMPORT_QUEUED_STALE_SECONDS + 60
+    _reported(imp, "Validation en attente", ago=lost, queued=True)
+    assert INTERRUPTED in client.get(detail_url(imp)).content.decode()
+    imp.refresh_from_db()
+    assert imp.status == TimetableImport.Status.BILAN
+
+
+def test_an_analysis_waiting_in_the_queue_is_not_failed(college):
+    w = college
+    imp = _analysis_queued(w.etab_a)
+    _reported(imp, "En attente", ago=settings.ENT_IMPORT_STALE_SECONDS + 60, queued=True)
+    assert services.timetable_imports_expire_stale(etab=w.etab_a) == []
+    services.timetable_import_execute(import_id=imp.pk)
+    imp.refresh_from_db()
+    assert imp.status == TimetableImport.Status.BILAN
