@@ -34,6 +34,16 @@ def college():
     return etab, teacher, division
 
 
+def _one_course_less(tmp_path):
+    """The real sample without its first course, under ``tmp_path``."""
+    text = EDT.read_text(encoding="utf-8")
+    first = text.index("<Cours Jour")
+    path = tmp_path / EDT.name
+    path.write_text(text[:first] + text[text.index("</Cours>", first) + len("</Cours>"):],
+                    encoding="utf-8")
+    return path
+
+
 def _analyse(etab, path=EDT):
     imp = services.timetable_import_create(etab=etab, files=[(path.name, path.read_bytes())])
     return services.timetable_import_analyse(import_id=imp.pk)
@@ -77,11 +87,7 @@ def test_validate_then_reimport_keeps_courses_and_séances(college):
 def test_removed_courses_lose_only_their_future_séances(college, tmp_path):
     etab = college[0]
     services.timetable_import_validate(imp=_analyse(etab), user=None, today=START)
-    text = EDT.read_text(encoding="utf-8")
-    first = text.index("<Cours Jour")
-    smaller = text[:first] + text[text.index("</Cours>", first) + len("</Cours>"):]
-    path = tmp_path / EDT.name
-    path.write_text(smaller, encoding="utf-8")
+    path = _one_course_less(tmp_path)
     later = datetime.date(2014, 1, 6)
     before = Seance.objects.filter(date__lt=later).count()
     imp = services.timetable_import_validate(imp=_analyse(etab, path), user=None, today=later)
@@ -114,11 +120,7 @@ def test_an_interrupted_validation_delivered_late_does_not_replace_a_newer_one(c
     old = _analyse(etab)
     # Claimed, then its worker killed: its message waits in the broker (no on-commit here).
     services.timetable_import_validate_start(imp=old, user=None)
-    text = EDT.read_text(encoding="utf-8")
-    first = text.index("<Cours Jour")
-    path = tmp_path / EDT.name
-    path.write_text(text[:first] + text[text.index("</Cours>", first) + len("</Cours>"):],
-                    encoding="utf-8")
+    path = _one_course_less(tmp_path)
     new = _analyse(etab, path)
     services.timetable_import_validate_start(imp=new, user=None)
     timetable_validate_task(new.pk)
@@ -140,11 +142,7 @@ def test_a_newer_upload_waiting_while_an_older_one_is_applied_gets_a_fresh_bilan
     etab = college[0]
     old = _analyse(etab)
     services.timetable_import_validate_start(imp=old, user=None)
-    text = EDT.read_text(encoding="utf-8")
-    first = text.index("<Cours Jour")
-    path = tmp_path / EDT.name
-    path.write_text(text[:first] + text[text.index("</Cours>", first) + len("</Cours>"):],
-                    encoding="utf-8")
+    path = _one_course_less(tmp_path)
     new = _analyse(etab, path)
     # Compared with no timetable in force: every séance is new.
     assert new.bilan["changes"]["seances"]["previous"] == 0
