@@ -1,8 +1,8 @@
 """A pure, streaming parser of AAF XML files: bytes in, records out.
 
-Safety: no entity is expanded, no DTD loaded, nothing fetched from the network, libxml2's
-default limits kept (256 levels of nesting, 10 MB per text node), and a file may not declare
-entities or a DTD other than the feed's own ``ficAlimMENESR.dtd``.
+Safety: ``ent.xmlsafe``'s parser options (no entity expanded, no DTD loaded, nothing fetched
+from the network, libxml2's default limits kept: 256 levels of nesting, 10 MB per text node),
+and a file may not declare entities or a DTD other than the feed's own ``ficAlimMENESR.dtd``.
 """
 
 import os
@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 
 from lxml import etree
+
+from ent.xmlsafe import PARSER_OPTIONS, dtd_declares_entities, error_position
 
 from .errors import AafFileError
 
@@ -27,14 +29,8 @@ CATEGORIES = {
 ALLOWED_SYSTEM_DTD = "ficAlimMENESR.dtd"
 _DECLARED_ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?<\?xml[^>]*encoding=["']([A-Za-z0-9._-]+)["']""")
 _HEADER_COMMENT = re.compile(r'(\w+)\s*=\s*"([^"]*)"')
-_PARSER_OPTIONS = {
-    "resolve_entities": False,
-    "no_network": True,
-    "load_dtd": False,
-    "dtd_validation": False,
-    "huge_tree": False,
-    "remove_comments": False,
-}
+# Comments kept: the header (versionAF…) is written in them.
+_PARSER_OPTIONS = {**PARSER_OPTIONS, "remove_comments": False}
 
 
 @dataclass(slots=True)
@@ -142,6 +138,10 @@ class _CountingReader:
 class AafParser:
     """Streams the records of one AAF file; ``header`` is filled once ``records()`` starts."""
 
+    # Where a file ends when it is whole; and the setting its size limit comes from.
+    CLOSING_ROOT = re.compile(rb"</" + ROOT.encode() + rb">\s*$")
+    SIZE_SETTING = "ENT_AAF_MAX_FILE_MB"
+
     def __init__(self, path, name, max_bytes, on_read=None):
         self.path = path
         self.name = name
@@ -153,8 +153,7 @@ class AafParser:
         return AafFileError(self.name, message, line)
 
     def _syntax_error(self, exc):
-        message = getattr(exc, "msg", None) or str(exc)
-        line = getattr(exc, "lineno", None) or (exc.position[0] if exc.position else None)
+        message, line = error_position(exc)
         last = exc.error_log.last_error if getattr(exc, "error_log", None) else None
         if not line and last is not None and last.line:
             # iterparse reports some fatal errors (an undefined entity) only in its error log,
@@ -173,12 +172,12 @@ class AafParser:
                 lines += chunk.count(b"\n")
                 tail = (tail + chunk)[-64:]
         last_line = lines - 1 if tail.endswith(b"\n") else lines
-        return line >= last_line and not tail.rstrip().endswith(f"</{ROOT}>".encode())
+        return line >= last_line and not self.CLOSING_ROOT.search(tail)
 
     def _check_prolog(self, root):
         info = root.getroottree().docinfo
         dtd = info.internalDTD
-        if dtd is not None and any(True for _ in dtd.iterentities()):
+        if dtd_declares_entities(info):
             raise self._error(ENTITY_DECLARATIONS, 1)
         if dtd is not None and any(True for _ in dtd.iterelements()):
             raise self._error("le fichier embarque une DTD interne : refusé", 1)
@@ -215,18 +214,27 @@ class AafParser:
             if depth_root is None:
                 raise self._error("ce fichier n'est pas un fichier XML (ou il est vide)", 1)
 
-    def records(self):
+    def _check_size(self):
+        """Refuse an empty or oversized file, and note the encoding its declaration names."""
         size = os.path.getsize(self.path)
         if size > self.max_bytes:
             raise self._error(
                 f"fichier trop volumineux ({_size(size)}) : la limite est de "
-                f"{_size(self.max_bytes)} (ENT_AAF_MAX_FILE_MB)"
+                f"{_size(self.max_bytes)} ({self.SIZE_SETTING})"
             )
         if size == 0:
             raise self._error("fichier vide", 1)
         with open(self.path, "rb") as handle:
             declaration = _DECLARED_ENCODING.match(handle.read(200))
-        self.header.encoding = declaration.group(1).decode("ascii").upper() if declaration else None
+        encoding = declaration.group(1).decode("ascii").upper() if declaration else None
+        self._check_encoding(encoding)
+        self.header.encoding = encoding
+
+    def _check_encoding(self, encoding):
+        """Any encoding lxml reads will do: libxml2 refuses the others with its own error."""
+
+    def records(self):
+        self._check_size()
         self._read_header()
         with open(self.path, "rb") as raw:
             handle = _CountingReader(raw, self.on_read) if self.on_read else raw

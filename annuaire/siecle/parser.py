@@ -2,25 +2,20 @@
 
 The safety of the AAF parser is reused as it is (parser options, libxml2 messages in French,
 truncation diagnosis, size bound); only what differs is overridden: these exports declare no
-DTD at all, and their root is one of the BEE/STS roots. Files are read as bytes, so lxml
-honours the declared encoding (ISO-8859-15 in every real export: 0xBD is « œ », 0xA4 « € »).
+DTD at all, their root is one of the BEE/STS roots, their size limit has its own setting and
+only a few encodings are accepted. Files are read as bytes, so lxml honours the declared
+encoding (ISO-8859-15 in every real export: 0xBD is « œ », 0xA4 « € »).
 """
 
-import os
 import re
 from dataclasses import dataclass
 
 from lxml import etree
 
+from ent.xmlsafe import dtd_declared, dtd_declares_entities, looks_like_xml
+
 from ..aaf.errors import AafFileError
-from ..aaf.parser import (
-    _DECLARED_ENCODING,
-    _PARSER_OPTIONS,
-    ENTITY_DECLARATIONS,
-    AafParser,
-    _CountingReader,
-    _size,
-)
+from ..aaf.parser import _PARSER_OPTIONS, ENTITY_DECLARATIONS, AafParser, _CountingReader
 
 # Root element → the kind of export, and its label in French messages.
 ROOTS = {
@@ -67,6 +62,9 @@ def text(element, path):
 class SiecleParser(AafParser):
     """One SIECLE or STS-web file: its header, then its records as lxml elements."""
 
+    CLOSING_ROOT = _CLOSING_ROOT
+    SIZE_SETTING = "ENT_SIECLE_MAX_FILE_MB"
+
     def __init__(self, path, name, max_bytes, on_read=None):
         super().__init__(path, name, max_bytes, on_read)
         self.root = None
@@ -76,22 +74,15 @@ class SiecleParser(AafParser):
 
     def _truncated_at(self, line):
         with open(self.path, "rb") as handle:
-            if not handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+            if not looks_like_xml(handle.read(64)):
                 return False  # not XML at all (a CSV, a text), not a cut XML file
-        lines, tail = 1, b""
-        with open(self.path, "rb") as handle:
-            while chunk := handle.read(1 << 20):
-                lines += chunk.count(b"\n")
-                tail = (tail + chunk)[-64:]
-        last_line = lines - 1 if tail.endswith(b"\n") else lines
-        return line >= last_line and not _CLOSING_ROOT.search(tail)
+        return super()._truncated_at(line)
 
     def _check_prolog(self, root):
         info = root.getroottree().docinfo
-        dtd = info.internalDTD
-        if dtd is not None and any(True for _ in dtd.iterentities()):
+        if dtd_declares_entities(info):
             raise self._error(ENTITY_DECLARATIONS, 1)
-        if dtd is not None or info.public_id or info.system_url:
+        if dtd_declared(info):
             raise self._error("le fichier déclare une DTD : les exports SIECLE et STS-web "
                               "n'en ont pas, fichier refusé", 1)
         if root.tag not in ROOTS:
@@ -101,22 +92,11 @@ class SiecleParser(AafParser):
                 f"STS-web reconnu (attendu {expected})", root.sourceline)
         self.root = root.tag
 
-    def _check_size(self):
-        size = os.path.getsize(self.path)
-        if size > self.max_bytes:
-            raise self._error(
-                f"fichier trop volumineux ({_size(size)}) : la limite est de "
-                f"{_size(self.max_bytes)} (ENT_SIECLE_MAX_FILE_MB)")
-        if size == 0:
-            raise self._error("fichier vide", 1)
-        with open(self.path, "rb") as handle:
-            declaration = _DECLARED_ENCODING.match(handle.read(200))
-        encoding = declaration.group(1).decode("ascii").upper() if declaration else None
+    def _check_encoding(self, encoding):
         if encoding and encoding not in ACCEPTED_ENCODINGS:
             raise self._error(
                 f"encodage déclaré « {encoding} » non pris en charge (attendu ISO-8859-15 ou "
                 "UTF-8)", 1)
-        self.header.encoding = encoding
 
     def read_header(self):
         """Check size, prolog and root, and read PARAMETRES (which come first)."""

@@ -2,10 +2,10 @@
 
 Each file is bounded in size before lxml sees it (``xmlsafe``'s size check, with this module's
 own limit), refused if its prolog declares a DTD or entities, and then streamed with
-``iterparse`` and ``xmlsafe``'s parser options (no DTD loading, no entity resolution, no
-network); elements are cleared once handed over so memory stays flat whatever the file.
-Bytes are given to lxml as they are, so it honours the declared encoding (ISO-8859-15 in the
-real STS-web exports).
+``iterparse`` and the timetable's parser options (``ent.xmlsafe``'s: no DTD loading, no
+entity resolution, no network); elements are cleared once handed over so memory stays flat
+whatever the file. Bytes are given to lxml as they are, so it honours the declared encoding
+(ISO-8859-15 in the real STS-web exports).
 """
 
 import io
@@ -15,8 +15,10 @@ from pathlib import Path
 
 from lxml import etree
 
+from ent.xmlsafe import error_position, looks_like_xml
+
 from .records import TimetableFileError
-from .xmlsafe import PARSER_OPTIONS, check_size, error_position
+from .xmlsafe import PARSER_OPTIONS, check_size
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
@@ -56,7 +58,7 @@ def check_prolog(data, name):
         raise TimetableFileError(
             "le fichier déclare une DTD ou des entités XML : refusé par sécurité", file=name,
             line=line)
-    if first is None or not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+    if first is None or not looks_like_xml(data):
         raise TimetableFileError("ce n'est pas un fichier XML", file=name, line=1)
 
 

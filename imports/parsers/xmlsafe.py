@@ -1,9 +1,10 @@
 """Streaming XML for the timetable parsers, parsed safely.
 
-No entity is expanded, no DTD loaded, nothing fetched from the network, libxml2's default
-limits kept, a size bound checked before the first byte is parsed, and a file that declares a
-DTD (internal or external) refused: no timetable export carries one, so a DOCTYPE can only be
-an attack or a wrong file.
+With ``ent.xmlsafe``'s parser options (no entity expanded, no DTD loaded, nothing fetched from
+the network, libxml2's default limits kept), a size bound checked before the first byte is
+parsed, and a file that declares a DTD (internal or external) refused: no timetable export
+carries one, so a DOCTYPE can only be an attack or a wrong file. Errors are worded here, for
+the timetable import.
 """
 
 import io
@@ -14,20 +15,15 @@ from pathlib import Path
 
 from lxml import etree
 
+from ent.xmlsafe import PARSER_OPTIONS as SAFE_OPTIONS
+from ent.xmlsafe import dtd_declared, error_position
+
 from .records import TimetableFileError
 
 # Real exports, pupils included, weigh a few megabytes; a hundred leaves room for the largest
 # lycées without letting a rogue upload exhaust the worker's memory.
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
-PARSER_OPTIONS = {
-    "resolve_entities": False,
-    "no_network": True,
-    "load_dtd": False,
-    "dtd_validation": False,
-    "huge_tree": False,
-    "remove_comments": True,
-    "remove_pis": True,
-}
+PARSER_OPTIONS = {**SAFE_OPTIONS, "remove_comments": True, "remove_pis": True}
 _TRUNCATION = re.compile(r"Premature end of data|EndTag: '</' not found|not properly terminated|"
                          r"Extra content|expected '>'|Couldn't find end of Start Tag")
 
@@ -62,13 +58,6 @@ def namespace(element):
     return tag[1:].partition("}")[0] if isinstance(tag, str) and tag.startswith("{") else ""
 
 
-def error_position(exc):
-    """``(message, line)`` of an lxml syntax error, the line ``None`` when lxml gives none."""
-    message = getattr(exc, "msg", None) or str(exc) or ""
-    line = getattr(exc, "lineno", None) or (exc.position[0] if getattr(exc, "position", None) else None)
-    return message, line
-
-
 def syntax_error(exc, *, file):
     message, line = error_position(exc)
     log = getattr(exc, "error_log", None)
@@ -93,8 +82,7 @@ def syntax_error(exc, *, file):
 
 
 def _check_prolog(root, *, file):
-    info = root.getroottree().docinfo
-    if info.doctype or info.internalDTD is not None or info.system_url or info.public_id:
+    if dtd_declared(root.getroottree().docinfo):
         raise TimetableFileError(
             "le fichier déclare une DTD (<!DOCTYPE …>) : refusé, un export d'emploi du temps n'en a pas "
             "et elle permettrait une expansion d'entités",
