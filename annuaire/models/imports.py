@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.db import models
 
+from .import_runs import ImportRun
 
-class AafImport(models.Model):
+
+class AafImport(ImportRun):
     """One AAF import: its files, its progress, its report."""
 
     class Status(models.TextChoices):
@@ -18,42 +20,22 @@ class AafImport(models.Model):
         APPLY = "apply", "Import"
         SIMULATE = "simulate", "Simulation"
 
-    class Origin(models.TextChoices):
-        WEB = "web", "Navigateur"
-        CLI = "cli", "Ligne de commande"
-
     ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
 
     scope = models.CharField(max_length=32, default="aaf")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.APPLY)
-    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.WEB)
     kind = models.CharField("type", max_length=10, blank=True)
     force = models.BooleanField(
         "désactivations confirmées", default=False,
         help_text="Appliquer même si le seuil de désactivation est dépassé.",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+",
-    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    source_dir = models.CharField(max_length=500, blank=True)
-    paths = models.JSONField(default=list)
-    files = models.JSONField(default=list)
-    report = models.JSONField(default=dict)
-    error = models.TextField(blank=True)
-    rows_written = models.BigIntegerField(default=0)
-    attempts = models.PositiveSmallIntegerField(default=0)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(ImportRun.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["scope"], condition=models.Q(status__in=["en_attente", "en_cours"]),
@@ -63,10 +45,6 @@ class AafImport(models.Model):
 
     def __str__(self):
         return f"Import AAF n°{self.pk}"
-
-    @property
-    def is_active(self):
-        return self.status in self.ACTIVE_STATUSES
 
 
 class ImportIssue(models.Model):

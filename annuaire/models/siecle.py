@@ -1,8 +1,9 @@
-from django.conf import settings
 from django.db import models
 
+from .import_runs import ImportRun
 
-class SiecleImport(models.Model):
+
+class SiecleImport(ImportRun):
     """One upload of an establishment's SIECLE and STS-web exports: progress and report."""
 
     class Status(models.TextChoices):
@@ -11,32 +12,13 @@ class SiecleImport(models.Model):
         APPLIED = "applique", "Appliqué"
         FAILED = "echec", "Échec"
 
-    class Origin(models.TextChoices):
-        WEB = "web", "Navigateur"
-        CLI = "cli", "Ligne de commande"
-
     ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
 
     etablissement = models.ForeignKey(
         "annuaire.Etablissement", on_delete=models.CASCADE, related_name="siecle_imports")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
-    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.WEB)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    source_dir = models.CharField(max_length=500, blank=True)
-    paths = models.JSONField(default=list)
-    files = models.JSONField(default=list)
-    report = models.JSONField(default=dict)
-    error = models.TextField(blank=True)
-    rows_written = models.BigIntegerField(default=0)
-    attempts = models.PositiveSmallIntegerField(default=0)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(ImportRun.Meta):
         constraints = [
             # Two runs of one establishment at once would race on the same rows.
             models.UniqueConstraint(
@@ -46,10 +28,6 @@ class SiecleImport(models.Model):
 
     def __str__(self):
         return f"Compléments SIECLE n°{self.pk}"
-
-    @property
-    def is_active(self):
-        return self.status in self.ACTIVE_STATUSES
 
 
 class SiecleIssue(models.Model):
