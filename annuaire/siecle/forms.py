@@ -12,8 +12,7 @@ class SiecleUploadForm(forms.Form):
         help_text="ElevesSansAdresses.xml ou ElevesAvecAdresses.xml, "
                   "ResponsablesAvecAdresses.xml, Nomenclature.xml (de la même année) et "
                   "sts_emp_<UAI>_<ANNÉE>.xml, en XML ou dans leurs archives ExportXML_….zip.",
-        widget=MultipleFileInput(attrs={"accept": ".xml,.zip,application/xml,application/zip",
-                                        "aria-describedby": "files-help"}),
+        widget=MultipleFileInput(attrs={"accept": ".xml,.zip,application/xml,application/zip"}),
     )
 
     def __init__(self, *args, etabs, **kwargs):

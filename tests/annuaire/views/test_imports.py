@@ -148,3 +148,14 @@ def test_issue_lists_and_csv(world, login, run, aaf_samples, staged_copy):
     assert lines[0].startswith("population;fichier;ligne") and len(lines) == 4
     assert client.get(reverse("annuaire:import_issues", args=[imp.pk, "nimporte"])).status_code == 404
     assert ImportIssue.objects.filter(aaf_import=imp, code="responsable_inconnu").count() == 1053
+
+
+@pytest.mark.parametrize(("url", "who"), [(LIST, "academy_admin"),
+                                          (reverse("annuaire:siecle_imports"), "principal_a")])
+def test_the_upload_field_s_help_is_read_with_it(world, login, url, who):
+    """The input names its help in aria-describedby: a screen reader says which files to give."""
+    import re
+
+    page = login(getattr(world, who)).get(url).content.decode()
+    described = re.search(r'<input[^>]*type="file"[^>]*aria-describedby="([^"]+)"', page)
+    assert described and f'id="{described[1]}"' in page
