@@ -143,6 +143,7 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "activation_failed": 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("ENT_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_FAILURE_VIEW = "ent.views.csrf_failure"
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "fr"

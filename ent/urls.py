@@ -5,6 +5,8 @@ from annuaire.views import activation
 
 from . import views
 
+handler500 = "ent.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("sante/", views.health, name="health"),

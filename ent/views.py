@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseForbidden, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -29,3 +31,14 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def csrf_failure(request, reason=""):
+    """A form sent after its session or token expired (a phone's tab left open): say so in French."""
+    return HttpResponseForbidden(loader.render_to_string("403_csrf.html", request=request))
+
+
+def server_error(request):
+    """Rendered without the request: its context processors may be what failed."""
+    return HttpResponseServerError(
+        loader.render_to_string("500.html", {"site_name": settings.ENT_SITE_NAME}))
