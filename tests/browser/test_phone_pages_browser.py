@@ -32,3 +32,39 @@ def test_a_dead_link_lands_on_a_french_page_with_a_way_home(
     axe_check(page)
     page.get_by_role("link", name="Retour à l'accueil").click()
     expect(page).to_have_url(f"{live_server.url}/")
+
+
+def test_accounts_board_stays_within_the_phone_width(
+        world, small_phone, live_server, sign_in, axe_check):
+    # Accounts waiting for activation: each line gets its « relance » button, whose hidden
+    # words (« de 3A à réimprimer ») once escaped the table's scroll box and widened the page.
+    Person = type(world.pupil_a)
+    Person.objects.filter(pk__in=[world.pupil_a.pk, world.pupil_a2.pk, world.pupil_a3.pk,
+                                  world.parent_a.pk]).update(activated_at=None)
+    page = sign_in(small_phone, world.principal_a)
+    page.goto(f"{live_server.url}/annuaire/comptes/{world.etab_a.pk}/")
+    expect(page.get_by_role("button", name="Élèves : 2 fiches de 3A à réimprimer")).to_be_attached()
+    assert page.evaluate("window.innerWidth") == SMALL_PHONE["width"]
+    _no_horizontal_scroll(page)
+    axe_check(page)
+
+
+def test_form_controls_fit_a_thumb_and_the_card(
+        world, small_phone, live_server, sign_in, axe_check):
+    page = sign_in(small_phone, world.principal_a)
+    page.goto(f"{live_server.url}/annuaire/comptes/{world.etab_a.pk}/parametres/")
+    card = page.locator("form.card").bounding_box()
+    charte = page.get_by_label("Charte d'usage").bounding_box()
+    assert charte["x"] + charte["width"] <= card["x"] + card["width"]
+    box = page.get_by_label("La vie scolaire peut remettre un nouveau code d'activation")
+    label = page.locator("label[for=id_vie_scolaire_reissues_codes]").bounding_box()
+    box_at = box.bounding_box()
+    assert box_at["width"] >= 20 and box_at["height"] >= 20
+    assert box_at["x"] < label["x"], "la case est devant son libellé"
+    _no_horizontal_scroll(page)
+    axe_check(page)
+
+    page.goto(f"{live_server.url}/emploi-du-temps/")
+    page.get_by_role("link", name="3A").click()
+    assert page.get_by_label("Aller à la semaine du").bounding_box()["height"] >= 44
+    _no_horizontal_scroll(page)
