@@ -68,3 +68,19 @@ def test_form_controls_fit_a_thumb_and_the_card(
     page.get_by_role("link", name="3A").click()
     assert page.get_by_label("Aller à la semaine du").bounding_box()["height"] >= 44
     _no_horizontal_scroll(page)
+
+
+def test_forgotten_password_points_to_the_establishment(small_phone, live_server, axe_check,
+                                                        transactional_db):
+    page = small_phone
+    page.goto(f"{live_server.url}/compte/login/")
+    page.get_by_role("link", name="Mot de passe oublié ?").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mot de passe oublié")
+    _no_horizontal_scroll(page)
+    axe_check(page)
+    page.get_by_role("textbox", name="Adresse électronique").fill("inconnu@example.org")
+    page.get_by_role("button", name="Recevoir le lien").click()
+    expect(page.get_by_role("status")).to_contain_text("Si cette adresse est enregistrée")
+    axe_check(page)
+    page.get_by_role("link", name="J'ai un nouveau code : activer mon compte").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Activer mon compte")

@@ -39,3 +39,9 @@ def test_services_per_role(world, login, who, services):
 def test_health(client, db):
     response = client.get(reverse("health"))
     assert response.status_code == 200 and response.content == b"ok"
+
+
+def test_home_links_to_the_password_change(world, login):
+    text = login(world.pupil_a).get(reverse("home")).content.decode()
+    assert f'href="{reverse("account_change_password")}"' in text
+    assert login(world.pupil_a).get(reverse("account_change_password")).status_code == 200

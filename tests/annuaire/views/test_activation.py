@@ -121,3 +121,16 @@ def test_a_blocked_profile_cannot_activate_and_reads_why(client, world, parent_c
     page = client.post(START, {"login": parent.login, "code": code}).content.decode()
     assert "Ouverture de l" in page
     assert client.get(FINISH).status_code == 302
+
+
+def test_password_reset_page_says_what_to_do_without_an_address(client, db):
+    page = client.get(reverse("account_reset_password")).content.decode()
+    assert '<label for="id_email">Adresse électronique</label>' in page
+    assert "nouvelle fiche de connexion" in page
+    assert f'href="{reverse("activation_start")}"' in page
+    assert f'href="{reverse("account_login")}"' in page
+    done = client.post(reverse("account_reset_password"), {"email": "personne@example.org"},
+                       follow=True).content.decode()
+    # Nothing is sent to an unknown address: the page must not claim it was.
+    assert "Si cette adresse est enregistrée et confirmée" in done
+    assert "nouvelle fiche de connexion" in done
