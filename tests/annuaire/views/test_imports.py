@@ -1,4 +1,5 @@
 import io
+import re
 import zipfile
 
 import pytest
@@ -57,6 +58,9 @@ def test_upload_runs_the_import_and_shows_its_report(world, login, run, position
     page = client.get(response["Location"]).content.decode()
     assert "Appliqué" in page and "Comptes par population" in page
     assert "CLG INTEGRATION (PARIS)" in page
+    # Each scrollable table is a region a screen reader lists: each needs its own name.
+    regions = re.findall(r'role="region" aria-label="([^"]+)"', page)
+    assert len(regions) >= 3 and len(set(regions)) == len(regions)
     assert Person.objects.filter(aaf_id="314159").exists()
     listing = client.get(LIST).content.decode()
     assert f"N° {imp.pk}" in listing
