@@ -34,7 +34,7 @@ class DirectoryFilterForm(forms.Form):
         data = self.cleaned_data if self.is_valid() else {}
         return DirectoryFilters(
             q=data.get("q", ""), profile=data.get("profile", ""),
-            regroupement=data.get("division") or data.get("groupe"),
+            division=data.get("division"), groupe=data.get("groupe"),
             matiere=data.get("matiere", ""), state=data.get("state", ""),
         )
 

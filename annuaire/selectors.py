@@ -35,7 +35,8 @@ PROFILE_FILTERS = [
 class DirectoryFilters:
     q: str = ""
     profile: str = ""
-    regroupement: int | None = None
+    division: int | None = None
+    groupe: int | None = None
     matiere: str = ""
     state: str = ""
 
@@ -85,8 +86,11 @@ def directory_search(*, viewer, etab=None, filters=None):
         if etab is not None:
             roles = roles.filter(etablissement=etab)
         people = people.filter(Exists(roles))
-    if filters.regroupement:
-        regs = Regroupement.objects.filter(pk=filters.regroupement)
+    # A division and a group together: the people of both (the 3A pupils of the Latin group).
+    for regroupement in (filters.division, filters.groupe):
+        if not regroupement:
+            continue
+        regs = Regroupement.objects.filter(pk=regroupement)
         if etab is not None:
             regs = regs.filter(etablissement=etab)
         people = people.filter(

@@ -55,6 +55,17 @@ def test_division_and_group_filters(world, login):
     assert response.context["form"].errors
 
 
+def test_division_and_group_filters_combine(world, login):
+    # 3LATIN holds pupil_a (3A); a 3B pupil put in it must not pass the 3A filter.
+    InscriptionFactory(eleve=world.pupil_a3, regroupement=world.grp_latin)
+    client = login(world.principal_a)
+    response = client.get(URL, {"division": world.div_3a.pk, "groupe": world.grp_latin.pk})
+    assert names(response) == {world.pupil_a.pk, world.teacher_a.pk}
+    response = client.get(URL, {"division": world.div_3b.pk, "groupe": world.grp_latin.pk,
+                                "profile": "eleve"})
+    assert names(response) == {world.pupil_a3.pk}
+
+
 def test_account_state_filter(world, login):
     world.pupil_a2.activated_at = None
     world.pupil_a2.save()
