@@ -31,7 +31,10 @@ class DirectoryFilterForm(forms.Form):
             del self.fields["state"]
 
     def filters(self):
-        data = self.cleaned_data if self.is_valid() else {}
+        # A wrong value (a division of another establishment typed in the address, a stale
+        # bookmark) is shown as an error and ignored; the other filters still apply.
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
         return DirectoryFilters(
             q=data.get("q", ""), profile=data.get("profile", ""),
             division=data.get("division"), groupe=data.get("groupe"),

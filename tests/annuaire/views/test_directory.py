@@ -66,6 +66,16 @@ def test_division_and_group_filters_combine(world, login):
     assert names(response) == {world.pupil_a3.pk}
 
 
+def test_a_foreign_or_wrong_filter_value_is_ignored_not_the_others(world, login):
+    client = login(world.principal_a)
+    response = client.get(URL, {"q": "helene", "division": world.div_b_3a.pk})
+    assert response.status_code == 200
+    assert "division" in response.context["form"].errors
+    assert names(response) == {world.teacher_a.pk}  # not the whole directory, nor Hélène of B
+    response = client.get(URL, {"profile": "eleve", "groupe": "abc", "matiere": "LATIN"})
+    assert names(response) == {world.pupil_a.pk, world.pupil_a2.pk, world.pupil_a3.pk}
+
+
 def test_account_state_filter(world, login):
     world.pupil_a2.activated_at = None
     world.pupil_a2.save()
