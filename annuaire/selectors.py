@@ -106,13 +106,18 @@ def directory_search(*, viewer, etab=None, filters=None):
     return people.order_by("last_name", "first_name", "id")
 
 
-def directory_page_prefetch(people, *, etab=None):
-    """What a directory row shows: roles and divisions, in one query each for the page."""
+def directory_page_prefetch(people, *, viewer, etab=None):
+    """What a directory row shows: roles and divisions, in one query each for the page.
+
+    Only those of ``etab``, or of the viewer's establishments as on the person's card: a
+    teacher's colleague who also teaches elsewhere is not shown with the other collège.
+    """
     roles = Role.objects.select_related("etablissement")
     regs = Inscription.objects.select_related("regroupement").order_by("regroupement__code")
-    if etab is not None:
-        roles = roles.filter(etablissement=etab)
-        regs = regs.filter(regroupement__etablissement=etab)
+    scope = {etab.pk} if etab is not None else rights.visible_etab_ids(viewer)
+    if scope is not None:
+        roles = roles.filter(etablissement_id__in=scope)
+        regs = regs.filter(regroupement__etablissement_id__in=scope)
     return people.prefetch_related(
         Prefetch("roles", queryset=roles, to_attr="shown_roles"),
         Prefetch("inscriptions", queryset=regs, to_attr="shown_inscriptions"),

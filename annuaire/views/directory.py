@@ -36,7 +36,7 @@ def directory(request):
     show_states = etab is not None and rights.can_see_account_details(viewer, {etab.pk})
     form = DirectoryFilterForm(request.GET or None, options=options, show_states=show_states)
     people = selectors.directory_search(viewer=viewer, etab=etab, filters=form.filters())
-    people = selectors.directory_page_prefetch(people, etab=etab)
+    people = selectors.directory_page_prefetch(people, viewer=viewer, etab=etab)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     kept = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(request, "annuaire/directory.html", {

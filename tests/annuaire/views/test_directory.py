@@ -112,6 +112,20 @@ def test_teacher_sees_contacts(world, login):
     assert b"Identifiant :" not in response.content
 
 
+def test_rows_show_only_the_viewers_establishments(world, login):
+    # teacher_b also teaches in A: teacher_a sees the colleague, not where else they work.
+    RoleFactory(person=world.teacher_b, etablissement=world.etab_a, role=Role.Kind.ENSEIGNANT)
+    InscriptionFactory(eleve=world.pupil_a2, regroupement=world.div_b_3a)
+    response = login(world.teacher_a).get(URL)
+    assert {world.teacher_b.pk, world.pupil_a2.pk} <= names(response)
+    content = response.content.decode()
+    assert world.etab_b.name not in content
+    row = next(p for p in response.context["page"].object_list if p.pk == world.pupil_a2.pk)
+    assert [i.regroupement for i in row.shown_inscriptions] == [world.div_3a]
+    card = login(world.teacher_a).get(reverse("annuaire:person", args=[world.teacher_b.pk]))
+    assert world.etab_b.name not in card.content.decode()
+
+
 def test_parent_and_pupil_see_their_circle(world, login):
     seen = names(login(world.parent_a).get(URL))
     assert world.pupil_a.pk in seen and world.teacher_a.pk in seen
