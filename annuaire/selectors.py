@@ -103,7 +103,9 @@ def directory_search(*, viewer, etab=None, filters=None):
             taught = taught.filter(regroupement__etablissement=etab)
             local = local.filter(etablissement=etab)
         people = people.filter(Exists(taught) | Exists(local))
-    return people.order_by("last_name", "first_name", "id")
+    # The folded name, not last_name: the feed mixes « BLANC » and « Baron », and byte order
+    # (SQLite, PostgreSQL's C collation) would put « ÉTIENNE » and « d'Aubigné » after « ZOLA ».
+    return people.order_by("search_name", "id")
 
 
 def directory_page_prefetch(people, *, viewer, etab=None):

@@ -76,6 +76,17 @@ def test_a_foreign_or_wrong_filter_value_is_ignored_not_the_others(world, login)
     assert names(response) == {world.pupil_a.pk, world.pupil_a2.pk, world.pupil_a3.pk}
 
 
+def test_names_sort_in_french_order(world, login):
+    spellings = ["Zola", "Étienne", "d'Aubigné", "BLANC", "Baron", "Abel", "ÉMERY", "Eymard"]
+    for last_name in spellings:
+        pupil = PersonFactory(population=Population.ELEVE, profile=Profile.ELEVE,
+                              first_name="Xavier", last_name=last_name)
+        RoleFactory(person=pupil, etablissement=world.etab_a, role=Role.Kind.ELEVE)
+    response = login(world.principal_a).get(URL, {"q": "xavier"})
+    shown = [p.last_name for p in response.context["page"].object_list]
+    assert shown == ["Abel", "Baron", "BLANC", "d'Aubigné", "ÉMERY", "Étienne", "Eymard", "Zola"]
+
+
 def test_account_state_filter(world, login):
     world.pupil_a2.activated_at = None
     world.pupil_a2.save()
