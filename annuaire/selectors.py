@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Value
+from django.db.models.functions import Replace
 from django.http import Http404
 
 from ent import rights
@@ -79,8 +80,13 @@ def directory_search(*, viewer, etab=None, filters=None):
         people = people.filter(Person.objects.state_filter(filters.state))
     else:
         people = people.filter(deactivated_at__isnull=True)
-    for term in search_terms(filters.q):
-        people = people.filter(search_name__contains=term)
+    terms = search_terms(filters.q)
+    if terms:
+        # Also without the key's spaces: « dellaquila » (as the login spells it), « lefloch »
+        # and « ndiaye » find DELL'AQUILA, LE FLOCH and N'DIAYE.
+        people = people.annotate(search_compact=Replace("search_name", Value(" "), Value("")))
+    for term in terms:
+        people = people.filter(search_compact__contains=term)
     if filters.profile:
         roles = Role.objects.filter(person=OuterRef("pk"), role=filters.profile)
         if etab is not None:

@@ -33,6 +33,29 @@ def test_search_ignores_accents_and_case(world, login):
     assert names(response) == {world.teacher_a.pk}
 
 
+
+@pytest.mark.parametrize("query", ["D'ALMEIDA", "d almeida", "d’almeida", "dalmeida", "ALMEIDA"])
+def test_search_finds_a_name_with_an_apostrophe_however_typed(world, login, query):
+    pupil = PersonFactory(population=Population.ELEVE, profile=Profile.ELEVE,
+                          first_name="Lucie", last_name="D'Almeida")
+    RoleFactory(person=pupil, etablissement=world.etab_a, role=Role.Kind.ELEVE)
+    assert names(login(world.principal_a).get(URL, {"q": query})) == {pupil.pk}
+
+
+@pytest.mark.parametrize("query", ["le floch", "lefloch", "LE-FLOCH", "floch"])
+def test_search_finds_a_compound_name_with_or_without_its_space(world, login, query):
+    pupil = PersonFactory(population=Population.ELEVE, profile=Profile.ELEVE,
+                          first_name="Héloïse", last_name="Le Floch")
+    RoleFactory(person=pupil, etablissement=world.etab_a, role=Role.Kind.ELEVE)
+    assert names(login(world.principal_a).get(URL, {"q": query})) == {pupil.pk}
+
+
+@pytest.mark.parametrize("query", ["", "   ", "...", "'", "-", "%", "_"])
+def test_a_search_of_spaces_or_punctuation_lists_everyone(world, login, query):
+    response = login(world.principal_a).get(URL, {"q": query})
+    assert response.status_code == 200
+    assert names(response) == names(login(world.principal_a).get(URL))
+
 @pytest.mark.parametrize("params, expected", [
     ({"profile": "enseignant"}, {"teacher_a", "teacher_a2"}),
     ({"profile": "parent"}, {"parent_a"}),
