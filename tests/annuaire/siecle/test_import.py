@@ -334,7 +334,8 @@ def test_run_waits_for_a_running_aaf_import(siecle_world, fixture_copy):
         # The run's backend is queued behind our lock: an advisory lock not yet granted.
         seen.append(other.execute(
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
-            "AND objid = %s", [IMPORT_LOCK]).fetchone()[0])
+            "AND objid = %s AND database = (SELECT oid FROM pg_database "
+            "WHERE datname = current_database())", [IMPORT_LOCK]).fetchone()[0])
         other.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK])
 
     timer = threading.Timer(1.5, release)
