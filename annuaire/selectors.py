@@ -111,7 +111,7 @@ def directory_search(*, viewer, etab=None, filters=None):
         people = people.filter(Exists(taught) | Exists(local))
     # The folded name, not last_name: the feed mixes « BLANC » and « Baron », and byte order
     # (SQLite, PostgreSQL's C collation) would put « ÉTIENNE » and « d'Aubigné » after « ZOLA ».
-    return people.order_by("search_name", "id")
+    return people.order_by(*Person.NAME_ORDER)
 
 
 def directory_page_prefetch(people, *, viewer, etab=None):
@@ -262,7 +262,7 @@ def accounts_in_state(*, viewer, state, etab=None):
     people = Person.objects.filter(rights.managed_accounts_q(viewer)).filter(
         Person.objects.state_filter(state))
     order = ("-suspended_at",) if state == AccountState.SUSPENDU else ("deactivated_at",)
-    return _in_etab(people, etab).order_by(*order, "last_name", "first_name", "id")
+    return _in_etab(people, etab).order_by(*order, *Person.NAME_ORDER)
 
 
 def accounts_page_prefetch(people):

@@ -346,7 +346,7 @@ def timetable_children(viewer):
     cached = getattr(viewer, "_timetable_children_cache", None)
     if cached is None:
         cached = list(Person.objects.filter(pk__in=legal_children_ids(viewer)).order_by(
-            "last_name", "first_name"))
+            *Person.NAME_ORDER))
         viewer._timetable_children_cache = cached
     return cached
 

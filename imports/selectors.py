@@ -145,7 +145,7 @@ def rapprochement_targets(*, etab):
         deactivated_at__isnull=True,
         pk__in=Role.objects.filter(etablissement=etab, role=Role.Kind.ENSEIGNANT).values(
             "person_id"),
-    ).order_by("last_name", "first_name").values_list("pk", "last_name", "first_name"))
+    ).order_by(*Person.NAME_ORDER).values_list("pk", "last_name", "first_name"))
     divisions, groups = [], []
     for pk, nature, code in Regroupement.objects.filter(etablissement=etab).order_by(
             "code").values_list("pk", "nature", "code"):

@@ -177,7 +177,7 @@ def _seances_query(q):
             .select_related("cours", "remplacant")
             .prefetch_related(
                 Prefetch("cours__enseignants",
-                         queryset=Person.objects.order_by("last_name", "first_name")),
+                         queryset=Person.objects.order_by(*Person.NAME_ORDER)),
                 Prefetch("cours__regroupements", queryset=Regroupement.objects.order_by(
                     "nature", "code")))
             .order_by("date", "start", "cours__matiere_label", "pk"))
@@ -318,7 +318,7 @@ def timetable_index(*, viewer, etab_id=None):
             pk__in=Cours.enseignants.through.objects.filter(
                 cours__etablissement=etab).values("person_id"))
         teachers = [Target("enseignant", p.display_name, p.pk) for p in Person.objects.filter(
-            teaching).order_by("last_name", "first_name")]
+            teaching).order_by(*Person.NAME_ORDER)]
         rooms = [Target("salle", name, etab.pk, etab, name) for name in timetable_rooms(etab=etab)]
     return TimetableIndex(me, children, etabs, etab, regroupements, teachers, rooms)
 

@@ -130,7 +130,7 @@ def audience_persons(*, etab, audience, division=None, person_id=None, only_not_
     # An establishment never prints the académie's administrators' codes.
     people = people.exclude(is_superuser=True).exclude(
         roles__role=R.ADMIN_ACADEMIQUE)
-    return people.distinct().order_by("last_name", "first_name", "pk")
+    return people.distinct().order_by(*Person.NAME_ORDER)
 
 
 def letters_build(*, etab, persons):
@@ -260,7 +260,7 @@ def distribution_controls(*, etab):
         "Dans SIECLE, séparer la fiche : une fiche par personne, chacune avec son prénom et "
         "son nom seuls, sans civilité.")
     for pk, first, last, profile in members.values_list(
-            "pk", "first_name", "last_name", "profile").order_by("last_name", "first_name"):
+            "pk", "first_name", "last_name", "profile").order_by(*Person.NAME_ORDER):
         reason = several_people_reason(first, last)
         if reason:
             several.items.append({"pk": pk, "name": f"{last.upper()} {first}", "detail": reason,
@@ -300,7 +300,7 @@ def distribution_controls(*, etab):
         "Dans SIECLE, faire immatriculer l'élève au répertoire national (RNIE) pour obtenir "
         "son INE, puis attendre le prochain import.")
     for person in members.filter(_with_role(etab, [R.ELEVE]), ine="").order_by(
-            "last_name", "first_name"):
+            *Person.NAME_ORDER):
         no_ine.items.append({"pk": person.pk, "name": person.display_name,
                              "profile": person.profile, "detail": "INE absent"})
 
@@ -314,7 +314,7 @@ def distribution_controls(*, etab):
     parents = Person.objects.filter(deactivated_at__isnull=True).filter(
         Q(_with_role(etab, [R.PARENT])) | Q(population="PersRelEleve",
                                              main_etab_aaf=etab.aaf_id or "-"))
-    for person in parents.exclude(Exists(legal_children)).order_by("last_name", "first_name"):
+    for person in parents.exclude(Exists(legal_children)).order_by(*Person.NAME_ORDER):
         orphan_parents.items.append({"pk": person.pk, "name": person.display_name,
                                      "profile": person.profile,
                                      "detail": "aucun enfant de l'établissement"})
@@ -328,7 +328,7 @@ def distribution_controls(*, etab):
     principal = ProfPrincipal.objects.filter(
         enseignant=OuterRef("pk"), regroupement__etablissement=etab)
     for person in members.filter(_with_role(etab, [R.ENSEIGNANT])).exclude(
-            Exists(services)).exclude(Exists(principal)).order_by("last_name", "first_name"):
+            Exists(services)).exclude(Exists(principal)).order_by(*Person.NAME_ORDER):
         idle_teachers.items.append({"pk": person.pk, "name": person.display_name,
                                     "profile": person.profile,
                                     "detail": "aucune division ni aucun groupe"})

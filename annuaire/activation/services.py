@@ -193,7 +193,7 @@ def letter_batch_render(*, batch_id, to_file=True):
     LetterBatch.objects.filter(pk=batch.pk).update(status=LetterBatch.Status.EN_COURS)
     progress_set(kind=PROGRESS_KIND, pk=batch.pk, phase="Préparation", fraction=0)
     try:
-        persons = list(batch.persons.order_by("last_name", "first_name", "pk"))
+        persons = list(batch.persons.order_by(*Person.NAME_ORDER))
         with transaction.atomic():
             letters = selectors.letters_build(etab=batch.etablissement, persons=persons)
             codes, expires = codes_issue(persons=persons, actor=batch.created_by)

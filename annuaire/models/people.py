@@ -195,6 +195,12 @@ class Person(AbstractBaseUser, PermissionsMixin):
         return info.get("source_eleve") or info.get("source_responsable") or info.get(
             "source_sts") or ""
 
+    # How lists of people are sorted: by the folded name (last name, first name), as a French
+    # reader expects — « Baron » before « BLANC », « d'Aubigné » among the D — where the
+    # database's byte order (SQLite, PostgreSQL in a C locale) puts capitals, accents and
+    # particles apart.
+    NAME_ORDER = ("search_name", "id")
+
     def refresh_search_name(self):
         from annuaire.text import search_key
 

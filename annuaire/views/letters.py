@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from annuaire.activation import selectors, services
 from annuaire.activation.forms import AccountSettingsForm, LetterForm
-from annuaire.models import LetterBatch
+from annuaire.models import LetterBatch, Person
 from annuaire.progress import progress_get
 from annuaire.tasks import letter_batch_task
 
@@ -144,7 +144,7 @@ def letter_history(request, etab_id):
 @login_required
 def letter_batch(request, etab_id, pk):
     etab, batch = _batch_get(request, etab_id, pk)
-    persons = Paginator(batch.persons.order_by("last_name", "first_name", "pk").only(
+    persons = Paginator(batch.persons.order_by(*Person.NAME_ORDER).only(
         "pk", "login", "last_name", "first_name"), 100).get_page(request.GET.get("page"))
     return render(request, "annuaire/letters/batch.html", {
         "etab": etab, "batch": batch, "page": persons,

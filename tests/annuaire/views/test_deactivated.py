@@ -149,3 +149,19 @@ def test_a_principal_cannot_revive_or_purge_an_academie_administrator(world, log
     assert client.post(reverse("annuaire:person_purge", args=[pk])).status_code == 404
     world.academy_admin.refresh_from_db()
     assert world.academy_admin.deactivated_at is not None
+
+
+def test_accounts_deactivated_together_are_listed_in_french_name_order(world, login):
+    """The folded name, not the database's byte order: « Baron » before « BLANC »,
+    « d'Aubigné » among the D."""
+    from annuaire.models import Role
+    from tests.factories import PersonFactory, RoleFactory
+
+    when = timezone.now() - timedelta(days=3)
+    for last_name in ["Zola", "d'Aubigné", "BLANC", "Baron", "Étienne"]:
+        person = PersonFactory(first_name="Xavier", last_name=last_name, deactivated_at=when,
+                               is_active=False)
+        RoleFactory(person=person, etablissement=world.etab_a, role=Role.Kind.ELEVE)
+    page = login(world.academy_admin).get(LIST).context["page"]
+    assert [p.last_name for p in page.object_list] == [
+        "Baron", "BLANC", "d'Aubigné", "Étienne", "Zola"]
