@@ -37,3 +37,18 @@ def import_report_context(imp, issue_counts):
         "controls_count": report.get("controls_count", 0),
         "breaches": [c for c in report.get("deactivation_check", []) if c.get("exceeds")],
     }
+
+
+PURGE_ORIGIN_LABELS = {"beat": "Automatique (chaque nuit)", "manuel": "Manuelle",
+                       "cli": "Ligne de commande"}
+
+
+def purge_run_rows(runs):
+    """The purge history in French: origins and populations by their labels, not their codes."""
+    return [{
+        "run": run,
+        "origin": PURGE_ORIGIN_LABELS.get(run.origin, run.origin),
+        "counts": [(POPULATION_LABELS.get(pop, pop), n) for pop, n in sorted(
+            run.counts.items(), key=lambda kv: POPULATIONS.index(kv[0])
+            if kv[0] in POPULATIONS else len(POPULATIONS))],
+    } for run in runs]

@@ -1,10 +1,13 @@
 """Reads of the directory. Each takes the viewer and returns only what the viewer may see."""
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Value
+from django.conf import settings
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Replace
 from django.http import Http404
+from django.utils import timezone
 
 from ent import rights
 
@@ -278,3 +281,36 @@ def managed_account_get(*, viewer, person_id):
         return Person.objects.filter(rights.managed_accounts_q(viewer)).get(pk=person_id)
     except (Person.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("Personne introuvable") from exc
+
+
+# --- Purge ----------------------------------------------------------------------------------
+def purge_cutoff(*, now=None):
+    """Accounts deactivated at or before this moment have waited out the purge delay."""
+    return (now or timezone.now()) - timedelta(days=settings.ENT_PURGE_DELAY_DAYS)
+
+
+def accounts_due_for_purge(*, cutoff):
+    return Person.objects.filter(deactivated_at__isnull=False, deactivated_at__lte=cutoff)
+
+
+@dataclass(frozen=True)
+class PurgeOverview:
+    deactivated: int
+    due: int
+    delay: int
+    next_due_on: date | None  # when the first deactivated account not yet due will be
+
+
+def purge_overview(*, viewer, now=None):
+    """What the purge page shows: deactivated accounts, those due now, the next due date."""
+    if not rights.can_purge_accounts(viewer):
+        raise Http404
+    cutoff = purge_cutoff(now=now)
+    figures = Person.objects.filter(deactivated_at__isnull=False).aggregate(
+        deactivated=Count("id"), due=Count("id", filter=Q(deactivated_at__lte=cutoff)),
+        first_waiting=Min("deactivated_at", filter=Q(deactivated_at__gt=cutoff)))
+    delay = settings.ENT_PURGE_DELAY_DAYS
+    first = figures["first_waiting"]
+    return PurgeOverview(
+        deactivated=figures["deactivated"], due=figures["due"], delay=delay,
+        next_due_on=timezone.localtime(first + timedelta(days=delay)).date() if first else None)

@@ -8,7 +8,6 @@ import time
 import uuid
 from collections import Counter
 from contextlib import contextmanager
-from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from . import selectors
 from .aaf import pipeline
 from .aaf.errors import AafFileError, AafImportError
 from .models import (
@@ -318,11 +318,10 @@ def _chunks(values, size=5000):
 
 def accounts_purge(*, now=None, origin="beat", user=None):
     """Delete the accounts deactivated for longer than the delay; leave an audit row of counts."""
-    now = now or timezone.now()
-    delay = settings.ENT_PURGE_DELAY_DAYS
-    cutoff = now - timedelta(days=delay)
-    doomed = Person.objects.filter(deactivated_at__isnull=False, deactivated_at__lte=cutoff)
-    return _purge(doomed, delay=delay, cutoff=cutoff, origin=origin, user=user)
+    cutoff = selectors.purge_cutoff(now=now)
+    doomed = selectors.accounts_due_for_purge(cutoff=cutoff)
+    return _purge(doomed, delay=settings.ENT_PURGE_DELAY_DAYS, cutoff=cutoff, origin=origin,
+                  user=user)
 
 
 def _purge(doomed, *, delay, cutoff, origin, user):

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -6,20 +5,20 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ent import rights
+from ent.french import count_label
 
-from .. import services
-from ..models import Person, PurgeRun
+from .. import selectors, services
+from ..models import PurgeRun
+from ..presenters import purge_run_rows
 
 
 @login_required
 def purges(request):
-    if not rights.can_purge_accounts(request.user):
-        raise Http404
-    deactivated = Person.objects.filter(deactivated_at__isnull=False)
+    overview = selectors.purge_overview(viewer=request.user)
     return render(request, "annuaire/purges.html", {
-        "runs": PurgeRun.objects.select_related("triggered_by")[:50],
-        "deactivated_count": deactivated.count(),
-        "delay": settings.ENT_PURGE_DELAY_DAYS,
+        "runs": purge_run_rows(PurgeRun.objects.select_related("triggered_by")[:50]),
+        "overview": overview,
+        "delay": overview.delay,
         "crumbs": [("Comptes désactivés et purges", None)],
     })
 
@@ -29,6 +28,13 @@ def purges(request):
 def purge_now(request):
     if not rights.can_purge_accounts(request.user):
         raise Http404
+    overview = selectors.purge_overview(viewer=request.user)
+    if not overview.due:
+        # A stale page or a second click: nothing is due, so no purge and no empty audit row.
+        messages.info(request, "Aucun compte à purger : aucun compte n'est désactivé depuis plus "
+                               f"de {count_label(overview.delay, 'jour')}.")
+        return redirect("annuaire:purges")
     run = services.accounts_purge(origin="manuel", user=request.user)
-    messages.success(request, f"Purge effectuée : {run.total} compte(s) supprimé(s).")
+    messages.success(request, "Purge effectuée : "
+                     f"{count_label(run.total, 'compte supprimé', 'comptes supprimés')}.")
     return redirect("annuaire:purges")

@@ -3,6 +3,8 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from annuaire import services
+from annuaire.presenters import purge_run_rows
+from ent.french import count_label, plural_form
 
 
 class Command(BaseCommand):
@@ -12,9 +14,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         run = services.accounts_purge(origin="cli")
-        detail = ", ".join(f"{pop} : {n}" for pop, n in sorted(run.counts.items())) or "aucun"
+        detail = ", ".join(f"{label} : {n}" for label, n in purge_run_rows([run])[0]["counts"])
         ran_at, cutoff = timezone.localtime(run.ran_at), timezone.localtime(run.cutoff)
         self.stdout.write(
-            f"Purge du {ran_at:%d/%m/%Y %H:%M} : {run.total} compte(s) désactivé(s) avant le "
-            f"{cutoff:%d/%m/%Y} supprimé(s) ({detail})."
+            f"Purge du {ran_at:%d/%m/%Y %H:%M} : "
+            f"{count_label(run.total, 'compte désactivé', 'comptes désactivés')} avant le "
+            f"{cutoff:%d/%m/%Y} {plural_form(run.total, 'supprimé')} ({detail or 'aucun'})."
         )

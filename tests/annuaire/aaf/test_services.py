@@ -298,8 +298,8 @@ def test_purge_accounts_command(db, world, capsys, settings):
     out = capsys.readouterr().out
     ran_at = timezone.localtime(run.ran_at)
     cutoff = timezone.localtime(run.cutoff)
-    assert out == (f"Purge du {ran_at:%d/%m/%Y %H:%M} : 1 compte(s) désactivé(s) avant le "
-                   f"{cutoff:%d/%m/%Y} supprimé(s) (Eleve : 1).\n")
+    assert out == (f"Purge du {ran_at:%d/%m/%Y %H:%M} : 1 compte désactivé avant le "
+                   f"{cutoff:%d/%m/%Y} supprimé (Élèves : 1).\n")
     assert (run.origin, run.delay_days, run.total) == ("cli", 10, 1)
 
 

@@ -1,0 +1,56 @@
+"""French numbers and plurals, for every count the portal writes.
+
+French puts 0 and 1 in the singular (« 0 compte désactivé », « 1 fiche », « 2 fiches »), where
+Django's ``pluralize`` follows English (« 0 comptes »). Large numbers are grouped by three with a
+narrow no-break space (« 12 345 »), which neither breaks a line nor reads as a decimal point.
+Templates reach these through the ``french`` tag library (``ent/templatetags/french.py``).
+"""
+
+from decimal import Decimal
+
+NARROW_NBSP = "\u202f"
+
+
+def french_number(n):
+    """« 12 345 » for 12345, « 1 234,5 » for 1234.5; anything not a number comes back as text."""
+    if isinstance(n, bool) or not isinstance(n, int | float | Decimal):
+        return "" if n is None else str(n)
+    return f"{n:,}".replace(",", NARROW_NBSP).replace(".", ",")
+
+
+def _is_singular(n):
+    try:
+        return abs(n) < 2
+    except TypeError:  # a count rendered as text, as templates may hand it
+        return abs(int(n)) < 2
+
+
+def regular_plural(singular):
+    """The regular plural of one word: « fiche » → « fiches », « cours » → « cours »,
+    « général » → « généraux », « niveau » → « niveaux ».
+
+    Irregular words (« travail » → « travaux », « œil » → « yeux ») and phrases, whose words
+    agree one by one (« compte créé » → « comptes créés », « fiche à corriger » → « fiches à
+    corriger »), need their plural spelled out.
+    """
+    if " " in singular.strip():
+        raise ValueError(f"« {singular} » : le pluriel d'une expression doit être donné")
+    if singular.endswith(("s", "x", "z")):
+        return singular
+    if singular.endswith("al"):
+        return singular[:-2] + "aux"
+    if singular.endswith(("au", "eau", "eu")):
+        return singular + "x"
+    return singular + "s"
+
+
+def plural_form(n, singular, plural=None):
+    """The form agreeing with ``n`` under the French rule: singular below 2, plural from 2."""
+    if _is_singular(n):
+        return singular
+    return plural if plural is not None else regular_plural(singular)
+
+
+def count_label(n, singular, plural=None):
+    """« 0 compte désactivé », « 1 fiche », « 12 345 séances »: the number and its noun."""
+    return f"{french_number(n)} {plural_form(n, singular, plural)}"

@@ -1,0 +1,35 @@
+"""French counts in templates: ``{% load french %}``, then
+
+- ``{{ n|nombre }}`` → « 12 345 »;
+- ``{{ n|pluriel:"séance" }}`` → « séance » or « séances » (0 and 1 take the singular);
+- ``{{ n|pluriel:"compte désactivé,comptes désactivés" }}`` for a phrase or an irregular word;
+- ``{{ n|effectif:"séance" }}`` → « 12 345 séances », number and noun together.
+
+Django's ``pluralize`` follows the English rule (« 0 comptes ») and must not be used.
+"""
+
+from django import template
+
+from ent.french import count_label, french_number, plural_form
+
+register = template.Library()
+
+
+def _forms(arg):
+    singular, _, plural = arg.partition(",")
+    return singular, plural or None
+
+
+@register.filter
+def nombre(value):
+    return french_number(value)
+
+
+@register.filter
+def pluriel(value, arg):
+    return plural_form(value, *_forms(arg))
+
+
+@register.filter
+def effectif(value, arg):
+    return count_label(value, *_forms(arg))
