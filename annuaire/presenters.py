@@ -2,7 +2,7 @@
 
 from .aaf.files import POPULATIONS
 from .aaf.report import OUTCOME_LABELS, OUTCOMES, POPULATION_LABELS
-from .report_text import WARNING_LABELS
+from .report_text import warning_label
 
 
 def _rows(counts):
@@ -23,7 +23,7 @@ def import_report_context(imp, issue_counts):
     for etab in report.get("by_etab", []):
         etabs.append({**etab, "rows": _rows(etab.get("counts", {}))})
     warnings = [
-        {"code": code, "label": WARNING_LABELS.get(code, code), "count": n,
+        {"code": code, "label": warning_label(code, n), "count": n,
          "stored": issue_counts.get("avertissement", {}).get(code, 0)}
         for code, n in sorted(report.get("warnings", {}).items(), key=lambda kv: -kv[1])
     ]

@@ -1,19 +1,35 @@
 """The import report as plain text, for the shell (``import_aaf``)."""
 
+from ent.french import count_label, plural_form
+
 from .aaf.files import POPULATIONS
 from .aaf.report import OUTCOME_LABELS, OUTCOMES, POPULATION_LABELS
 from .models import AafImport, ImportIssue
 
+# (singular, plural): a warning's label follows its count, « 1 valeur mal formée ignorée ».
 WARNING_LABELS = {
-    "structure_inconnue": "rattachements à une structure absente de l'annuaire",
-    "responsable_inconnu": "liens vers un responsable absent de l'annuaire",
-    "matiere_inconnue": "services dans une matière absente de la nomenclature",
-    "valeur_mal_formee": "valeurs mal formées ignorées",
-    "doublon_livraison": "enregistrements présents deux fois dans la livraison",
-    "suppression_inconnue": "suppressions de personnes absentes de l'annuaire",
-    "modification_inconnue": "modifications de personnes absentes (comptes créés)",
-    "suppression_structure": "suppressions de structures ignorées",
+    "structure_inconnue": ("rattachement à une structure absente de l'annuaire",
+                           "rattachements à une structure absente de l'annuaire"),
+    "responsable_inconnu": ("lien vers un responsable absent de l'annuaire",
+                            "liens vers un responsable absent de l'annuaire"),
+    "matiere_inconnue": ("service dans une matière absente de la nomenclature",
+                         "services dans une matière absente de la nomenclature"),
+    "valeur_mal_formee": ("valeur mal formée ignorée", "valeurs mal formées ignorées"),
+    "doublon_livraison": ("enregistrement présent deux fois dans la livraison",
+                          "enregistrements présents deux fois dans la livraison"),
+    "suppression_inconnue": ("suppression d'une personne absente de l'annuaire",
+                             "suppressions de personnes absentes de l'annuaire"),
+    "modification_inconnue": ("modification d'une personne absente (compte créé)",
+                              "modifications de personnes absentes (comptes créés)"),
+    "suppression_structure": ("suppression de structure ignorée",
+                              "suppressions de structures ignorées"),
 }
+
+
+def warning_label(code, n):
+    """The label of ``n`` warnings of one kind, agreeing with ``n``."""
+    singular, plural = WARNING_LABELS.get(code, (code, code))
+    return plural_form(n, singular, plural)
 
 
 def _population_order(population):
@@ -41,8 +57,8 @@ def report_as_text(imp: AafImport):
     for f in report.get("files", []):
         lines.append(
             f"  {f['name']} : {f.get('population')} {f.get('kind') or ''}, "
-            f"{f.get('records', 0)} enregistrements, {f.get('version') or 'version non déclarée'}, "
-            f"{f.get('encoding')}")
+            f"{count_label(f.get('records', 0), 'enregistrement')}, "
+            f"{f.get('version') or 'version non déclarée'}, {f.get('encoding')}")
     counts = report.get("counts", {})
     if counts:
         lines.append("")
@@ -74,7 +90,7 @@ def report_as_text(imp: AafImport):
         lines.append("")
         lines.append("Avertissements :")
         for code, n in sorted(report["warnings"].items()):
-            lines.append(f"  {n} {WARNING_LABELS.get(code, code)}")
+            lines.append(f"  {n} {warning_label(code, n)}")
     if report.get("unknown_attributes"):
         lines.append("")
         lines.append("Attributs non reconnus (conservés) :")

@@ -1,5 +1,7 @@
 """The bilan préliminaire as the pages, the CSV and the PDF show it: French labels, lists."""
 
+from ent.french import count_label, french_number
+
 from .models import TimetableImport
 
 KIND_LABELS = {"teacher": "Enseignant", "division": "Division", "group": "Groupe",
@@ -57,7 +59,7 @@ ROWS = [
      lambda b: [f"du {c['start']} au {c['end']}{' : ' + c['label'] if c.get('label') else ''}"
                 for c in b.get("closures", [])]),
     ("alternances", "Alternances", 0,
-     lambda b: [f"{a['label'] or a['code']} ({a['weeks']} semaines)"
+     lambda b: [f"{a['label'] or a['code']} ({count_label(a['weeks'], 'semaine')})"
                 for a in b.get("alternances", [])]),
     ("services", "Services (STS-web)", 0, None),
 ]
@@ -83,7 +85,7 @@ def bilan_rows(bilan):
         items = source(bilan) if source else None
         if items is not None and value and len(items) < value:
             # The bilan keeps the first 500 lines of a long list.
-            items = [*items, f"… et {value - len(items)} autres"]
+            items = [*items, f"… et {count_label(value - len(items), 'autre')}"]
         rows.append({"key": key, "label": label, "indent": indent, "value": value,
                      "items": items})
     return rows + change_rows(bilan)
@@ -115,10 +117,11 @@ def change_rows(bilan):
                             ("removed", "supprimés")):
             incomplete = v[f"{part}_incomplete"]
             rows.append(_row(f"ch_services_{part}",
-                             f"Services d'enseignement {label} (dont {incomplete} "
-                             f"incomplet{'s' if incomplete > 1 else ''})", v[part]))
+                             f"Services d'enseignement {label} (dont "
+                             f"{count_label(incomplete, 'incomplet')})", v[part]))
         n = changes["seances"]
-        rows.append(_row("ch_seances", f"Séances : {n['now']} contre {n['previous']} à "
+        rows.append(_row("ch_seances", f"Séances : {french_number(n['now'])} contre "
+                         f"{french_number(n['previous'])} à "
                          "l'import précédent", None, value=f"{n['difference']:+d}"))
         labels = {"replacements": "Remplacements (semaines)", "cancelled": "Cours annulés",
                   "exceptional": "Cours exceptionnels"}

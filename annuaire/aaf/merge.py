@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 
 from annuaire import models as m
+from ent.french import count_label, plural_form
 
 from .logins import login_base_of, next_free_login
 from .staging import directory_has_feed_people
@@ -298,7 +299,8 @@ class Merge:
         if moved:
             # A record is skipped only when the directory held its digest a moment ago, and
             # only this import writes there: a difference means someone else wrote meanwhile.
-            raise RuntimeError(f"{moved} personne(s) modifiée(s) pendant la lecture de l'import")
+            raise RuntimeError(f"{count_label(moved, 'personne modifiée', 'personnes modifiées')} "
+                               "pendant la lecture de l'import")
         for aaf_id, population, file_idx, line in sql.all(
                 "SELECT aaf_id, population, file_idx, line FROM t_person "
                 "WHERE outcome = 'unknown'"):
@@ -564,9 +566,9 @@ class Merge:
                 GROUP BY l.person_aaf, s.population, l.etab_aaf
                 ORDER BY MIN(l.file_idx), MIN(l.line)"""):
             self.warn("structure_inconnue",
-                      f"{n} rattachement(s) à la structure {etab}, absente de l'annuaire, "
-                      "ignoré(s)", population=population, file_idx=file_idx, line=line,
-                      identifier=person, etab=etab)
+                      f"{count_label(n, 'rattachement')} à la structure {etab}, absente de "
+                      f"l'annuaire, {plural_form(n, 'ignoré')}", population=population,
+                      file_idx=file_idx, line=line, identifier=person, etab=etab)
         # Regroupements the owners were in before: candidates for removal once empty.
         sql.temp("t_reg_before", f"""
             SELECT regroupement_id AS rid FROM {INSCRIPTION}

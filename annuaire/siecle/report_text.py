@@ -1,20 +1,33 @@
 """The report of a SIECLE / STS-web run as text (command line) or JSON."""
 
+from ent.french import count_label, plural_form
+
 POPULATIONS = {
     "eleves": "Élèves", "responsables": "Responsables", "liens": "Liens élève-responsable",
     "enseignants": "Enseignants (STS-web)", "services": "Services (STS-web)",
 }
+# (singular, plural): the label follows its count, « 1 lu », « 2 lus ».
 COUNT_LABELS = {
-    "lus": "lus", "rapproches": "rapprochés", "par_identifiant": "par identifiant",
-    "par_ine": "par INE et date de naissance", "par_nom": "par nom (et naissance ou lien)",
-    "non_rapproches": "sans compte", "rejetes": "rejetés", "sortis": "sortis",
-    "sans_compte": "sans compte d'un côté",
+    "lus": ("lu", "lus"), "rapproches": ("rapproché", "rapprochés"),
+    "par_identifiant": ("par identifiant", "par identifiant"),
+    "par_ine": ("par INE et date de naissance", "par INE et date de naissance"),
+    "par_nom": ("par nom (et naissance ou lien)", "par nom (et naissance ou lien)"),
+    "non_rapproches": ("sans compte", "sans compte"), "rejetes": ("rejeté", "rejetés"),
+    "sortis": ("sorti", "sortis"),
+    "sans_compte": ("sans compte d'un côté", "sans compte d'un côté"),
 }
 WRITE_LABELS = {
-    "personnes": "fiches complétées", "inscriptions": "inscriptions ajoutées",
-    "liens_crees": "liens créés", "liens_completes": "liens complétés",
-    "enseignements": "enseignements ajoutés", "matieres": "matières ajoutées",
+    "personnes": ("fiche complétée", "fiches complétées"),
+    "inscriptions": ("inscription ajoutée", "inscriptions ajoutées"),
+    "liens_crees": ("lien créé", "liens créés"), "liens_completes": ("lien complété", "liens complétés"),
+    "enseignements": ("enseignement ajouté", "enseignements ajoutés"),
+    "matieres": ("matière ajoutée", "matières ajoutées"),
 }
+
+
+def _label(labels, key, n):
+    singular, plural = labels.get(key, (key, key))
+    return plural_form(n, singular, plural)
 NATURES = {"division": "division", "groupe": "groupe"}
 
 
@@ -24,12 +37,12 @@ def count_rows(report):
         counts = report.get("counts", {}).get(key)
         if counts:
             rows.append({"label": label, "items": [
-                (COUNT_LABELS.get(name, name), value) for name, value in counts.items()]})
+                (_label(COUNT_LABELS, name, value), value) for name, value in counts.items()]})
     return rows
 
 
 def write_rows(report):
-    return [(WRITE_LABELS.get(k, k), v) for k, v in report.get("writes", {}).items()]
+    return [(_label(WRITE_LABELS, k, v), v) for k, v in report.get("writes", {}).items()]
 
 
 def report_as_json(imp, issues):
@@ -63,7 +76,7 @@ def report_as_text(imp, issues):
                    + ", ".join(f"{v} {k}" for k, v in write_rows(report)) + ")")
     for s in report.get("unknown_structures", []):
         out.append(f"  {NATURES.get(s['nature'], s['nature'])} « {s['code']} » absente de "
-                   f"l'annuaire ({s['count']} mention{'s' if s['count'] > 1 else ''}) : ignorée")
+                   f"l'annuaire ({count_label(s['count'], 'mention')}) : ignorée")
     for issue in issues:
         where = f"{issue.file}, ligne {issue.line}" if issue.line else issue.file
         out.append(f"  [{issue.get_level_display()}] {where} : {issue.identifier} "

@@ -122,3 +122,10 @@ def test_divisions_link_to_their_week_only_when_allowed(world, timetable, login)
     assert f'<a href="{div_3a}?semaine=2025-09-15">3A</a>' in html
     # Replacing in 3B does not open 3B's timetable.
     assert div_3b not in html
+
+
+def test_an_empty_week_counts_its_seances_in_the_singular(world, timetable, login):
+    _, html = _week(login(world.pupil_a),
+                    reverse("viescolaire:week_eleve", args=[world.pupil_a.pk]),
+                    semaine=MONDAY + datetime.timedelta(days=70))
+    assert "0 séance cette semaine." in html and "0 séances" not in html

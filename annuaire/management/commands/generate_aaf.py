@@ -15,23 +15,16 @@ from annuaire.aaf.generator import (
     default_workers,
 )
 from annuaire.aaf.report import POPULATION_LABELS
+from ent.french import count_label, french_number
 
 OP_LABELS = {"add": "ajouts", "modify": "modifications", "delete": "suppressions"}
-
-
-def french_number(n):
-    return f"{n:,}".replace(",", "\u202f")
 
 
 def french_size(n):
     for unit, factor in (("Go", 1 << 30), ("Mo", 1 << 20), ("Ko", 1 << 10)):
         if n >= factor:
-            return f"{n / factor:,.1f} {unit}".replace(",", "\u202f").replace(".", ",")
+            return f"{french_number(round(n / factor, 1))} {unit}"
     return f"{n} o"
-
-
-def _plural(n, word):
-    return f"{n} {word}{'s' if n > 1 else ''}"
 
 
 def stale_files(out_dir, prefix, kind):
@@ -118,8 +111,8 @@ class Command(BaseCommand):
         colleges = sum(1 for etab in plan.etabs if etab.kind == "college")
         lines = [
             f"Académie fictive {spec.academie} (graine {spec.seed}) : {len(plan.etabs)} "
-            f"établissements ({_plural(colleges, 'collège')}, "
-            f"{_plural(len(plan.etabs) - colleges, 'lycée')})",
+            f"établissements ({count_label(colleges, 'collège')}, "
+            f"{count_label(len(plan.etabs) - colleges, 'lycée')})",
             f"{result.kind} du {spec.date:%d/%m/%Y}"
             + (f", {share * 100:.2f} % des personnes modifiées".replace(".", ",") if share else "")
             + f" — {ENCODINGS[output.encoding]}, {'CRLF' if output.crlf else 'LF'} — dans {out_dir}",
@@ -145,7 +138,7 @@ class Command(BaseCommand):
         people = sum(result.counts.get(p, 0) for p in PERSON_POPULATIONS)
         lines.append("")
         duration = f"{seconds:.1f}".replace(".", ",")
-        lines.append(f"Total : {len(result.files)} fichiers, {french_number(people)} "
+        lines.append(f"Total : {count_label(len(result.files), 'fichier')}, {french_number(people)} "
                      f"enregistrements de personnes, {french_size(result.total_bytes)}, "
                      f"en {duration} s")
         self.stdout.write("\n".join(lines))

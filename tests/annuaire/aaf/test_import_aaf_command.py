@@ -47,10 +47,10 @@ def test_text_report(db, tmp_path, capsys):
     assert lines[0] == f"Import AAF n°{imp.pk} — Complet — Appliqué"
     assert lines[1:4] == [
         "  livraison/ENT2DVA-ENT16_Complet_20240916_EtabEducNat_0000.xml : EtabEducNat Complet, "
-        "1 enregistrements, AAF-VE2407, UTF-8",
+        "1 enregistrement, AAF-VE2407, UTF-8",
         f"  livraison/{ELEVE_FILE} : Eleve Complet, 3 enregistrements, AAF-VE2407, UTF-8",
         "  livraison/ENT2DVA-ENT16_Complet_20240916_PersRelEleve_0000.xml : PersRelEleve Complet, "
-        "1 enregistrements, AAF-VE2407, UTF-8",
+        "1 enregistrement, AAF-VE2407, UTF-8",
     ]
     table = [line.split() for line in lines[5:9]]
     assert table == [

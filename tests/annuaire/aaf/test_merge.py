@@ -93,11 +93,11 @@ def test_2013_complet_full_set_then_rerun_writes_nothing(run, aaf_samples, stage
     assert [(i["file"], i["line"], i["identifier"], i["etab"], i["message"])
             for i in issues(result, code="structure_inconnue")] == [
         ("livraison/FULL_ENTTSSERVICES_Complet_20130117_PersEducNat_0001.xml", 5, "2397809", "50187",
-         "21 rattachement(s) à la structure 50187, absente de l'annuaire, ignoré(s)"),
+         "21 rattachements à la structure 50187, absente de l'annuaire, ignorés"),
         ("livraison/FULL_ENTTSSERVICES_Complet_20130117_PersEducNat_0001.xml", 31, "2397810", "50045",
-         "2 rattachement(s) à la structure 50045, absente de l'annuaire, ignoré(s)"),
+         "2 rattachements à la structure 50045, absente de l'annuaire, ignorés"),
         ("livraison/FULL_ENTTSSERVICES_Complet_20130117_PersEducNat_0001.xml", 57, "2397811", "51098",
-         "9 rattachement(s) à la structure 51098, absente de l'annuaire, ignoré(s)"),
+         "9 rattachements à la structure 51098, absente de l'annuaire, ignorés"),
     ]
     assert issues(result, code="responsable_inconnu")[0] | {"level": None} == {
         "level": None, "code": "responsable_inconnu", "population": "Eleve",
@@ -208,9 +208,9 @@ def test_2020_iso_8859_15_etab_and_pupil_with_unknown_structures(run, aaf_sample
     assert result.report["legal_2"] == [{"version": "non déclarée", "legal_2": "personne en charge"}]
     assert Etablissement.objects.get(aaf_id="1").name == "STRUCTURE (COURANT)"
     assert sorted((i["etab"], i["message"]) for i in issues(result, code="structure_inconnue")) == [
-        ("1000", "1 rattachement(s) à la structure 1000, absente de l'annuaire, ignoré(s)"),
+        ("1000", "1 rattachement à la structure 1000, absente de l'annuaire, ignoré"),
         # The class and the pupil role it gives.
-        ("3000", "2 rattachement(s) à la structure 3000, absente de l'annuaire, ignoré(s)"),
+        ("3000", "2 rattachements à la structure 3000, absente de l'annuaire, ignorés"),
     ]
     pupil = person("2000000")
     assert (pupil.ine, pupil.address, pupil.regime) == ("100000000AA", "1 rue de Test", "INTERNE 5 JOURS")
@@ -550,7 +550,7 @@ def test_links_to_what_the_feed_does_not_hold_are_dropped_with_a_warning(run):
         "structure_inconnue": 1, "matiere_inconnue": 1, "responsable_inconnu": 1}
     assert [(i["population"], i["identifier"], i["etab"], i["line"], i["message"])
             for i in issues(result, "avertissement")] == [
-        ("Eleve", "1", "9999", 5, "2 rattachement(s) à la structure 9999, absente de l'annuaire, ignoré(s)"),
+        ("Eleve", "1", "9999", 5, "2 rattachements à la structure 9999, absente de l'annuaire, ignorés"),
         ("PersEducNat", "500", "", 5, "matière 999999 absente de la nomenclature : service ignoré"),
         ("Eleve", "1", "", 5, "responsable 404 absent de l'annuaire : lien ignoré"),
     ]

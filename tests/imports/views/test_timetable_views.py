@@ -6,6 +6,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from ent.french import NARROW_NBSP as NNBSP
+from ent.french import french_number
 from imports.models import TimetableImport
 from imports.tasks import timetable_import_task
 from viescolaire.models import Cours
@@ -40,7 +42,8 @@ def test_upload_progress_then_bilan(college, login, upload, who):
                        ("dont incomplets", "courses_incomplete"), ("Séances", "seances"),
                        ("Périodes de fermeture", "closures"), ("Alternances", "alternances")]:
         assert re.search(rf'{re.escape(label)}</span> : <strong class="count" '
-                         rf'data-count="{key}">{counts[key]}</strong>', html), label
+                         rf'data-count="{key}">{french_number(counts[key])}</strong>', html), label
+    assert counts["seances"] >= 10000  # so the page shows it grouped: « 14 226 »
     assert "Valider cet import" in html and "Annuler l'import" in html
     progress = client.get(reverse("imports:progress", args=[w.etab_a.pk, imp.pk]))
     assert progress.status_code == 200 and progress["HX-Refresh"] == "true"
@@ -146,7 +149,8 @@ def test_bilan_downloads_as_csv_and_pdf(college, login, upload):
     assert response["Content-Type"] == "application/pdf"
     pdf = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert f"Cours : {counts['courses']}" in pdf
-    assert f"Séances : {counts['seances']}" in pdf
+    grouped = french_number(counts["seances"]).replace(NNBSP, " ")
+    assert f"Séances : {grouped}" in pdf.replace(NNBSP, " ")
 
 
 def test_validate_applies_and_shows_what_it_applied(college, login, upload, run):

@@ -1,0 +1,38 @@
+"""The bilan's labels agree with their counts (0 and 1 take the singular)."""
+
+from imports.presenters import bilan_rows
+
+
+def _row(rows, key):
+    return next(r for r in rows if r["key"] == key)
+
+
+def test_a_truncated_list_names_one_other_in_the_singular():
+    names = [f"PROF {n}" for n in range(500)]
+    rows = bilan_rows({"counts": {"teachers_unmatched": 501},
+                       "lists": {"teachers_unmatched": names}})
+    assert _row(rows, "teachers_unmatched")["items"][-1] == "… et 1 autre"
+    rows = bilan_rows({"counts": {"teachers_unmatched": 502},
+                       "lists": {"teachers_unmatched": names}})
+    assert _row(rows, "teachers_unmatched")["items"][-1] == "… et 2 autres"
+
+
+def test_an_alternance_of_one_week_is_singular():
+    rows = bilan_rows({"counts": {"alternances": 2}, "lists": {}, "alternances": [
+        {"label": "Semaine A", "code": "A", "weeks": 1},
+        {"label": "", "code": "B", "weeks": 17}]})
+    assert _row(rows, "alternances")["items"] == ["Semaine A (1 semaine)", "B (17 semaines)"]
+
+
+def test_service_changes_count_incomplete_ones_in_french():
+    empty = {"added": [], "modified": [], "removed": []}
+    changes = {"subjects": {"added": [], "modified": []}, "closures": {"added": [], "removed": []},
+               "alternances": empty,
+               "services": {"added": [1], "modified": [], "removed": [], "added_incomplete": 0,
+                            "modified_incomplete": 1, "removed_incomplete": 2},
+               "seances": {"now": 14226, "previous": 9000, "difference": 5226}, "weekly": {}}
+    rows = bilan_rows({"counts": {}, "lists": {}, "changes": changes})
+    assert _row(rows, "ch_services_added")["label"].endswith("(dont 0 incomplet)")
+    assert _row(rows, "ch_services_modified")["label"].endswith("(dont 1 incomplet)")
+    assert _row(rows, "ch_services_removed")["label"].endswith("(dont 2 incomplets)")
+    assert _row(rows, "ch_seances")["label"].startswith("Séances : 14\u202f226 contre 9\u202f000")
