@@ -6,6 +6,11 @@ from .models import TimetableImport
 
 KIND_LABELS = {"teacher": "Enseignant", "division": "Division", "group": "Groupe",
                "subject": "Matière"}
+# The rapprochements page's fieldsets: the kind in the plural, and « all known » agreeing with it.
+KIND_HEADINGS = {"teacher": ("Enseignants", "Tous reconnus."),
+                 "division": ("Divisions", "Toutes reconnues."),
+                 "group": ("Groupes", "Tous reconnus."),
+                 "subject": ("Matières", "Toutes reconnues.")}
 HOW_LABELS = {"identifiant": "par identifiant", "nom": "par le nom",
               "nom et date de naissance": "par le nom et la date de naissance",
               "rapprochement": "rapprochement enregistré", "ignoré": "ignoré"}
@@ -163,7 +168,9 @@ def rapprochement_groups(bilan, targets):
         for entry in entries:
             n += 1
             rows.append({"n": n, **entry})
-        groups.append({"kind": kind, "label": KIND_LABELS[kind], "rows": rows,
+        heading, all_known = KIND_HEADINGS[kind]
+        groups.append({"kind": kind, "label": KIND_LABELS[kind], "heading": heading,
+                       "all_known": all_known, "rows": rows,
                        "targets": targets[kind]})
     return groups
 

@@ -25,7 +25,7 @@ def several_people_reason(first_name, last_name):
             reasons.append(f"le {label} « {value} » joint plusieurs personnes")
         elif _CIVILITE_WORD.search(folded):
             reasons.append(f"le {label} « {value} » contient une civilité")
-    return "; ".join(reasons) or None
+    return " ; ".join(reasons) or None
 
 
 def _first_person(value):

@@ -239,7 +239,7 @@ def stage_file(idx, aaf_file, writer, outcome, options, on_read=None):
             continue
         if record.problems:
             outcome.reject(aaf_file, population, record.line, record.identifier, "",
-                           "; ".join(record.problems))
+                           " ; ".join(record.problems))
             continue
         if skip_unchanged and state["converter"] is not None:
             batch.append(record)

@@ -205,7 +205,7 @@ class Applier:
             self.out.count("eleves", "lus")
             self.out.count("eleves", "rejetes")
             self.out.issue("rejet", "eleves", source, bad.line, bad.eleve_id, bad.display_name,
-                           "; ".join(bad.problems))
+                           " ; ".join(bad.problems))
         for rec in eleves:
             self.out.count("eleves", "lus")
             person, how = self._match_eleve(rec, by_id, by_ine, source)

@@ -32,3 +32,14 @@ def test_aaf_report_page_context_uses_the_agreeing_label():
     assert rows == {
         "structure_inconnue": "rattachement à une structure absente de l'annuaire",
         "doublon_livraison": "enregistrements présents deux fois dans la livraison"}
+
+
+def test_progress_percentages_keep_their_sign_on_the_same_line():
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    imp = SimpleNamespace(pk=1, status="en_cours", is_active=True)
+    html = render_to_string("annuaire/imports/_progress.html",
+                            {"imp": imp, "progress": {"phase": "Lecture", "percent": 42}})
+    assert "Lecture — 42&nbsp;%" in html and "42 %" not in html

@@ -36,3 +36,18 @@ def test_service_changes_count_incomplete_ones_in_french():
     assert _row(rows, "ch_services_modified")["label"].endswith("(dont 1 incomplet)")
     assert _row(rows, "ch_services_removed")["label"].endswith("(dont 2 incomplets)")
     assert _row(rows, "ch_seances")["label"].startswith("Séances : 14\u202f226 contre 9\u202f000")
+
+
+def test_rapprochement_fieldsets_agree_with_their_kind():
+    from imports.presenters import rapprochement_groups
+
+    bilan = {"matches": {"division": [{"label": "3A", "target": 1, "how": "identifiant"}],
+                         "teacher": [{"label": "MARTIN", "target": None, "how": ""}]}}
+    targets = {"teacher": [], "division": [], "group": [], "subject": []}
+    groups = {g["kind"]: g for g in rapprochement_groups(bilan, targets)}
+    assert (groups["division"]["heading"], groups["division"]["all_known"]) == (
+        "Divisions", "Toutes reconnues.")
+    assert (groups["subject"]["heading"], groups["subject"]["all_known"]) == (
+        "Matières", "Toutes reconnues.")
+    assert (groups["group"]["heading"], groups["group"]["all_known"]) == (
+        "Groupes", "Tous reconnus.")

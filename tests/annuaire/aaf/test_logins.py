@@ -62,7 +62,7 @@ def test_login_base_and_suffixes():
     ("Guy Et Yvette", "MANENTE", "le prénom « Guy Et Yvette » joint plusieurs personnes"),
     ("Guy", "M. MME MANENTE", "le nom « M. MME MANENTE » contient une civilité"),
     ("Paul & Marie", "Mme Durand",
-     "le prénom « Paul & Marie » joint plusieurs personnes; le nom « Mme Durand » contient une civilité"),
+     "le prénom « Paul & Marie » joint plusieurs personnes ; le nom « Mme Durand » contient une civilité"),
     ("Anne-Sophie", "Dupont-Et-Durand", None),
     ("Mériadec", "Martinet", None),
     ("Emma", "Mmeunier", None),
@@ -129,7 +129,7 @@ def test_names_holding_several_people_are_listed_with_the_fix(run):
         "file": "livraison1/ENT2DVA-ENT16_Complet_20240916_PersRelEleve_0000.xml", "line": 5,
         "identifier": "7", "etab": "",
         "message": "M. MME MANENTE Guy Et Yvette — une fiche, plusieurs personnes probables : le "
-                   "prénom « Guy Et Yvette » joint plusieurs personnes; le nom « M. MME MANENTE » "
+                   "prénom « Guy Et Yvette » joint plusieurs personnes ; le nom « M. MME MANENTE » "
                    "contient une civilité",
         "fix": SEVERAL_PEOPLE_FIX,
     }]

@@ -147,6 +147,11 @@ def test_issue_lists_and_csv(world, login, run, aaf_samples, staged_copy):
     response = client.get(url, {"code": "structure_inconnue"})
     assert response.status_code == 200 and response.context["page"].paginator.count == 3
     assert "50187" in response.content.decode()
+    # Each table region says what it holds, not « Tableau ».
+    assert ('role="region" aria-label="Avertissement, défilable horizontalement"'
+            in response.content.decode())
+    assert ('role="region" aria-label="Historique des imports AAF, défilable horizontalement"'
+            in client.get(LIST).content.decode())
     csv = b"".join(client.get(url, {"code": "structure_inconnue", "format": "csv"}).streaming_content)
     lines = csv.decode("utf-8-sig").strip().splitlines()
     assert lines[0].startswith("population;fichier;ligne") and len(lines) == 4

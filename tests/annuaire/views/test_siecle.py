@@ -48,6 +48,8 @@ def test_upload_progress_and_report(siecle_world, login, run, who, settings):
     assert response["Location"] == reverse("annuaire:siecle_import", args=[imp.pk])
     assert imp.status == SiecleImport.Status.APPLIED, imp.error
     assert imp.created_by == getattr(w, who)
+    assert ('aria-label="Historique des imports SIECLE et STS-web, défilable horizontalement"'
+            in client.get(LIST).content.decode())
     # The uploaded exports (personal data) are gone once the run has ended.
     uploads = settings.MEDIA_ROOT / "siecle"
     assert uploads.is_dir() and imp.source_dir == "" and not any(uploads.rglob("*.xml"))
