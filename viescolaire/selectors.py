@@ -19,6 +19,9 @@ from ent.dates import monday_of
 from .models import Cours, Seance
 
 DAY = datetime.timedelta(days=1)
+# The weeks one may open: far beyond any school year, well inside what ``datetime`` holds.
+FIRST_DAY = datetime.date(1900, 1, 1)
+LAST_DAY = datetime.date(2999, 12, 31)
 
 
 class TargetNotFound(ObjectDoesNotExist):
@@ -140,6 +143,13 @@ def week_monday(*, value, today):
         except ValueError:
             error = (f"La date « {value} » n'est pas valide (attendu : AAAA-MM-JJ) : "
                      "voici la semaine en cours.")
+        else:
+            # The page links the weeks before and after: a week at the calendar's ends
+            # (year 1 or 9999) would overflow on them.
+            if not FIRST_DAY <= day <= LAST_DAY:
+                day = today
+                error = (f"La date « {value} » est hors du calendrier affiché "
+                         f"(de {FIRST_DAY.year} à {LAST_DAY.year}) : voici la semaine en cours.")
     return monday_of(day), error
 
 

@@ -87,3 +87,11 @@ def test_a_colleague_teaching_elsewhere_shows_only_this_establishments_courses(w
     assert "LATIN B" not in week(world.principal_a)
     assert week(world.principal_b) == {"LATIN B"}
     assert "LATIN B" in week(world.academy_admin)
+
+
+def test_week_monday_refuses_the_calendars_ends():
+    today = datetime.date(2025, 9, 18)
+    for value in ("9999-12-31", "0001-01-03"):
+        monday, error = selectors.week_monday(value=value, today=today)
+        assert monday == MONDAY and f"« {value} » est hors du calendrier" in error
+    assert selectors.week_monday(value="2999-12-31", today=today)[1] == ""

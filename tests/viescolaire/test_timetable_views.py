@@ -129,3 +129,13 @@ def test_an_empty_week_counts_its_seances_in_the_singular(world, timetable, logi
                     reverse("viescolaire:week_eleve", args=[world.pupil_a.pk]),
                     semaine=MONDAY + datetime.timedelta(days=70))
     assert "0 séance cette semaine." in html and "0 séances" not in html
+
+
+def test_a_date_at_the_calendars_ends_says_so_instead_of_crashing(world, timetable, login):
+    client = login(world.pupil_a)
+    url = reverse("viescolaire:week_eleve", args=[world.pupil_a.pk])
+    for value in ("9999-12-31", "0001-01-01"):
+        response = client.get(url, {"semaine": value})
+        assert response.status_code == 200
+        assert f"La date « {value} » est hors du calendrier affiché" in _text(
+            response.content.decode())
