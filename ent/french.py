@@ -1,4 +1,4 @@
-"""French numbers and plurals, for every count the portal writes.
+"""French numbers, plurals and dates, for every count and day the portal writes.
 
 French puts 0 and 1 in the singular (« 0 compte désactivé », « 1 fiche », « 2 fiches »), where
 Django's ``pluralize`` follows English (« 0 comptes »). Large numbers are grouped by three with a
@@ -7,6 +7,8 @@ Templates reach these through the ``french`` tag library (``ent/templatetags/fre
 """
 
 from decimal import Decimal
+
+from django.utils import dateformat
 
 NARROW_NBSP = "\u202f"
 
@@ -54,3 +56,23 @@ def plural_form(n, singular, plural=None):
 def count_label(n, singular, plural=None):
     """« 0 compte désactivé », « 1 fiche », « 12 345 séances »: the number and its noun."""
     return f"{french_number(n)} {plural_form(n, singular, plural)}"
+
+
+def french_date(value, fmt="j F Y"):
+    """Django's ``date`` format, with the first of the month an ordinal as French writes it:
+    « mardi 1er décembre », « 7 décembre 2026 ». Anything not a date comes back empty."""
+    if not hasattr(value, "day"):
+        return ""
+    day = "1er" if value.day == 1 else str(value.day)
+    # Each stretch between the day tokens formatted alone; an escaped « \j » left to Django.
+    parts, stretch, chars = [], "", iter(fmt)
+    for char in chars:
+        if char == "\\":
+            stretch += char + next(chars, "")
+        elif char == "j":
+            parts.extend([dateformat.format(value, stretch) if stretch else "", day])
+            stretch = ""
+        else:
+            stretch += char
+    parts.append(dateformat.format(value, stretch) if stretch else "")
+    return "".join(parts)

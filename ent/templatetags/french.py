@@ -3,14 +3,15 @@
 - ``{{ n|nombre }}`` → « 12 345 »;
 - ``{{ n|pluriel:"séance" }}`` → « séance » or « séances » (0 and 1 take the singular);
 - ``{{ n|pluriel:"compte désactivé,comptes désactivés" }}`` for a phrase or an irregular word;
-- ``{{ n|effectif:"séance" }}`` → « 12 345 séances », number and noun together.
+- ``{{ n|effectif:"séance" }}`` → « 12 345 séances », number and noun together;
+- ``{{ day|date_fr:"l j F" }}`` → « mardi 1er décembre »: Django's ``date``, the first an ordinal.
 
 Django's ``pluralize`` follows the English rule (« 0 comptes ») and must not be used.
 """
 
 from django import template
 
-from ent.french import count_label, french_number, plural_form
+from ent.french import count_label, french_date, french_number, plural_form
 
 register = template.Library()
 
@@ -33,3 +34,8 @@ def pluriel(value, arg):
 @register.filter
 def effectif(value, arg):
     return count_label(value, *_forms(arg))
+
+
+@register.filter
+def date_fr(value, arg="j F Y"):
+    return french_date(value, arg)

@@ -1,9 +1,11 @@
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.template import Context, Template
+from django.utils import translation
 
-from ent.french import count_label, french_number, plural_form, regular_plural
+from ent.french import count_label, french_date, french_number, plural_form, regular_plural
 
 NNBSP = "\u202f"
 
@@ -55,3 +57,17 @@ def test_template_filters():
     assert _render('{{ n|pluriel:"cours" }}', n=3) == "cours"
     assert _render("{{ n|nombre }}", n=30000) == f"30{NNBSP}000"
     assert _render('{{ n|pluriel:"fiche" }}', n="2") == "fiches"
+
+
+@pytest.mark.parametrize(("day", "fmt", "expected"), [
+    (datetime.date(2026, 12, 1), "l j F", "mardi 1er décembre"),
+    (datetime.date(2026, 12, 7), "l j F Y", "lundi 7 décembre 2026"),
+    (datetime.date(2026, 1, 1), "j F Y", "1er janvier 2026"),
+    (datetime.date(2026, 1, 1), r"j \j", "1er j"),
+    (None, "j F Y", ""),
+])
+def test_dates_write_the_first_of_the_month_as_an_ordinal(day, fmt, expected):
+    with translation.override("fr"):
+        assert french_date(day, fmt) == expected
+        assert Template('{% load french %}{{ d|date_fr:f }}').render(
+            Context({"d": day, "f": fmt})) == expected

@@ -139,3 +139,13 @@ def test_a_date_at_the_calendars_ends_says_so_instead_of_crashing(world, timetab
         assert response.status_code == 200
         assert f"La date « {value} » est hors du calendrier affiché" in _text(
             response.content.decode())
+
+
+def test_the_first_of_the_month_is_written_1er(world, timetable, login):
+    # The week of Monday 29 September 2025 holds Wednesday 1 October.
+    _, html = _week(login(world.pupil_a),
+                    reverse("viescolaire:week_eleve", args=[world.pupil_a.pk]),
+                    semaine=datetime.date(2025, 10, 1))
+    text = _text(html)
+    assert "Semaine du 29 septembre 2025 au 5 octobre 2025" in text
+    assert "Mercredi 1er octobre" in text and "Mercredi 1 octobre" not in text
