@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ent import rights
+from ent.dates import monday_of
 
 from . import selectors
 
@@ -33,8 +34,8 @@ def _week(request, *, kind, pk, room=""):
         target = selectors.timetable_target_get(viewer=request.user, kind=kind, pk=pk, room=room)
     except selectors.TargetNotFound:
         raise Http404 from None
-    monday, error = selectors.week_monday(value=request.GET.get("semaine", ""),
-                                          today=timezone.localdate())
+    today = timezone.localdate()
+    monday, error = selectors.week_monday(value=request.GET.get("semaine", ""), today=today)
     if error:
         messages.error(request, error)
     seances = selectors.week_seances(viewer=request.user, target=target, monday=monday)
@@ -47,6 +48,8 @@ def _week(request, *, kind, pk, room=""):
         "sunday": monday + selectors.DAY * (WEEK - 1),
         "previous": monday - selectors.DAY * WEEK,
         "next": monday + selectors.DAY * WEEK,
+        "this_week": monday_of(today) == monday,
+        "today": today,
         "days": selectors.week_days(monday=monday, seances=seances),
         "count": len(seances),
         "children": children if len(children) > 1 else [],

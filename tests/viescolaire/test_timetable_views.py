@@ -149,3 +149,20 @@ def test_the_first_of_the_month_is_written_1er(world, timetable, login):
     text = _text(html)
     assert "Semaine du 29 septembre 2025 au 5 octobre 2025" in text
     assert "Mercredi 1er octobre" in text and "Mercredi 1 octobre" not in text
+
+
+
+def test_another_week_links_back_to_this_week_and_this_week_marks_today(world, timetable, login):
+    from django.utils import timezone
+
+    from .conftest import make_seance
+
+    make_seance(timetable.maths, timezone.localdate())  # so that even a Sunday shows
+    client = login(world.pupil_a)
+    url = reverse("viescolaire:week_eleve", args=[world.pupil_a.pk])
+    _, html = _week(client, url)
+    assert f'<a class="button secondary" href="{url}">Revenir à cette semaine</a>' in html
+    assert "Aujourd'hui" not in html
+    html = client.get(url).content.decode()
+    assert "Revenir à cette semaine" not in html
+    assert html.count("Aujourd'hui</span>") == 1
