@@ -8,5 +8,6 @@ urlpatterns = [
     path("eleve/<int:pk>/", views.week_eleve, name="week_eleve"),
     path("enseignant/<int:pk>/", views.week_enseignant, name="week_enseignant"),
     path("regroupement/<int:pk>/", views.week_regroupement, name="week_regroupement"),
-    path("salle/<int:pk>/<str:room>/", views.week_room, name="week_room"),
+    # A room is named as the timetable names it, a « / » included (« LABO 1/2 »).
+    path("salle/<int:pk>/<path:room>/", views.week_room, name="week_room"),
 ]

@@ -166,3 +166,19 @@ def test_another_week_links_back_to_this_week_and_this_week_marks_today(world, t
     html = client.get(url).content.decode()
     assert "Revenir à cette semaine" not in html
     assert html.count("Aujourd'hui</span>") == 1
+
+
+def test_a_room_whose_name_holds_a_slash_is_listed_and_opens(world, timetable, login):
+    from .conftest import make_cours, make_seance
+
+    labo = make_cours(world.etab_a, day=1, start=(14, 0), end=(15, 0), label="SVT",
+                      salle="LABO 1/2", teachers=[world.teacher_a], regs=[world.div_3a])
+    make_seance(labo, MONDAY)
+    client = login(world.cpe_a)
+    response = client.get(reverse("viescolaire:timetable"))
+    assert response.status_code == 200
+    url = f"/emploi-du-temps/salle/{world.etab_a.pk}/LABO%201/2/"
+    assert f'<a href="{url}">LABO 1/2</a>' in response.content.decode()
+    response, html = _week(client, url)
+    assert response.context["count"] == 1 and "Emploi du temps de la salle LABO 1/2" in html
+    assert client.get(f"/emploi-du-temps/salle/{world.etab_a.pk}/LABO%201/3/").status_code == 404
