@@ -133,6 +133,11 @@ def timetable_room_exists(*, etab, room):
     return Cours.objects.filter(q, etablissement=etab).exists()
 
 
+def timetable_pupil_unplaced(*, target):
+    """Whether the target is a pupil in no division and no group: an empty week says so."""
+    return target.kind == "eleve" and not Inscription.objects.filter(eleve_id=target.pk).exists()
+
+
 # --- Weeks ---
 def week_monday(*, value, today):
     """The Monday of the week holding ``value`` (an ISO date), or of today's; and an error."""

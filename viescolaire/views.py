@@ -52,6 +52,7 @@ def _week(request, *, kind, pk, room=""):
         "today": today,
         "days": selectors.week_days(monday=monday, seances=seances),
         "count": len(seances),
+        "unplaced": not seances and selectors.timetable_pupil_unplaced(target=target),
         "children": children if len(children) > 1 else [],
     })
 
