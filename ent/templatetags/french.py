@@ -36,6 +36,7 @@ def effectif(value, arg):
     return count_label(value, *_forms(arg))
 
 
-@register.filter
+# Like Django's ``date``: an aware datetime is shown in the portal's time zone, not in UTC.
+@register.filter(expects_localtime=True)
 def date_fr(value, arg="j F Y"):
     return french_date(value, arg)

@@ -71,3 +71,23 @@ def test_dates_write_the_first_of_the_month_as_an_ordinal(day, fmt, expected):
         assert french_date(day, fmt) == expected
         assert Template('{% load french %}{{ d|date_fr:f }}').render(
             Context({"d": day, "f": fmt})) == expected
+
+
+def test_date_fr_shows_an_aware_datetime_in_the_portal_s_time_zone():
+    """Like Django's ``date``: 30 November 23:30 UTC is already 1 December in Paris."""
+    moment = datetime.datetime(2026, 11, 30, 23, 30, tzinfo=datetime.UTC)
+    with translation.override("fr"):
+        rendered = Template('{% load french %}{{ m|date_fr:"j F Y à H:i" }}').render(
+            Context({"m": moment}))
+    assert rendered == "1er décembre 2026 à 00:30"
+
+
+def test_the_deactivated_list_writes_the_first_of_the_month_as_french_does(world, login):
+    from django.urls import reverse
+
+    person = world.pupil_a3
+    person.deactivated_at = datetime.datetime(2026, 12, 1, 10, 0, tzinfo=datetime.UTC)
+    person.is_active = False
+    person.save()
+    page = login(world.academy_admin).get(reverse("annuaire:deactivated_accounts"))
+    assert "1er décembre 2026" in page.content.decode()
