@@ -114,3 +114,13 @@ class ParenteFactory(factory.django.DjangoModelFactory):
     legal = 1
     financier = True
     representant_legal = True
+
+
+def two_people_parent(*, etab, child, **fields):
+    """A relative's record that holds two people (« Guy Et Yvette », « M. MME MANENTE »), as a
+    secretariat typed it: the import's and the letters' controls flag it."""
+    person = PersonFactory(population="PersRelEleve", profile="parent",
+                           first_name="Guy Et Yvette", last_name="M. MME MANENTE", **fields)
+    RoleFactory(person=person, etablissement=etab, role="parent")
+    ParenteFactory(eleve=child, responsable=person)
+    return person

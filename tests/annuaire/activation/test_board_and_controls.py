@@ -4,7 +4,7 @@ import pytest
 
 from annuaire.activation import selectors
 from annuaire.models import Person
-from tests.factories import ParenteFactory, PersonFactory, RoleFactory
+from tests.factories import PersonFactory, RoleFactory, two_people_parent
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +25,7 @@ def test_board_counts_per_profile_and_division(world, django_assert_max_num_quer
 
 
 def test_controls_list_what_to_fix(world):
-    two = PersonFactory(population="PersRelEleve", profile="parent", first_name="Guy Et Yvette",
-                        last_name="M. MME MANENTE")
-    RoleFactory(person=two, etablissement=world.etab_a, role="parent")
-    ParenteFactory(eleve=world.pupil_a2, responsable=two)
+    two = two_people_parent(etab=world.etab_a, child=world.pupil_a2)
     birth = datetime.date(2012, 3, 4)
     Person.objects.filter(pk=world.pupil_a.pk).update(birth_date=birth, ine="")
     twin = PersonFactory(population="Eleve", profile="eleve", first_name="Léa",

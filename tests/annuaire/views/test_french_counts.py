@@ -4,7 +4,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from annuaire.models import LetterBatch, Person
-from tests.factories import ParenteFactory, PersonFactory, RoleFactory
+from tests.factories import two_people_parent
 
 
 def test_empty_account_lists_say_0_in_the_singular(world, login):
@@ -50,10 +50,7 @@ def test_email_batch_with_nothing_sent_says_0_courriel(world, login):
 
 def test_one_flagged_account_is_told_in_the_singular(world, login):
     Person.objects.update(activated_at=None)
-    two = PersonFactory(population="PersRelEleve", profile="parent", first_name="Guy Et Yvette",
-                        last_name="M. MME MANENTE", activated_at=None)
-    RoleFactory(person=two, etablissement=world.etab_a, role="parent")
-    ParenteFactory(eleve=world.pupil_a2, responsable=two)
+    two_people_parent(etab=world.etab_a, child=world.pupil_a2, activated_at=None)
     response = login(world.principal_a).post(
         reverse("annuaire:letters", args=[world.etab_a.pk]),
         {"audience": "parents", "division": world.div_3a.pk, "per_page": 1,

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from annuaire.models import ActivationCode, EtabAccountSettings, LetterBatch, Person
 from tests.annuaire.activation.conftest import pdf_text
-from tests.factories import ParenteFactory, PersonFactory, RoleFactory
+from tests.factories import RoleFactory, two_people_parent
 
 pytestmark = pytest.mark.django_db
 # Who may print letters of établissement A, and who may not (404 whatever they ask).
@@ -76,10 +76,7 @@ def test_principal_prints_a_division(world, login):
 
 def test_letters_of_flagged_records_ask_for_confirmation(world, login):
     Person.objects.update(activated_at=None)
-    two = PersonFactory(population="PersRelEleve", profile="parent", first_name="Guy Et Yvette",
-                        last_name="M. MME MANENTE", activated_at=None)
-    RoleFactory(person=two, etablissement=world.etab_a, role="parent")
-    ParenteFactory(eleve=world.pupil_a2, responsable=two)
+    two = two_people_parent(etab=world.etab_a, child=world.pupil_a2, activated_at=None)
     client = login(world.principal_a)
     url = reverse("annuaire:letters", args=[world.etab_a.pk])
     data = {"audience": "parents", "division": world.div_3a.pk, "per_page": 1,
@@ -192,7 +189,6 @@ def test_history_keeps_who_printed_whom(world, login, django_assert_max_num_quer
 
 
 def test_a_new_code_never_hands_over_a_more_powerful_account(world, login):
-    from tests.factories import RoleFactory
 
     RoleFactory(person=world.academy_admin, etablissement=world.etab_a, role="enseignant")
     principal = login(world.principal_a)
