@@ -1,10 +1,15 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import LoginForm
+from allauth.account.signals import password_reset
 from django import forms
 from django.contrib import messages
+from django.dispatch import receiver
 from django.shortcuts import redirect
 
 from annuaire.blocking import login_refusal
+
+from . import login_limits
+from .client_ip import client_ip
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
@@ -12,6 +17,31 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return False
+
+    def get_client_ip(self, request):
+        # allauth's own limits (password reset) count the same address as ours.
+        return client_ip(request) or "inconnue"
+
+    def authenticate(self, request, **credentials):
+        """Failed logins are limited by ``ent.login_limits`` (allauth's ``login_failed``
+        limit is off): per account and address, per account, per address, per device."""
+        login = credentials.get("username") or ""
+        try:
+            attempt = login_limits.attempt_begin(request=request, login=login)
+        except login_limits.LoginDelayed as exc:
+            raise forms.ValidationError(exc.message, code="too_many_login_attempts") from None
+        user = super().authenticate(request, **credentials)
+        if user is None:
+            login_limits.attempt_failed(attempt=attempt)
+        else:
+            login_limits.attempt_succeeded(attempt=attempt)
+        return user
+
+    def post_login(self, request, user, **kwargs):
+        response = super().post_login(request, user, **kwargs)
+        if response is not None:
+            login_limits.device_trust(request=request, response=response, login=user.login)
+        return response
 
     def pre_login(self, request, user, **kwargs):
         # Any way into a session (not only the login form) meets the same refusal.
@@ -39,3 +69,9 @@ class PortalLoginForm(LoginForm):
             if refusal:
                 raise forms.ValidationError(refusal, code="login_refused")
         return cleaned_data
+
+
+@receiver(password_reset)
+def _failures_forget_after_reset(sender, request, user, **kwargs):
+    """The reset link proved the owner: their account's delay ends (ent.login_limits)."""
+    login_limits.account_forget(login=user.login)

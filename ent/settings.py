@@ -5,11 +5,13 @@ Celery tasks executed eagerly in the calling process. ``DATABASE_URL`` and
 ``CELERY_BROKER_URL`` switch to PostgreSQL and Redis with real workers.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ENT_VAR_DIR", BASE_DIR / "var"))
@@ -138,12 +140,62 @@ ACCOUNT_FORMS = {
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
-# A wrong activation code counts like a wrong password.
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "activation_failed": "10/m/ip,5/5m/key"}
+# Failed logins and activation codes are limited by ent.login_limits (see « Login limits »
+# below), not by allauth's per-address counts, which lock a school's NAT out. The password
+# reset keeps allauth's limits, sized for an establishment behind one address.
+ACCOUNT_RATE_LIMITS = {
+    "login": "",
+    "login_failed": "",
+    "reset_password": "60/m/ip,3/15m/key",
+    "reset_password_from_key": "120/m/ip",
+}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("ENT_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_FAILURE_VIEW = "ent.views.csrf_failure"
+
+# --- Login limits and client address -------------------------------------------------------
+# Failures tolerated on one account from one address (or one trusted browser), then on one
+# account from all addresses, before each new attempt waits a delay doubling from 1 s.
+ENT_LOGIN_FAILURES_BEFORE_DELAY = int(os.environ.get("ENT_LOGIN_FAILURES_BEFORE_DELAY", "5"))
+ENT_LOGIN_ACCOUNT_FAILURES_BEFORE_DELAY = int(
+    os.environ.get("ENT_LOGIN_ACCOUNT_FAILURES_BEFORE_DELAY", "20"))
+# The delay never grows past this: no account is ever locked for good.
+ENT_LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("ENT_LOGIN_MAX_DELAY_SECONDS", "300"))
+
+
+def _failure_rate(name, default):
+    """« 300/5m »: so many failures per so long (s, m, h)."""
+    text = os.environ.get(name, default)
+    try:
+        amount, period = text.split("/")
+        seconds = int(period[:-1] or 1) * {"s": 1, "m": 60, "h": 3600}[period[-1]]
+        return int(amount), seconds
+    except (ValueError, KeyError, IndexError):
+        raise ImproperlyConfigured(
+            f"{name} : « {text} » n'est pas un nombre d'échecs par durée, comme « 300/5m »."
+        ) from None
+
+
+# Failures from one address over all accounts: a whole establishment behind one NAT address.
+ENT_LOGIN_ADDRESS_FAILURES = _failure_rate("ENT_LOGIN_ADDRESS_FAILURES", "300/5m")
+
+
+def _networks(name):
+    networks = []
+    for item in env_list(name):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} : « {item} » n'est ni une adresse IP ni un réseau (CIDR)."
+            ) from None
+    return networks
+
+
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs, comma-separated).
+# Empty: the client is the connection's address, and the header is ignored.
+ENT_TRUSTED_PROXIES = _networks("ENT_TRUSTED_PROXIES")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "fr"

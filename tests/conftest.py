@@ -169,6 +169,23 @@ def login(client):
 
 
 @pytest.fixture
+def login_clock(monkeypatch):
+    """The login limits' clock, stopped at 8:00 and moved by hand (``login_clock.advance(s)``):
+    their delays are seconds, which a test must neither wait for nor race."""
+    from ent import login_limits
+
+    class Clock:
+        at = 1_799_996_400.0  # Friday 15 January 2027, 8:00 in Paris
+
+        def advance(self, seconds):
+            self.at += seconds
+
+    clock = Clock()
+    monkeypatch.setattr(login_limits, "now", lambda: clock.at)
+    return clock
+
+
+@pytest.fixture
 def staged_copy(tmp_path):
     """Copy sample files into a temporary folder (tests never touch ../shared)."""
 

@@ -1,6 +1,5 @@
 """First connection: login + code, then password, charte and e-mail. No login required."""
 
-from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.core.exceptions import ValidationError
@@ -12,10 +11,10 @@ from annuaire.activation import services
 from annuaire.activation.forms import ActivationFinishForm, ActivationStartForm
 from annuaire.blocking import login_refusal
 from annuaire.models import Person
+from ent import login_limits
 
 SESSION_KEY = "activation"
 BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
-LIMITED = ("Trop d'essais infructueux : patientez quelques minutes avant de réessayer.")
 
 
 @never_cache
@@ -24,15 +23,19 @@ def activation_start(request):
     form = ActivationStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         login = form.cleaned_data["login"].strip().lower()
-        if not ratelimit.consume(request, action="activation_failed", key=login, dry_run=True):
-            form.add_error(None, LIMITED)
+        # A wrong code counts as a wrong password, in the same counts.
+        try:
+            attempt = login_limits.attempt_begin(request=request, login=login)
+        except login_limits.LoginDelayed as exc:
+            form.add_error(None, exc.message)
         else:
             try:
                 person = services.activation_check(login=login, code=form.cleaned_data["code"])
             except services.ActivationError as exc:
-                ratelimit.consume(request, action="activation_failed", key=login)
+                login_limits.attempt_failed(attempt=attempt)
                 form.add_error(None, str(exc))
             else:
+                login_limits.attempt_succeeded(attempt=attempt)
                 # The code proves who they are: they may read why logins are closed.
                 refusal = login_refusal(person=person)
                 if refusal:
@@ -75,6 +78,8 @@ def activation_finish(request):
                 text += (" Un lien de confirmation a été envoyé à "
                          f"{form.cleaned_data['email']}.")
             messages.success(request, text)
-            return redirect("home")
+            response = redirect("home")
+            login_limits.device_trust(request=request, response=response, login=person.login)
+            return response
     return render(request, "annuaire/activation/finish.html", {
         "form": form, "person": person, "chartes": chartes})

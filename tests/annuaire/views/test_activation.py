@@ -1,3 +1,5 @@
+import html
+
 import pytest
 from django.urls import reverse
 
@@ -66,15 +68,45 @@ def test_finish_without_a_checked_code_goes_back(client):
     assert response.status_code == 302 and response.url == START
 
 
-def test_wrong_codes_are_rate_limited(client, parent_code):
+def test_wrong_codes_are_rate_limited(client, parent_code, login_clock):
     parent, code = parent_code
     for _ in range(5):
         page = client.post(START, {"login": parent.login, "code": "AAAAA-AAAAA"})
         assert "incorrect" in page.content.decode()
-    page = client.post(START, {"login": parent.login, "code": code}).content.decode()
-    assert "patientez quelques minutes" in page
+    page = html.unescape(client.post(START, {"login": parent.login, "code": code}).content.decode())
+    assert "Trop d'essais infructueux pour cet identifiant : réessayez dans 1 seconde." in page
     parent.refresh_from_db()
     assert parent.activated_at is None
+    login_clock.advance(1)
+    response = client.post(START, {"login": parent.login, "code": code})
+    assert response.status_code == 302 and response.url == FINISH
+
+
+def test_wrong_codes_and_wrong_passwords_share_one_count(client, parent_code, login_clock):
+    parent, code = parent_code
+    for _ in range(3):
+        client.post(reverse("account_login"), {"login": parent.login, "password": "faux"})
+    for _ in range(2):
+        client.post(START, {"login": parent.login, "code": "AAAAA-AAAAA"})
+    page = html.unescape(client.post(START, {"login": parent.login, "code": code}).content.decode())
+    assert "Trop d'essais infructueux" in page
+
+
+def test_a_class_activates_from_one_address(world, login_clock):
+    """30 parents at a réunion de rentrée, on the collège's Wi-Fi, a third mistyping first."""
+    from django.test import Client
+
+    from tests.factories import PersonFactory
+
+    parents = PersonFactory.create_batch(30, activated_at=None)
+    codes, _ = services.codes_issue(persons=parents)
+    for n, parent in enumerate(parents):
+        browser = Client(REMOTE_ADDR="192.0.2.10")
+        if n % 3 == 0:
+            page = browser.post(START, {"login": parent.login, "code": "AAAAA-AAAAA"})
+            assert "incorrect" in page.content.decode()
+        response = browser.post(START, {"login": parent.login, "code": codes[parent.pk]})
+        assert response.status_code == 302 and response.url == FINISH, parent.login
 
 
 def test_password_reset_mails_only_a_confirmed_address(client, world, mailoutbox):
