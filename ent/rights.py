@@ -72,6 +72,11 @@ def can_import_aaf(viewer):
     return is_academy_admin(viewer)
 
 
+def can_use_django_admin(viewer):
+    """Django's admin site, when ENT_DJANGO_ADMIN mounts it: the académie's administrators."""
+    return bool(getattr(viewer, "is_active", False)) and is_academy_admin(viewer)
+
+
 def can_purge_accounts(viewer):
     return is_academy_admin(viewer)
 

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.urls import reverse
 
 from . import rights
@@ -42,7 +43,8 @@ SERVICES = [
             "Comptes sortis de l'annuaire : date de purge, réactivation, purge immédiate.",
             "annuaire:deactivated_accounts", rights.can_manage_accounts),
     Service("administration", "Administration technique", "Interface d'administration Django.",
-            "admin:index", lambda viewer: bool(getattr(viewer, "is_superuser", False))),
+            "admin:index", lambda viewer: settings.ENT_DJANGO_ADMIN
+            and rights.can_use_django_admin(viewer)),
     Service("siecle", "Compléments SIECLE et STS-web",
             "Compléter l'annuaire de l'établissement avec ses exports SIECLE (INE, régime, "
             "options, groupes, sorties, responsables) et STS-web (services des enseignants).",

@@ -38,7 +38,7 @@ ENT_SITE_NAME = os.environ.get("ENT_SITE_NAME", "ENT")
 ENT_PUBLIC_URL = os.environ.get("ENT_PUBLIC_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "ent.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -196,6 +196,10 @@ def _networks(name):
 # Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs, comma-separated).
 # Empty: the client is the connection's address, and the header is ignored.
 ENT_TRUSTED_PROXIES = _networks("ENT_TRUSTED_PROXIES")
+
+# Django's admin site at /django-admin/: not mounted unless set, and then for the académie's
+# administrators only (ent/admin_site.py).
+ENT_DJANGO_ADMIN = env_bool("ENT_DJANGO_ADMIN", False)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "fr"

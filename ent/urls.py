@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -17,5 +18,6 @@ urlpatterns = [
     path("annuaire/", include("annuaire.urls")),
     path("emploi-du-temps/imports/", include("imports.urls")),
     path("emploi-du-temps/", include("viescolaire.urls")),
-    path("django-admin/", admin.site.urls),
 ]
+if settings.ENT_DJANGO_ADMIN:
+    urlpatterns.append(path("django-admin/", admin.site.urls))
