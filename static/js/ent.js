@@ -1,3 +1,9 @@
+// The Content-Security-Policy allows no inline style: htmx must not insert its own <style>
+// (no page uses its indicators), nor evaluate code from attributes.
+if (window.htmx) {
+  htmx.config.includeIndicatorStyles = false;
+  htmx.config.allowEval = false;
+}
 // htmx sends the CSRF token with every non-GET request it makes.
 document.addEventListener("htmx:configRequest", function (event) {
   var token = document.querySelector('meta[name="csrf-token"]');
