@@ -34,7 +34,7 @@ RUN pip install .
 COPY . .
 RUN pip install --no-deps --force-reinstall . \
     && rm -rf build ./*.egg-info \
-    && python manage.py collectstatic --no-input -v 0
+    && ENT_SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input -v 0
 
 # Code and static files stay root-owned, read-only for the app; it writes to /data and its home
 # (gunicorn ≥ 27 puts its control socket there). A fresh named volume mounted on /data/media

@@ -31,8 +31,9 @@ serve: install
 # then the importers' tests again on the embedded SQLite default.
 test: install test-postgres test-sqlite lint
 
+# ENT_DEV: the suite's PostgreSQL is not a deployment (no real key, no HTTPS).
 test-postgres: install
-	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) ENT_DEV=1 \
 	ENT_FAST_PASSWORD_HASHER=1 $(BIN)/pytest -q $(PYTEST_ARGS)
 
 test-sqlite: install

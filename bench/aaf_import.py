@@ -117,7 +117,9 @@ def main():
     options = parser.parse_args()
     out = options.out / f"aaf-{options.accounts}"
     out.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "DATABASE_URL": options.database_url, "DJANGO_SETTINGS_MODULE": "ent.settings"}
+    # ENT_DEV: a bench database is not a deployment (no real key, no HTTPS).
+    env = {**os.environ, "DATABASE_URL": options.database_url, "DJANGO_SETTINGS_MODULE": "ent.settings",
+           "ENT_DEV": "1"}
     env.pop("CELERY_BROKER_URL", None)
 
     print(f"Académie de {options.accounts:,} comptes (graine {options.seed})".replace(",", " "))

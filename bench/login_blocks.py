@@ -18,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ent.settings")
+os.environ.setdefault("ENT_DEV", "1")  # a bench database is not a deployment
 
 
 def mean_us(function, calls):

@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ent.settings")
+os.environ.setdefault("ENT_DEV", "1")  # a bench database is not a deployment
 os.environ.setdefault("ENT_FAST_PASSWORD_HASHER", "1")
 
 PARAMS = ("<PARAMETRES><UAJ>0999999Z</UAJ><ANNEE_SCOLAIRE>2025</ANNEE_SCOLAIRE>"

@@ -124,6 +124,7 @@ def main():
     args = parser.parse_args()
     _fresh_database(args.database_url)
     os.environ["DATABASE_URL"] = args.database_url
+    os.environ.setdefault("ENT_DEV", "1")  # a bench database is not a deployment
     os.environ.pop("CELERY_BROKER_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ent.settings")
     out = Path(args.out)

@@ -5,6 +5,7 @@ from django.contrib.auth import SESSION_KEY, get_user_model, logout
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 from annuaire.blocking import login_refusal
 
@@ -51,3 +52,19 @@ class LoginBlockMiddleware:
         if request.headers.get("HX-Request"):
             return HttpResponse(status=200, headers={"HX-Redirect": url})
         return redirect(url)
+
+
+class PersonalPagesNoStoreMiddleware:
+    """Every page answered to a signed-in person holds personal data (names, classes,
+    timetables, absences): no browser or proxy cache keeps it (``Cache-Control: no-store``),
+    so the back button of a shared computer after logout shows nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

@@ -19,7 +19,7 @@ VAR_DIR = Path(os.environ.get("ENT_VAR_DIR", BASE_DIR / "var"))
 
 def env_bool(name, default=False):
     value = os.environ.get(name)
-    if value is None:
+    if value is None or not value.strip():
         return default
     return value.strip().lower() in {"1", "true", "yes", "on", "oui"}
 
@@ -29,9 +29,63 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("ENT_DEBUG", False)
-SECRET_KEY = os.environ.get("ENT_SECRET_KEY") or (
-    "insecure-dev-key-only-for-the-embedded-default-never-in-production"
-)
+
+# --- Secret key and production mode ---------------------------------------------------------
+# A deployment is any DATABASE_URL with debug off: it must have its own key and serves HTTPS.
+# The embedded default (no DATABASE_URL) and ENT_DEV=1 (a developer's or the test suite's
+# PostgreSQL) are development: a key generated once per checkout in var/, no HTTPS required.
+ENT_DEV = DEBUG or env_bool("ENT_DEV") or not os.environ.get("DATABASE_URL")
+ENT_PRODUCTION = not ENT_DEV
+# Keys that were ever written where anyone can read them: the repository, docker-compose.yml.
+KNOWN_SECRET_KEYS = {
+    "insecure-dev-key-only-for-the-embedded-default-never-in-production",
+    "change-me",
+    "changeme",
+    "secret",
+}
+
+
+def _dev_secret_key():
+    """This checkout's own key, made once in var/ (a lost key only logs people out and voids
+    the activation codes printed with it)."""
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        import secrets
+
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        draft = VAR_DIR / f".secret_key.{os.getpid()}"
+        draft.write_text(secrets.token_urlsafe(50))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)  # atomic: a concurrent first run keeps the one key
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
+def _production_key_problem(key):
+    if not key:
+        return "ENT_SECRET_KEY n'est pas définie"
+    if key in KNOWN_SECRET_KEYS or key.startswith("django-insecure-"):
+        return "ENT_SECRET_KEY est une clé connue de tous (celle du dépôt ou d'un exemple)"
+    if len(key) < 50 or len(set(key)) < 5:
+        return "ENT_SECRET_KEY est trop courte (50 caractères variés au moins)"
+    return None
+
+
+SECRET_KEY = os.environ.get("ENT_SECRET_KEY", "").strip()
+if ENT_PRODUCTION and (_problem := _production_key_problem(SECRET_KEY)):
+    raise ImproperlyConfigured(
+        f"Démarrage refusé : {_problem}. Elle signe les sessions et les codes d'activation. "
+        "Générez-en une avec « python -c 'import secrets; print(secrets.token_urlsafe(50))' » "
+        "et passez-la dans ENT_SECRET_KEY ; pour un essai sur PostgreSQL sans HTTPS ni vraie "
+        "clé, ENT_DEV=1 (jamais en production)."
+    )
+if not SECRET_KEY:
+    SECRET_KEY = _dev_secret_key()
+
 ALLOWED_HOSTS = env_list("ENT_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("ENT_CSRF_TRUSTED_ORIGINS")
 ENT_SITE_NAME = os.environ.get("ENT_SITE_NAME", "ENT")
@@ -61,6 +115,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ent.middleware.PersonalPagesNoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -151,8 +207,6 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "120/m/ip",
 }
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("ENT_SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_FAILURE_VIEW = "ent.views.csrf_failure"
 
 # --- Login limits and client address -------------------------------------------------------
@@ -201,6 +255,38 @@ ENT_TRUSTED_PROXIES = _networks("ENT_TRUSTED_PROXIES")
 # Django's admin site at /django-admin/: not mounted unless set, and then for the académie's
 # administrators only (ent/admin_site.py).
 ENT_DJANGO_ADMIN = env_bool("ENT_DJANGO_ADMIN", False)
+
+# --- HTTPS and browser protections -----------------------------------------------------------
+# In production each is on unless its variable relaxes it (a TLS proxy in front that already
+# redirects to HTTPS or sends HSTS, a trial over plain HTTP).
+SESSION_COOKIE_SECURE = env_bool("ENT_SECURE_COOKIES", ENT_PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("ENT_SSL_REDIRECT", ENT_PRODUCTION)
+# Load balancers and the docker healthcheck call it over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("ENT_HSTS_SECONDS") or (
+    31_536_000 if ENT_PRODUCTION else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ENT_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("ENT_HSTS_PRELOAD", True)
+# A TLS proxy in front says the browser's scheme in X-Forwarded-Proto: believe it only when
+# set, and then the proxy must overwrite whatever a client sent in that header.
+if env_bool("ENT_TLS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# No inline script or style anywhere: what an injection slips into a page does not run.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "fr"
