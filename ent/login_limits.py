@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.utils.crypto import salted_hmac
 
 from .client_ip import client_network
 from .french import count_label
@@ -117,18 +118,23 @@ def _device_entries(request):
             and all(isinstance(part, str) for part in e)]
 
 
+def _device_name(login):
+    # The cookie is signed, not encrypted: on a shared computer it must not list who used it.
+    return salted_hmac(DEVICE_SALT, login_normalize(login)).hexdigest()[:20]
+
+
 def device_token(*, request, login):
     """This browser's token for ``login`` if the account logged in from it, else ``None``."""
-    login = login_normalize(login)
-    return next((token for name, token in _device_entries(request) if name == login), None)
+    name = _device_name(login)
+    return next((token for entry, token in _device_entries(request) if entry == name), None)
 
 
 def device_trust(*, request, response, login):
     """Remember on ``response`` that ``login`` logged in from this browser."""
-    login = login_normalize(login)
+    name = _device_name(login)
     entries = _device_entries(request)
-    token = next((t for name, t in entries if name == login), None) or secrets.token_hex(8)
-    entries = [[login, token]] + [e for e in entries if e[0] != login]
+    token = next((t for entry, t in entries if entry == name), None) or secrets.token_hex(8)
+    entries = [[name, token]] + [e for e in entries if e[0] != name]
     response.set_cookie(
         DEVICE_COOKIE, signing.dumps(entries[:DEVICE_MAX_LOGINS], salt=DEVICE_SALT, compress=True),
         max_age=DEVICE_DAYS * 86400, secure=settings.SESSION_COOKIE_SECURE, httponly=True,

@@ -249,3 +249,14 @@ def test_password_reset_requests_from_one_address_are_sized_for_a_school(world, 
     response = browser().post(reset, {"email": "cible@example.org"})
     assert response.status_code == 429
     assert "Trop de demandes" in refusal(response) and "Too Many" not in refusal(response)
+
+
+def test_the_device_cookie_does_not_list_who_logged_in(world, login_clock):
+    from django.core import signing
+
+    phone = browser(ELSEWHERE)
+    assert logged_in(attempt(phone, world.teacher_a.login))
+    value = phone.cookies[login_limits.DEVICE_COOKIE]
+    assert value["httponly"] and value["samesite"] == "Lax"
+    entries = signing.loads(value.value, salt=login_limits.DEVICE_SALT)
+    assert len(entries) == 1 and world.teacher_a.login not in str(entries)
