@@ -108,6 +108,14 @@ class LetterForm(Form):
         return data
 
 
+class RelanceForm(Form):
+    """A « relance » from the activation board: who, and whether it was confirmed."""
+
+    audience = forms.ChoiceField(choices=Audience.CHOICES)
+    division = forms.IntegerField(required=False, min_value=1)
+    confirm = forms.BooleanField(required=False)
+
+
 class AccountSettingsForm(Form):
     charte = forms.CharField(
         label="Charte d'usage", required=False, widget=forms.Textarea(attrs={"rows": 14}),

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
+from django.utils import timezone
 
 from annuaire.aaf.logins import several_people_reason
 from annuaire.models import (
@@ -238,6 +239,18 @@ def activation_board(*, etab):
             BoardLine("Parents", Audience.PARENTS, division, r["total"], r["activated"]),
         ))
     return profiles, rows
+
+
+def relance_preview(*, etab, audience, division=None, now=None):
+    """What a « relance » would change, for its confirmation: the accounts not yet activated
+    that get a new code, and how many of them hold a code still valid (a letter already
+    handed out, which stops working)."""
+    now = now or timezone.now()
+    persons = audience_persons(etab=etab, audience=audience, division=division).order_by()
+    return persons.aggregate(
+        total=Count("pk", distinct=True),
+        with_code=Count("pk", distinct=True, filter=Q(
+            activation_code__used_at__isnull=True, activation_code__expires_at__gt=now)))
 
 
 # --- Contrôles avant distribution -----------------------------------------------------------

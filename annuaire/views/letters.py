@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from annuaire.activation import selectors, services
-from annuaire.activation.forms import AccountSettingsForm, LetterForm
+from annuaire.activation.forms import AccountSettingsForm, LetterForm, RelanceForm
 from annuaire.models import LetterBatch, Person
 from annuaire.progress import progress_get
 from annuaire.tasks import letter_batch_task
@@ -102,23 +102,41 @@ def _batch_run(request, etab, batch):
     return redirect("annuaire:letter_batch", etab_id=etab.pk, pk=batch.pk)
 
 
-@require_POST
+@never_cache
 @login_required
 def relance(request, etab_id):
-    """One click from the board: the letters of those not yet activated, one per page."""
+    """A « relance » from the board: the letters of those not yet activated, one per page.
+
+    Each one regenerates codes and voids the letters already handed out, for up to a whole
+    profile: the board's button opens a confirmation saying how many codes change, and only
+    its POST prints.
+    """
     etab = selectors.letter_etab_get(viewer=request.user, etab_id=etab_id)
-    audience = request.POST.get("audience")
-    if audience not in selectors.Audience.LABELS or audience == selectors.Audience.PERSONNE:
+    form = RelanceForm(request.POST if request.method == "POST" else request.GET)
+    if not form.is_valid():
         raise Http404
+    audience = form.cleaned_data["audience"]
     division = None
-    if request.POST.get("division"):
-        division = selectors.division_get(etab=etab, division_id=request.POST["division"])
-    batch = services.letter_batch_create(etab=etab, actor=request.user, audience=audience,
-                                         division=division, only_not_activated=True)
-    if not batch.total:
-        messages.info(request, "Tous ces comptes sont déjà activés.")
-        return redirect("annuaire:accounts_etab", etab_id=etab.pk)
-    return _batch_run(request, etab, batch)
+    if form.cleaned_data["division"]:
+        division = selectors.division_get(etab=etab, division_id=form.cleaned_data["division"])
+    board = reverse("annuaire:accounts_etab", args=[etab.pk])
+    if request.method == "POST" and form.cleaned_data["confirm"]:
+        batch = services.letter_batch_create(etab=etab, actor=request.user, audience=audience,
+                                             division=division, only_not_activated=True)
+        if batch.total:
+            return _batch_run(request, etab, batch)
+    else:
+        preview = selectors.relance_preview(etab=etab, audience=audience, division=division)
+        if preview["total"]:
+            scope = selectors.Audience.LABELS[audience]
+            return render(request, "annuaire/letters/relance_confirm.html", {
+                "etab": etab, "audience": audience, "division": division, **preview,
+                "scope": f"{scope} de {division.code}" if division else scope,
+                "board_url": board,
+                "crumbs": _crumbs(etab, ("Relance", None)),
+            })
+    messages.info(request, "Tous ces comptes sont déjà activés.")
+    return redirect(board)
 
 
 def _batch_get(request, etab_id, pk):

@@ -1,3 +1,5 @@
+import html
+
 import pytest
 from django.urls import reverse
 
@@ -27,8 +29,9 @@ def test_refused_roles_get_404(world, login, who):
     response = client.post(reverse("annuaire:letters", args=[world.etab_a.pk]),
                            {"audience": "eleves", "per_page": 1, "channel": "pdf"})
     assert response.status_code == 404
-    response = client.post(reverse("annuaire:relance", args=[world.etab_a.pk]),
-                           {"audience": "eleves"})
+    relance = reverse("annuaire:relance", args=[world.etab_a.pk])
+    assert client.get(relance, {"audience": "eleves"}).status_code == 404
+    response = client.post(relance, {"audience": "eleves", "confirm": "1"})
     assert response.status_code == 404
 
 
@@ -120,13 +123,66 @@ def test_relance_prints_only_the_laggards(world, login):
     Person.objects.filter(pk=world.pupil_a2.pk).update(activated_at=None)
     client = login(world.principal_a)
     response = client.post(reverse("annuaire:relance", args=[world.etab_a.pk]),
-                           {"audience": "eleves", "division": world.div_3a.pk})
+                           {"audience": "eleves", "division": world.div_3a.pk, "confirm": "1"})
     text = pdf_text(response.content)
     assert world.pupil_a2.login in text and world.pupil_a.login not in text
     # A division of another establishment is not reachable.
     response = client.post(reverse("annuaire:relance", args=[world.etab_a.pk]),
-                           {"audience": "eleves", "division": world.div_b_3a.pk})
+                           {"audience": "eleves", "division": world.div_b_3a.pk, "confirm": "1"})
     assert response.status_code == 404
+
+
+def test_relance_asks_first_how_many_codes_change(world, login, django_assert_max_num_queries):
+    """The board's button only opens the confirmation: no code changes until it is posted."""
+    from annuaire.activation import services
+
+    Person.objects.filter(pk__in=[world.pupil_a.pk, world.pupil_a2.pk, world.pupil_a3.pk]
+                          ).update(activated_at=None)
+    services.codes_issue(persons=[world.pupil_a, world.pupil_a2])
+    before = dict(ActivationCode.objects.values_list("person_id", "digest"))
+    client = login(world.principal_a)
+    board = client.get(reverse("annuaire:accounts_etab", args=[world.etab_a.pk])).content.decode()
+    relance = reverse("annuaire:relance", args=[world.etab_a.pk])
+    assert f'<form method="get" action="{relance}"' in board
+    with django_assert_max_num_queries(8):
+        page = client.get(relance, {"audience": "eleves"})
+    text = html.unescape(page.content.decode())
+    assert page.status_code == 200
+    assert "3 codes d'activation vont changer" in text
+    assert "2 fiches déjà remises ne fonctionneront plus" in text
+    assert "Changer 3 codes et imprimer les fiches" in text
+    # A post without the confirmation only shows it again.
+    again = client.post(relance, {"audience": "eleves"})
+    assert "3 codes d'activation vont changer" in html.unescape(again.content.decode())
+    assert dict(ActivationCode.objects.values_list("person_id", "digest")) == before
+    assert not LetterBatch.objects.exists()
+    # One division, one pupil: the singular.
+    text = html.unescape(client.get(
+        relance, {"audience": "eleves", "division": world.div_3b.pk}).content.decode())
+    assert "1 code d'activation va changer" in text and "Relance : Élèves de 3B" in text
+    assert "Aucun de ces comptes n'a de code encore valable" in text
+    assert "Changer 1 code et imprimer la fiche" in text
+    confirmed = client.post(relance, {"audience": "eleves", "confirm": "1"})
+    assert confirmed["Content-Type"] == "application/pdf"
+    after = dict(ActivationCode.objects.values_list("person_id", "digest"))
+    assert set(after) == {world.pupil_a.pk, world.pupil_a2.pk, world.pupil_a3.pk}
+    assert all(after[pk] != digest for pk, digest in before.items())
+
+
+@pytest.mark.parametrize("query", [{"audience": "eleves", "division": "abc"},
+                                   {"audience": "personne"}, {"audience": "nimporte"}, {}])
+def test_relance_with_bad_input_is_not_found(world, login, query):
+    client = login(world.principal_a)
+    relance = reverse("annuaire:relance", args=[world.etab_a.pk])
+    assert client.get(relance, query).status_code == 404
+    assert client.post(relance, {**query, "confirm": "1"}).status_code == 404
+
+
+def test_relance_of_accounts_all_activated_says_so(world, login):
+    client = login(world.principal_a)
+    response = client.get(reverse("annuaire:relance", args=[world.etab_a.pk]),
+                          {"audience": "enseignants"}, follow=True)
+    assert "Tous ces comptes sont déjà activés." in response.content.decode()
 
 
 def test_person_code_from_the_card(world, login):
