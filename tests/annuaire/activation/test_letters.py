@@ -129,3 +129,46 @@ def test_families_cover_pupils_and_their_parents(world):
     people = selectors.audience_persons(etab=world.etab_a, audience=A.FAMILLES,
                                         division=world.div_3a)
     assert set(people) == {world.pupil_a, world.pupil_a2, world.parent_a}
+
+
+@pytest.mark.parametrize("per_page", [1, 2, 8])
+def test_letters_print_the_activation_address_and_its_qr_code(world, settings, per_page):
+    """The root address left families to find « Activer mon compte »: each letter prints the
+    activation page's address, and a QR code of it that a phone opens."""
+    import segno
+
+    from annuaire.activation.letters import _context, activation_url
+
+    settings.ENT_PUBLIC_URL = "https://ent.exemple.fr/"
+    url = "https://ent.exemple.fr/compte/activation/"
+    assert activation_url() == url
+    Person.objects.update(activated_at=None)
+    batch = services.letter_batch_create(etab=world.etab_a, actor=world.principal_a,
+                                         audience=A.ELEVES, division=world.div_3a,
+                                         per_page=per_page)
+    pdf = services.letter_batch_render(batch_id=batch.pk, to_file=False)
+    text = pdf_text(pdf).replace("\n", "")
+    assert url in text
+    # The QR code is drawn in the PDF (vector paths), and it encodes that same address.
+    from django.template.loader import render_to_string
+
+    letters = selectors.letters_build(etab=world.etab_a, persons=[world.pupil_a])
+    letters[0].code, letters[0].expires_at = "ABCDEFGHJK", batch.created_at
+    html = render_to_string("annuaire/letters/letters_pdf.html",
+                            _context(letters, per_page, world.etab_a, url))
+    expected = segno.make(url, error="m").svg_inline(omitsize=True, svgclass="qr",
+                                                     lineclass=None)
+    path = expected[expected.index("<path"):expected.index("</svg>")]
+    assert html.count(path) == 1
+    assert pdf_pages(pdf) == {1: 2, 2: 1, 8: 1}[per_page]
+
+
+def test_letters_by_email_give_the_activation_address(world, mailoutbox, settings):
+    settings.ENT_PUBLIC_URL = "https://ent.exemple.fr"
+    Person.objects.update(activated_at=None)
+    Person.objects.filter(pk=world.teacher_a.pk).update(email="helene.martin@ac-lyon.fr")
+    batch = services.letter_batch_create(etab=world.etab_a, actor=world.principal_a,
+                                         audience=A.ENSEIGNANTS, channel="email")
+    services.letter_batch_render(batch_id=batch.pk)
+    assert "Adresse d'activation : https://ent.exemple.fr/compte/activation/" in (
+        mailoutbox[0].body)
