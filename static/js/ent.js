@@ -9,3 +9,9 @@ document.addEventListener("htmx:configRequest", function (event) {
   var token = document.querySelector('meta[name="csrf-token"]');
   if (token) { event.detail.headers["X-CSRFToken"] = token.content; }
 });
+// A form sent back with errors: its summary (templates/_error_summary.html) takes the focus,
+// so the list of what to fix is read first; each item links to its field.
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) { summary.focus(); }
+});

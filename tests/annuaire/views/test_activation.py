@@ -166,3 +166,38 @@ def test_password_reset_page_says_what_to_do_without_an_address(client, db):
     # Nothing is sent to an unknown address: the page must not claim it was.
     assert "Si cette adresse est enregistrée et confirmée" in done
     assert "nouvelle fiche de connexion" in done
+
+
+def test_every_error_is_reported_at_once_in_a_summary_linked_to_its_field(
+        client, world, parent_code):
+    """A weak password, a different confirmation, the charte left unticked and a wrong address:
+    one round trip lists all four at the top, each a link to its field's id."""
+    import html
+
+    EtabAccountSettings.objects.create(etablissement=world.etab_a, charte="Respect.")
+    parent, code = parent_code
+    client.post(START, {"login": parent.login, "code": code})
+    page = html.unescape(client.post(FINISH, {
+        "password1": "court", "password2": "autre", "email": "pas-une-adresse"}).content.decode())
+    summary = page[page.index("data-error-summary"):page.index("</div>", page.index(
+        "data-error-summary"))]
+    assert "4 erreurs à corriger" in summary
+    for anchor in ("#id_password1", "#id_password2", "#id_accept_charte", "#id_email"):
+        assert f'<a href="{anchor}">' in summary, anchor
+    assert "trop court" in summary and "ne sont pas identiques" in summary
+    assert "accepter la charte" in summary and "adresse de courriel valide" in summary
+    for field in ("id_password1", "id_password2", "id_accept_charte", "id_email"):
+        assert f'id="{field}"' in page
+
+
+def test_the_start_page_sums_up_its_errors_too(client, parent_code):
+    import html
+
+    page = html.unescape(client.post(START, {"login": "", "code": ""}).content.decode())
+    assert "2 erreurs à corriger" in page
+    assert '<a href="#id_login">Identifiant : ' in page
+    assert '<a href="#id_code">Code d\'activation : ' in page
+    parent, _ = parent_code
+    page = html.unescape(client.post(START, {"login": parent.login, "code": "AAAAA-AAAAA"}
+                                     ).content.decode())
+    assert "1 erreur à corriger" in page and "Identifiant ou code d'activation incorrect" in page
