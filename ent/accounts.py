@@ -9,10 +9,11 @@ from django.shortcuts import redirect
 from annuaire.blocking import login_refusal
 
 from . import login_limits
+from .account_pages import PortalPagesAdapterMixin
 from .client_ip import client_ip
 
 
-class PortalAccountAdapter(DefaultAccountAdapter):
+class PortalAccountAdapter(PortalPagesAdapterMixin, DefaultAccountAdapter):
     """Accounts come from the directory feed: nobody signs up."""
 
     def is_open_for_signup(self, request):

@@ -193,8 +193,17 @@ ACCOUNT_ADAPTER = "ent.accounts.PortalAccountAdapter"
 ACCOUNT_FORMS = {
     "login": "ent.accounts.PortalLoginForm",
     "reset_password": "annuaire.activation.forms.ConfirmedEmailResetForm",
+    "add_email": "ent.account_pages.PortalAddEmailForm",
+    "change_password": "ent.account_pages.PortalChangePasswordForm",
+    "set_password": "ent.account_pages.PortalSetPasswordForm",
+    "reset_password_from_key": "ent.account_pages.PortalResetPasswordKeyForm",
+    "reauthenticate": "ent.account_pages.PortalReauthenticateForm",
 }
 ACCOUNT_SESSION_REMEMBER = None
+# « Rester connecté sur cet appareil »: the session lasts this long; unticked, it ends with
+# the browser. Shorter than Django's 14 days: phones and family computers are shared.
+ENT_SESSION_REMEMBER_DAYS = int(os.environ.get("ENT_SESSION_REMEMBER_DAYS", "7"))
+SESSION_COOKIE_AGE = ENT_SESSION_REMEMBER_DAYS * 24 * 3600
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 # Failed logins and activation codes are limited by ent.login_limits (see « Login limits »

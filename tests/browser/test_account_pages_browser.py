@@ -61,3 +61,23 @@ def test_the_activation_page_sums_up_every_error_and_focuses_the_summary(
     axe_check(page)
     summary.get_by_role("link", name=re.compile("^Adresse électronique")).click()
     expect(page.get_by_label("Adresse électronique (facultative)")).to_be_focused()
+
+
+def test_password_change_on_a_phone_shows_the_rules_and_goes_home(
+        world, phone, live_server, sign_in, axe_check):
+    page = sign_in(phone, world.teacher_a)
+    page.goto(f"{live_server.url}/compte/password/change/")
+    expect(page.get_by_role("heading", name="Modifier mon mot de passe")).to_be_visible()
+    page.get_by_label("Nouveau mot de passe", exact=True).fill("court")
+    expect(page.locator('[data-rule="length"]')).not_to_have_class(re.compile("ok"))
+    page.get_by_label("Nouveau mot de passe", exact=True).fill("Un-nouveau-mot-de-passe-9")
+    expect(page.locator('[data-rule="length"]')).to_have_class(re.compile("ok"))
+    _no_horizontal_scroll(page)
+    axe_check(page)
+    from tests.factories import PASSWORD
+
+    page.get_by_label("Mot de passe actuel").fill(PASSWORD)
+    page.get_by_label("Confirmez le nouveau mot de passe").fill("Un-nouveau-mot-de-passe-9")
+    page.get_by_role("button", name="Enregistrer le nouveau mot de passe").click()
+    expect(page.get_by_text("Votre nouveau mot de passe est enregistré.")).to_be_visible()
+    assert page.url == f"{live_server.url}/"
