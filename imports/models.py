@@ -22,6 +22,10 @@ class TimetableImport(models.Model):
         PERIME = "perime", "Remplacé par un import plus récent"
         ECHEC = "echec", "Échec"
 
+    class Origin(models.TextChoices):
+        WEB = "web", "Navigateur"
+        CLI = "cli", "Ligne de commande"
+
     PENDING = (Status.ANALYSE, Status.BILAN)
     RUNNING = (Status.ANALYSE, Status.VALIDATION)
 
@@ -34,6 +38,9 @@ class TimetableImport(models.Model):
     error = models.TextField(blank=True)
     uploaded_by = models.ForeignKey(
         "annuaire.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Where it came from: an import with nobody named was run from the command line, or its
+    # uploader's account has since been purged; the history tells them apart.
+    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.WEB)
     created_at = models.DateTimeField(auto_now_add=True)
     decided_by = models.ForeignKey(
         "annuaire.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -51,7 +58,10 @@ class TimetableImport(models.Model):
         verbose_name = "import d'emploi du temps"
 
     def __str__(self):
-        return f"Import d'emploi du temps n°{self.pk}"
+        # Pages read it numbered within the establishment (selectors annotate ``number``).
+        number = getattr(self, "number", None)
+        return f"Import d'emploi du temps n° {number}" if number else (
+            f"Import d'emploi du temps n°{self.pk}")
 
 
 class Rapprochement(models.Model):

@@ -58,7 +58,7 @@ ROWS = [
      lambda b: [f"ligne {line}" for line in b.get("subject_only", []) if line]),
     ("courses_incomplete", "dont incomplets", 1,
      lambda b: _lines(b.get("incomplete", []), "missing")),
-    ("seances", "Séances", 0, None),
+    ("seances", "Séances dans le fichier", 0, None),
     ("rooms", "Salles", 0, lambda b: b.get("rooms", [])),
     ("closures", "Périodes de fermeture", 0,
      lambda b: [f"du {c['start']} au {c['end']}{' : ' + c['label'] if c.get('label') else ''}"
@@ -68,6 +68,15 @@ ROWS = [
                 for a in b.get("alternances", [])]),
     ("services", "Services (STS-web)", 0, None),
 ]
+
+# What « séances dans le fichier » counts, against what validation adds.
+SEANCES_HELP = ("Toutes les séances que l'export décrit sur l'année. La validation n'ajoute "
+                "que celles qui manquent à l'emploi du temps en vigueur (« séances "
+                "ajoutées ») : les séances passées ne changent jamais, et un cours inchangé "
+                "garde les siennes.")
+APPLIED_HELP = ("« Séances ajoutées » ne compte que les séances créées par cette validation : "
+                "les séances passées et celles des cours inchangés, déjà là, n'y figurent pas ; "
+                "le nombre de séances dans le fichier peut donc être bien plus grand.")
 
 APPLIED_LABELS = [
     ("courses_created", "Cours créés"), ("courses_updated", "Cours conservés ou mis à jour"),
@@ -92,8 +101,34 @@ def bilan_rows(bilan):
             # The bilan keeps the first 500 lines of a long list.
             items = [*items, f"… et {count_label(value - len(items), 'autre')}"]
         rows.append({"key": key, "label": label, "indent": indent, "value": value,
-                     "items": items})
-    return rows + change_rows(bilan)
+                     "items": items, "help": SEANCES_HELP if key == "seances" else ""})
+    return _shown(rows + change_rows(bilan))
+
+
+def _signed(n):
+    """« +1 234 », « -12 », « 0 »: a difference, its digits grouped."""
+    return f"+{french_number(n)}" if n > 0 else french_number(n)
+
+
+def _shown(rows):
+    """Each row's figure as the page writes it, and its label with its parent's for the
+    rows shown apart (the lines at zero): « Cours : dont incomplets »."""
+    parent = ""
+    for row in rows:
+        if not row["indent"]:
+            parent = row["label"]
+        row.setdefault("help", "")
+        row["display"] = (_signed(row["value"]) if row.get("signed")
+                          else french_number(row["value"]))
+        row["full_label"] = f"{parent} : {row['label']}" if row["indent"] and parent else (
+            row["label"])
+        row["zero"] = row["value"] == 0
+    return rows
+
+
+def rows_split(rows):
+    """The rows with a figure, then those at zero (folded away on the page)."""
+    return [r for r in rows if not r["zero"]], [r for r in rows if r["zero"]]
 
 
 def _row(key, label, items, indent=False, value=None):
@@ -125,14 +160,16 @@ def change_rows(bilan):
                              f"Services d'enseignement {label} (dont "
                              f"{count_label(incomplete, 'incomplet')})", v[part]))
         n = changes["seances"]
-        rows.append(_row("ch_seances", f"Séances : {french_number(n['now'])} contre "
-                         f"{french_number(n['previous'])} à "
-                         "l'import précédent", None, value=f"{n['difference']:+d}"))
+        seances = _row("ch_seances", f"Séances dans le fichier : {french_number(n['now'])} "
+                       f"contre {french_number(n['previous'])} à l'import précédent", None,
+                       value=n["difference"])
+        rows.append({**seances, "signed": True})
         labels = {"replacements": "Remplacements (semaines)", "cancelled": "Cours annulés",
                   "exceptional": "Cours exceptionnels"}
         for name, figures in changes["weekly"].items():
             rows.append(_row(f"ch_weekly_{name}", f"{labels.get(name, name)} depuis la rentrée "
-                             f"(évolution depuis l'import précédent : {figures['change']:+d})",
+                             f"(évolution depuis l'import précédent : "
+                             f"{_signed(figures['change'])})",
                              None, value=figures["total"]))
     if groups:
         rows += [_row("gr_to_create", "Groupes à créer", groups["to_create"]),

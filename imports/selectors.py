@@ -1,5 +1,6 @@
 """Reads of the directory a timetable import needs, for one establishment."""
 
+from annuaire.import_numbers import imports_numbered
 from annuaire.models import Matiere, Person, Regroupement, Role
 from annuaire.text import name_key
 
@@ -95,8 +96,8 @@ def timetable_etab_get(*, viewer, etab_id):
 def timetable_imports_list(*, etab):
     from .models import TimetableImport
 
-    return TimetableImport.objects.filter(etablissement=etab).select_related(
-        "uploaded_by", "decided_by").defer("bilan").order_by("-created_at", "-pk")
+    return imports_numbered(TimetableImport.objects.filter(etablissement=etab).select_related(
+        "uploaded_by", "decided_by").defer("bilan").order_by("-created_at", "-pk"))
 
 
 def timetable_import_get(*, viewer, etab_id, pk, state_only=False):
@@ -116,7 +117,8 @@ def timetable_import_get(*, viewer, etab_id, pk, state_only=False):
             "id", "etablissement_id", "status", "created_at", "validation_attempt",
             "validation_claimed_at", "validation_interrupted_at")
     else:
-        imports = TimetableImport.objects.select_related("uploaded_by", "decided_by")
+        imports = imports_numbered(
+            TimetableImport.objects.select_related("uploaded_by", "decided_by"))
     imp = get_object_or_404(imports, pk=pk, etablissement=etab)
     imp.etablissement = etab
     return imp
@@ -126,8 +128,8 @@ def timetable_import_latest_bilan(*, etab):
     """The latest import waiting for a decision with its bilan ready (None when none)."""
     from .models import TimetableImport
 
-    return TimetableImport.objects.filter(
-        etablissement=etab, status=TimetableImport.Status.BILAN).order_by("-pk").first()
+    return imports_numbered(TimetableImport.objects.filter(
+        etablissement=etab, status=TimetableImport.Status.BILAN)).order_by("-pk").first()
 
 
 def timetable_settings_get(*, etab):

@@ -53,11 +53,11 @@ def upload_etab(*, files):
     return etab
 
 
-def timetable_import_create(*, etab, files, user=None):
+def timetable_import_create(*, etab, files, user=None, origin=TimetableImport.Origin.WEB):
     """Keeps the upload; the bilan comes from ``timetable_import_analyse``."""
     upload_classify(files)  # refuse at once what is not a timetable export
     with transaction.atomic():
-        imp = TimetableImport.objects.create(etablissement=etab, uploaded_by=user)
+        imp = TimetableImport.objects.create(etablissement=etab, uploaded_by=user, origin=origin)
         imp.files = _store(imp, files)
         imp.save(update_fields=["files"])
     return imp

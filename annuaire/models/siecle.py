@@ -27,7 +27,9 @@ class SiecleImport(ImportRun):
         ]
 
     def __str__(self):
-        return f"Compléments SIECLE n°{self.pk}"
+        # Pages read it numbered within the establishment (selectors annotate ``number``).
+        number = getattr(self, "number", None)
+        return f"Compléments SIECLE n° {number}" if number else f"Compléments SIECLE n°{self.pk}"
 
 
 class SiecleIssue(models.Model):

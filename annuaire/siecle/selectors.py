@@ -6,17 +6,20 @@ from django.http import Http404
 
 from ent import rights
 
+from ..import_numbers import imports_numbered
 from ..models import SiecleImport, SiecleIssue
 
 
 def siecle_imports_list(*, viewer):
-    return (SiecleImport.objects.filter(etablissement__in=rights.siecle_etabs(viewer))
-            .select_related("etablissement", "created_by"))
+    return imports_numbered(SiecleImport.objects.filter(
+        etablissement__in=rights.siecle_etabs(viewer)).select_related("etablissement",
+                                                                      "created_by"))
 
 
 def siecle_import_get(*, viewer, pk):
     try:
-        imp = SiecleImport.objects.select_related("etablissement", "created_by").get(pk=pk)
+        imp = imports_numbered(SiecleImport.objects.select_related(
+            "etablissement", "created_by")).get(pk=pk)
     except SiecleImport.DoesNotExist as exc:
         raise Http404 from exc
     if not rights.can_import_siecle(viewer, imp.etablissement):

@@ -35,7 +35,8 @@ class Command(BaseCommand):
                     raise CommandError(f"aucun établissement d'UAI {etab}")
             else:
                 target = services.upload_etab(files=payload)
-            imp = services.timetable_import_create(etab=target, files=payload)
+            imp = services.timetable_import_create(etab=target, files=payload,
+                                                   origin=TimetableImport.Origin.CLI)
         except TimetableFileError as exc:
             raise CommandError(str(exc)) from exc
         imp = services.timetable_import_analyse(import_id=imp.pk)

@@ -39,7 +39,8 @@ def test_upload_progress_then_bilan(college, login, upload, who):
     for label, key in [("Cours", "courses"), ("Enseignants non rapprochés", "teachers_unmatched"),
                        ("Divisions rapprochées", "divisions_matched"), ("Matières", "subjects"),
                        ("dont non importables", "courses_not_importable"),
-                       ("dont incomplets", "courses_incomplete"), ("Séances", "seances"),
+                       ("dont incomplets", "courses_incomplete"),
+                       ("Séances dans le fichier", "seances"),
                        ("Périodes de fermeture", "closures"), ("Alternances", "alternances")]:
         assert re.search(rf'{re.escape(label)}</span> : <strong class="count" '
                          rf'data-count="{key}">{french_number(counts[key])}</strong>', html), label
@@ -150,7 +151,7 @@ def test_bilan_downloads_as_csv_and_pdf(college, login, upload):
     pdf = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert f"Cours : {counts['courses']}" in pdf
     grouped = french_number(counts["seances"]).replace(NNBSP, " ")
-    assert f"Séances : {grouped}" in pdf.replace(NNBSP, " ")
+    assert f"Séances dans le fichier : {grouped}" in pdf.replace(NNBSP, " ")
 
 
 def test_validate_applies_and_shows_what_it_applied(college, login, upload, run):
@@ -208,7 +209,9 @@ def test_a_stale_bilan_says_why_and_offers_nothing(college, login, upload):
     old, new = TimetableImport.objects.order_by("pk")
     assert old.status == TimetableImport.Status.PERIME
     html = client.get(detail_url(old)).content.decode()
-    assert "ne peut plus être validé" in html and f"import n°{new.pk}" in html
+    # The newer one, by its number within the establishment and its link.
+    assert "ne peut plus être validé" in html and "import n°&nbsp;2," in html
+    assert detail_url(new) in html
     assert "Valider cet import" not in html and "Annuler l'import</button>" not in html
     client.post(reverse("imports:validate", args=[w.etab_a.pk, old.pk]))
     old.refresh_from_db()
@@ -303,7 +306,7 @@ def test_bilan_shows_what_would_change_and_the_groups_to_manage(college, login, 
     assert added and f'data-count="ch_services_added">{len(added)}</strong>' in html
     assert "Services d&#x27;enseignement ajoutés (dont" in html
     assert re.search(r'data-count="gr_to_create">48</strong></summary>', html)
-    assert "Séances : " in html and "Cours annulés depuis la rentrée" in html
+    assert "Séances dans le fichier : " in html and "Cours annulés depuis la rentrée" in html
 
 
 def test_principal_chooses_where_groups_come_from(college, login):
