@@ -163,7 +163,9 @@ AUTH_USER_MODEL = "annuaire.Person"
 AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# The first hashes; the others verify older hashes, rewritten with the first at login.
 PASSWORD_HASHERS = [
+    "ent.hashers.Argon2idHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
@@ -184,6 +186,9 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "login"
+# Logins are stored in lower case (a check constraint): allauth then looks a typed login up
+# lowered, by equality on the login's unique index, not by UPPER() over every account.
+ACCOUNT_PRESERVE_USERNAME_CASING = False
 # The feed's e-mail field is the académie's word, not the person's: allauth only knows the
 # addresses people give and confirm themselves (EmailAddress).
 ACCOUNT_USER_MODEL_EMAIL_FIELD = None

@@ -55,7 +55,8 @@ def codes_issue(*, persons, actor=None, now=None):
 def activation_check(*, login, code, now=None):
     """The account a login and code open, or ActivationError in French."""
     now = now or timezone.now()
-    person = Person.objects.filter(login__iexact=(login or "").strip()).select_related(
+    # Logins are stored in lower case: equality on the unique index, not UPPER() on every row.
+    person = Person.objects.filter(login=(login or "").strip().lower()).select_related(
         "activation_code").first()
     wrong = ActivationError("Identifiant ou code d'activation incorrect.")
     if person is None or not hasattr(person, "activation_code"):

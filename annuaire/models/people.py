@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 
@@ -144,6 +145,9 @@ class Person(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.UniqueConstraint(fields=["login"], name="person_login_unique"),
             models.UniqueConstraint(fields=["aaf_id"], name="person_aaf_id_unique"),
+            # One case, so that a login typed in any case is found by equality on the unique
+            # index (ACCOUNT_PRESERVE_USERNAME_CASING = False lowers what is typed).
+            models.CheckConstraint(condition=Q(login=Lower("login")), name="person_login_lower"),
         ]
         indexes = [
             models.Index(fields=["last_name", "first_name"], name="person_name_idx"),
@@ -179,9 +183,11 @@ class Person(AbstractBaseUser, PermissionsMixin):
         return AccountState(self.state).label
 
     def save(self, *args, **kwargs):
-        # Logins compete for numeric suffixes by their base: keep it true to the login.
+        # Logins compete for numeric suffixes by their base: keep it true to the login, and the
+        # login in lower case.
         from annuaire.aaf.logins import login_base_of
 
+        self.login = self.login.lower()
         self.login_base = login_base_of(self.login)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "login" in update_fields:
