@@ -188,13 +188,15 @@ class Day:
 
 
 def _seances_query(q):
+    # Lists on each course (to_attr), not managers: a manager's all() clones a queryset per
+    # séance and per relation, a good part of a week page's time.
     return (Seance.objects.filter(q)
             .select_related("cours", "remplacant")
             .prefetch_related(
-                Prefetch("cours__enseignants",
+                Prefetch("cours__enseignants", to_attr="shown_enseignants",
                          queryset=Person.objects.order_by(*Person.NAME_ORDER)),
-                Prefetch("cours__regroupements", queryset=Regroupement.objects.order_by(
-                    "nature", "code")))
+                Prefetch("cours__regroupements", to_attr="shown_regroupements",
+                         queryset=Regroupement.objects.order_by("nature", "code")))
             .order_by("date", "start", "cours__matiere_label", "pk"))
 
 
@@ -203,8 +205,8 @@ def _present(seance):
     salle = seance.salle or cours.salle
     return SeanceView(
         date=seance.date, start=seance.start, end=seance.end, matiere=cours.matiere_label,
-        enseignants=[p.display_name for p in cours.enseignants.all()],
-        regroupements=[{"pk": r.pk, "code": r.code, "url": ""} for r in cours.regroupements.all()],
+        enseignants=[p.display_name for p in cours.shown_enseignants],
+        regroupements=[{"pk": r.pk, "code": r.code, "url": ""} for r in cours.shown_regroupements],
         salle=salle, cancelled=seance.cancelled,
         remplacant=seance.remplacant.display_name if seance.remplacant else "",
         salle_habituelle=cours.salle if seance.salle and seance.salle != cours.salle else "",
@@ -284,10 +286,10 @@ def today_timetables(*, viewer, day):
     for target, title in targets:
         if target.kind == "eleve":
             mine = [s for s in seances
-                    if {r.pk for r in s.cours.regroupements.all()} & regs_of[target.pk]]
+                    if {r.pk for r in s.cours.shown_regroupements} & regs_of[target.pk]]
         else:
             mine = [s for s in seances if s.remplacant_id == target.pk
-                    or any(p.pk == target.pk for p in s.cours.enseignants.all())]
+                    or any(p.pk == target.pk for p in s.cours.shown_enseignants)]
         blocks.append(TodayBlock(target, title, [_present(s) for s in mine]))
     return blocks
 
