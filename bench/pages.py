@@ -216,6 +216,21 @@ class Server:
                 time.sleep(0.5)
         raise SystemExit("gunicorn ne répond pas après 60 s")
 
+    def usage(self):
+        """CPU seconds the portal used so far (gunicorn's processes and the PostgreSQL
+        backends of its database) and the requests its access log holds (pages, logins)."""
+        pids = _process_tree(self.proc.pid)
+        name = self.env["DATABASE_URL"].rsplit("/", 1)[1]
+        backends = psql(admin_url(self.env["DATABASE_URL"]),
+                        f"SELECT pid FROM pg_stat_activity WHERE datname = '{name}'", fetch=True)
+        pids += [int(pid) for pid in backends.split()]
+        self.log.flush()
+        lines = Path(self.log.name).read_text(errors="replace").splitlines()
+        requests = [line for line in lines if ' "GET ' in line or ' "POST ' in line]
+        return {"cpu": _cpu_seconds(pids),
+                "requests": sum(1 for line in requests if "/sante/" not in line),
+                "logins": sum(1 for line in requests if '"POST /compte/login/' in line)}
+
     def __exit__(self, *exc):
         os.killpg(self.proc.pid, signal.SIGTERM)
         try:
@@ -226,33 +241,84 @@ class Server:
         self.log.close()
 
 
+def _process_tree(root):
+    children = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, ()))
+    return found
+
+
+def _cpu_seconds(pids):
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def flush_cache(options):
     """Rate-limit counters and cached blocks of the previous run go (this bench's Redis db)."""
     subprocess.run(["redis-cli", "-u", options.redis_url, "FLUSHDB"], check=True,
                    stdout=subprocess.DEVNULL)
 
 
-def locust(options, *, port, users_file, mode, users, seconds, label):
+def locust(options, *, server, users_file, mode, users, seconds, label):
     prefix = options.out / "locust" / label
     prefix.parent.mkdir(parents=True, exist_ok=True)
+    mark = Path(f"{prefix}.mark")
+    mark.unlink(missing_ok=True)
     env = {**os.environ, "BENCH_USERS_FILE": str(users_file), "BENCH_MODE": mode,
            "BENCH_LOGIN_ADDRESSES": str(options.login_addresses), "BENCH_SECONDS": str(seconds),
-           "BENCH_USER_COUNT": str(users)}
-    subprocess.run(
+           "BENCH_USER_COUNT": str(users), "BENCH_PAGES": ",".join(options.pages),
+           "BENCH_MARK": str(mark)}
+    port = server.port
+    proc = subprocess.Popen(
         [str(BIN / "locust"), "-f", str(ROOT / "bench" / "pages_locust.py"), "--headless",
          "--host", f"http://127.0.0.1:{port}", "-u", str(users), "-r", str(users),
          # Logging 50 users in comes first, outside the measure: time for it, within bounds.
          "-t", f"{seconds + 300}s", "--stop-timeout", "10", "--csv", str(prefix),
          "--only-summary", "--loglevel", "ERROR"],
-        cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL,
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
         stderr=open(f"{prefix}.log", "w"))  # noqa: SIM115
+    # The server's CPU and requests while Locust measures (from its mark to its end): what
+    # one request costs, whatever else the machine runs.
+    start = None
+    while proc.poll() is None:
+        if start is None and mark.exists():
+            start = server.usage()
+        time.sleep(0.2)
+    usage = None
+    if start is not None:
+        end = server.usage()
+        usage = {key: end[key] - start[key] for key in end}
+    def number(value):
+        try:
+            return float(value)
+        except ValueError:  # « N/A »: no request of that name in the pass
+            return 0.0
+
     rows = {}
     with open(f"{prefix}_stats.csv", newline="") as fh:
         for row in csv.DictReader(fh):
             rows[row["Name"]] = {
                 "requests": int(row["Request Count"]), "errors": int(row["Failure Count"]),
-                "p50": float(row["50%"] or 0), "p95": float(row["95%"] or 0),
-                "p99": float(row["99%"] or 0), "rps": float(row["Requests/s"] or 0)}
+                "p50": number(row["50%"]), "p95": number(row["95%"]),
+                "p99": number(row["99%"]), "rps": number(row["Requests/s"])}
+    rows["usage"] = usage
     return rows
 
 
@@ -271,14 +337,19 @@ def run_database(options, *, label, url, port, log):
     users_file = options.out / f"users-{label}.json"
     users_file.write_text(json.dumps(users, ensure_ascii=False, indent=1))
     figures = {"users": users, "counts": step(env, "counts", options)}
-    with Server(env, port) as server:
-        figures["workers"] = server.workers
-        for mode, n, seconds in (("mix", 50, options.duration),
-                                 ("saturation", 50, options.saturation_duration),
-                                 ("login", 20, options.login_duration)):
-            flush_cache(options)
+    for mode, n, seconds in (("mix", 50, options.duration),
+                             ("saturation", 50, options.saturation_duration),
+                             ("login", 20, options.login_duration)):
+        if mode not in options.passes:
+            figures[mode] = {}
+            continue
+        flush_cache(options)
+        # A server of its own for each pass: requests a pass's clients gave up on would
+        # otherwise still hold the workers at the start of the next.
+        with Server(env, port) as server:
+            figures["workers"] = server.workers
             log(f"{label} : Locust {mode} ({n} utilisateurs, {seconds} s)…")
-            figures[mode] = locust(options, port=port, users_file=users_file, mode=mode,
+            figures[mode] = locust(options, server=server, users_file=users_file, mode=mode,
                                    users=n, seconds=seconds, label=f"{label}-{mode}")
     figures["explain"] = step(env, "explain", options, "--users-file", str(users_file))
     return figures
@@ -290,9 +361,41 @@ def print_run(title, figures, options):
     print(f"\n{title} : {fr(counts['persons'])} personnes, {fr(counts['etabs'])} établissements ; "
           f"le plus grand, {counts['etab_name']} : {fr(counts['etab_people'])} personnes, "
           f"{fr(counts['seances'])} séances")
-    print(f"  gunicorn : {figures['workers']} processus (Dockerfile) ; utilisateurs : "
+    print(f"  gunicorn : {figures.get('workers', '?')} processus (Dockerfile) ; utilisateurs : "
           + ", ".join(f"{n} {role}" for role, n in counts["mix"].items()))
-    mix = figures["mix"]
+    if figures["mix"]:
+        print_mix(figures["mix"], options)
+    if figures["saturation"]:
+        sat = figures["saturation"].get("Aggregated", {})
+        sat_errors = sum(v["errors"] for k, v in figures["saturation"].items()
+                         if k in dict(PAGES))
+        print(f"\n  Saturation (50 utilisateurs sans réflexion, {options.saturation_duration} s) : "
+              f"{fr(sat.get('rps', 0), 1)} requêtes/s, p50 {fr(sat.get('p50', 0))} ms, "
+              f"p95 {fr(sat.get('p95', 0))} ms, {fr(sat_errors)} erreurs"
+              + cpu_line(figures["saturation"].get("usage"), "requests"))
+    if figures["login"]:
+        login = figures["login"].get("connexion (POST)", {})
+        print(f"  Connexions (20 clients, {options.login_duration} s, adresses 127.0.x.y "
+              f"tournantes parmi {options.login_addresses}) : {fr(login.get('rps', 0), 1)} "
+              f"connexions/s, p50 {fr(login.get('p50', 0))} ms, p95 {fr(login.get('p95', 0))} ms, "
+              f"{fr(login.get('errors', 0))} erreurs sur {fr(login.get('requests', 0))}"
+              + cpu_line(figures["login"].get("usage"), "logins"))
+
+
+def cpu_line(usage, what):
+    """The portal's CPU per request measured during the pass, and what 2 idle cores give."""
+    count = usage and usage[what]
+    if not count:
+        return ""
+    per = usage["cpu"] / count
+    cores = os.cpu_count()
+    unit = "connexion" if what == "logins" else "requête"
+    return (f"\n    CPU du portail (gunicorn et PostgreSQL) : {fr(per * 1000, 1)} ms par {unit} "
+            f"({fr(usage['cpu'], 1)} s pour {fr(count)}) ; {cores} cœurs libres en feraient "
+            f"{fr(cores / per)} par seconde")
+
+
+def print_mix(mix, options):
     print(f"\n  Mélange, 50 utilisateurs connectés, 1 s de réflexion, {options.duration} s :")
     print(f"    {'page':<28} {'requêtes':>9} {'erreurs':>8} {'p50':>7} {'p95':>7} {'p99':>7}")
     for key, name in PAGES:
@@ -302,21 +405,11 @@ def print_run(title, figures, options):
         print(f"    {name:<28} {fr(row['requests']):>9} {fr(row['errors']):>8} "
               f"{fr(row['p50']):>4} ms {fr(row['p95']):>4} ms {fr(row['p99']):>4} ms")
     total = mix.get("Aggregated", {})
-    pages_only = {k: v for k, v in mix.items() if k in dict(PAGES)}
-    errors = sum(v["errors"] for v in pages_only.values())
+    errors = sum(v["errors"] for k, v in mix.items() if k in dict(PAGES))
     print(f"    {'Ensemble':<28} {fr(total.get('requests', 0)):>9} {fr(errors):>8} "
           f"{fr(total.get('p50', 0)):>4} ms {fr(total.get('p95', 0)):>4} ms "
-          f"{fr(total.get('p99', 0)):>4} ms   {fr(total.get('rps', 0), 1)} requêtes/s")
-    sat = figures["saturation"].get("Aggregated", {})
-    sat_errors = sum(v["errors"] for k, v in figures["saturation"].items() if k in dict(PAGES))
-    print(f"\n  Saturation (50 utilisateurs sans réflexion, {options.saturation_duration} s) : "
-          f"{fr(sat.get('rps', 0), 1)} requêtes/s, p50 {fr(sat.get('p50', 0))} ms, "
-          f"p95 {fr(sat.get('p95', 0))} ms, {fr(sat_errors)} erreurs")
-    login = figures["login"].get("connexion (POST)", {})
-    print(f"  Connexions (20 clients, {options.login_duration} s, adresses 127.0.x.y tournantes "
-          f"parmi {options.login_addresses}) : {fr(login.get('rps', 0), 1)} connexions/s, "
-          f"p50 {fr(login.get('p50', 0))} ms, p95 {fr(login.get('p95', 0))} ms, "
-          f"{fr(login.get('errors', 0))} erreurs sur {fr(login.get('requests', 0))}")
+          f"{fr(total.get('p99', 0)):>4} ms   {fr(total.get('rps', 0), 1)} requêtes/s"
+          + cpu_line(mix.get("usage"), "requests"))
 
 
 def print_ratio(million, demo):
@@ -355,6 +448,11 @@ def main():
     parser.add_argument("--planner", choices=["compose", "server"], default="compose",
                         help="réglages du planificateur : ceux de docker-compose.yml, ou ceux "
                              "du serveur tels quels (pour mesurer un code qui n'en dépend pas)")
+    parser.add_argument("--passes", type=lambda v: v.split(","),
+                        default=["mix", "saturation", "login"],
+                        help="passes à faire, parmi mix,saturation,login (toutes par défaut)")
+    parser.add_argument("--pages", type=lambda v: v.split(","), default=[k for k, _ in PAGES],
+                        help="pages parcourues, parmi " + ",".join(k for k, _ in PAGES))
     parser.add_argument("--skip-demo", action="store_true")
     parser.add_argument("--skip-million", action="store_true")
     parser.add_argument("--fresh", action="store_true", help="recrée les bases")

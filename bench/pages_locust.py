@@ -27,6 +27,7 @@ MODE = os.environ.get("BENCH_MODE", "mix")
 # for this many seconds; Locust's own -t only bounds the whole.
 SECONDS = float(os.environ.get("BENCH_SECONDS", "60"))
 USER_COUNT = int(os.environ.get("BENCH_USER_COUNT", "50"))
+PAGES = set(filter(None, os.environ.get("BENCH_PAGES", "").split(","))) or None
 LOGIN_ADDRESSES = int(os.environ.get("BENCH_LOGIN_ADDRESSES", "200"))
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -71,6 +72,9 @@ _ready = []
 def _measure(environment):
     """Every user has a session: from now on, the pages only, for SECONDS."""
     environment.stats.reset_all()
+    if os.environ.get("BENCH_MARK"):
+        with open(os.environ["BENCH_MARK"], "w") as mark:
+            mark.write("mesure")
     gevent.spawn_later(SECONDS, environment.runner.quit)
 
 
@@ -104,6 +108,8 @@ class PortalUser(FastHttpUser):
             self.logged_in = login(self.client, self.account)
             return None
         for name, path in self.account["pages"].items():
+            if PAGES is not None and name not in PAGES:
+                continue
             with self.client.get(path, name=name, catch_response=True) as page:
                 if page.status_code != 200 or "/compte/login/" in str(getattr(page, "url", "")):
                     page.failure(f"réponse {page.status_code}")
