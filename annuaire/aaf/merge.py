@@ -117,6 +117,10 @@ class Merge:
                 # seeks cost little more than sequential reads; without saying so the planner
                 # scans whole tables to find a Delta's few thousand rows.
                 self.sql.run("SET LOCAL random_page_cost = 1.1")
+            else:
+                # A large one is read whole: sequential scans and hash joins, whatever the
+                # server sets for the portal's pages (docker-compose.yml: 1.1).
+                self.sql.run("SET LOCAL random_page_cost = 4")
             # Only the columns the merge joins and filters on: the others (a pupil's teachings
             # in ``extra``, addresses…) would cost most of the analysis and inform no plan.
             self.sql.run(
