@@ -95,7 +95,10 @@ def django_env(url, options):
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "ent.settings",
            "CELERY_BROKER_URL": options.redis_url, "ENT_CACHE_URL": options.redis_url,
            "ENT_SECRET_KEY": "bench-pages-secret-key-not-for-production-0123456789",
-           "ENT_LOG_LEVEL": "ERROR", "PYTHONPATH": str(ROOT)}
+           "ENT_LOG_LEVEL": "ERROR", "PYTHONPATH": str(ROOT),
+           # Production settings, over plain HTTP on loopback (docker-compose.yml's way of
+           # trying the stack without a certificate).
+           "ENT_SSL_REDIRECT": "0", "ENT_SECURE_COOKIES": "0", "ENT_HSTS_SECONDS": "0"}
     for name in ("ENT_FAST_PASSWORD_HASHER", "ENT_DEBUG"):
         env.pop(name, None)
     return env
@@ -375,8 +378,10 @@ def print_run(title, figures, options):
               + cpu_line(figures["saturation"].get("usage"), "requests"))
     if figures["login"]:
         login = figures["login"].get("connexion (POST)", {})
-        print(f"  Connexions (20 clients, {options.login_duration} s, adresses 127.0.x.y "
-              f"tournantes parmi {options.login_addresses}) : {fr(login.get('rps', 0), 1)} "
+        where = (f"adresses 127.0.x.y tournantes parmi {options.login_addresses}"
+                 if options.login_addresses else "depuis 127.0.0.1")
+        print(f"  Connexions (20 clients, {options.login_duration} s, {where}) : "
+              f"{fr(login.get('rps', 0), 1)} "
               f"connexions/s, p50 {fr(login.get('p50', 0))} ms, p95 {fr(login.get('p95', 0))} ms, "
               f"{fr(login.get('errors', 0))} erreurs sur {fr(login.get('requests', 0))}"
               + cpu_line(figures["login"].get("usage"), "logins"))
@@ -443,8 +448,10 @@ def main():
     parser.add_argument("--duration", type=int, default=60, help="passe mélangée, en secondes")
     parser.add_argument("--saturation-duration", type=int, default=30)
     parser.add_argument("--login-duration", type=int, default=30)
-    parser.add_argument("--login-addresses", type=int, default=200,
-                        help="adresses de bouclage d'où viennent les connexions, à tour de rôle")
+    parser.add_argument("--login-addresses", type=int, default=0,
+                        help="adresses de bouclage (127.0.1.1 et suivantes) d'où viennent les "
+                             "connexions à tour de rôle, et une par utilisateur (127.0.0.10 et "
+                             "suivantes) ; 0 : toutes de 127.0.0.1")
     parser.add_argument("--planner", choices=["compose", "server"], default="compose",
                         help="réglages du planificateur : ceux de docker-compose.yml, ou ceux "
                              "du serveur tels quels (pour mesurer un code qui n'en dépend pas)")

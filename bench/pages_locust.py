@@ -3,11 +3,10 @@
 BENCH_USERS_FILE: the accounts and the pages each opens, written by ``bench/pages.py``.
 BENCH_MODE: ``mix`` (1 s think time), ``saturation`` (none), ``login`` (log in, again and again).
 
-Each user connects from a loopback address of its own (127.0.0.10 and on): allauth limits
-logins per address (30 a minute), and 50 people log in within the first second. The login run
-goes further, each login from the next of BENCH_LOGIN_ADDRESSES addresses (127.0.1.1 and on),
-as logins at the 8 o'clock rush come from many schools and homes: the figure is then what the
-server can do, not what one address is allowed.
+Everyone connects from 127.0.0.1: the portal limits failed logins (ent.login_limits), not
+successful ones per address. BENCH_LOGIN_ADDRESSES > 0 spreads users (127.0.0.10 and on) and
+each login of the login run (the next of that many addresses, 127.0.1.1 and on) over loopback
+addresses, for limits that would count per address.
 """
 
 import itertools
@@ -28,7 +27,7 @@ MODE = os.environ.get("BENCH_MODE", "mix")
 SECONDS = float(os.environ.get("BENCH_SECONDS", "60"))
 USER_COUNT = int(os.environ.get("BENCH_USER_COUNT", "50"))
 PAGES = set(filter(None, os.environ.get("BENCH_PAGES", "").split(","))) or None
-LOGIN_ADDRESSES = int(os.environ.get("BENCH_LOGIN_ADDRESSES", "200"))
+LOGIN_ADDRESSES = int(os.environ.get("BENCH_LOGIN_ADDRESSES", "0"))
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 _next_user = itertools.count()
@@ -94,7 +93,8 @@ class PortalUser(FastHttpUser):
         self.account = USERS[n % len(USERS)]
         if MODE == "login":
             return
-        _source.address = f"127.0.0.{10 + n % 240}"
+        if LOGIN_ADDRESSES:
+            _source.address = f"127.0.0.{10 + n % 240}"
         self.logged_in = login(self.client, self.account)
         _ready.append(n)
         if len(_ready) == USER_COUNT:
@@ -119,8 +119,10 @@ class PortalUser(FastHttpUser):
 
     def login_again(self):
         """A new visitor each time: a fresh session (cookies) from the next address."""
-        n = next(_next_address) % LOGIN_ADDRESSES
-        _source.address = f"127.0.{1 + n // 250}.{1 + n % 250}"
+        n = next(_next_address)
+        if LOGIN_ADDRESSES:
+            k = n % LOGIN_ADDRESSES
+            _source.address = f"127.0.{1 + k // 250}.{1 + k % 250}"
         self.account = USERS[n % len(USERS)]
         old = self.client
         self.client = FastHttpSession(
