@@ -4,14 +4,17 @@ AAF stays the authority for identity: a field SIECLE may fill (INE, birth date, 
 MEF, a relative's contact details) is written only when AAF left it empty, or when SIECLE
 wrote it last and nobody changed it since (``siecle["sources"][field]["value"]`` equals the
 stored value). Columns AAF never carries (régime code and type, exit date and reason,
-options) are SIECLE's own. Nothing here creates a person; every write is compared with what
-is stored first, so a second run of the same files writes no row at all.
+options) are SIECLE's own. Nothing here creates a person nor a pupil–relative link, and
+nothing reads or writes anyone outside the establishment the files are applied for; every
+write is compared with what is stored first, so a second run of the same files writes no row
+at all.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection
+from django.db.models import Q
 
 from ..models import (
     Enseignement,
@@ -294,16 +297,22 @@ class Applier:
     # --- relatives --------------------------------------------------------------------------
     def apply_responsables(self, personnes, liens, rejected, source, annee):
         origin = f"{source} ({annee})"
-        ids = [p.personne_id for p in personnes]
-        by_id = {p.aaf_id: p for p in Person.objects.filter(
-            aaf_id__in=ids, population=Population.PERS_REL_ELEVE)}
-        pupil_ids = [p.pk for p in self.eleves_by_siecle_id.values()]
-        if not pupil_ids:
+        etab_pupils = self._people_of([R.ELEVE]).values("pk")
+        # The establishment's relatives only: those the AAF links to one of its pupils, or
+        # makes a parent there. An identifier of anyone else's relative is unknown here, like
+        # an identifier no one has: the report must not tell them apart, nor name them.
+        relatives = Person.objects.filter(population=Population.PERS_REL_ELEVE).filter(
+            Q(pk__in=Parente.objects.filter(eleve_id__in=etab_pupils).values("responsable_id"))
+            | Q(pk__in=Role.objects.filter(etablissement=self.etab, role=R.PARENT)
+                .values("person_id")))
+        by_id = {p.aaf_id: p for p in relatives.filter(
+            aaf_id__in=[p.personne_id for p in personnes])}
+        if not self.eleves_by_siecle_id:
             # No pupils' file in this upload: find the pupils by the id SIECLE shares with AAF.
             for p in self._people_of([R.ELEVE]).filter(
                     aaf_id__in={lien.eleve_id for lien in liens}):
                 self.eleves_by_siecle_id[p.aaf_id] = p
-            pupil_ids = [p.pk for p in self.eleves_by_siecle_id.values()]
+        pupil_ids = [p.pk for p in self.eleves_by_siecle_id.values()]
         links = {(link.eleve_id, link.responsable_id): link for link in
                  Parente.objects.filter(eleve_id__in=pupil_ids).select_related("responsable")}
         relatives_by_pupil = {}
@@ -318,28 +327,10 @@ class Applier:
             self.out.issue("rejet", "responsables", source, bad.line,
                            getattr(bad, "personne_id", ""), getattr(bad, "display_name", ""),
                            message)
-        etab_pupils = set(self._people_of([R.ELEVE]).values_list("pk", flat=True))
-        linked_to = {}
-        for (eleve_pk, relative_pk) in links:
-            linked_to.setdefault(relative_pk, set()).add(eleve_pk)
-        for link in Parente.objects.filter(responsable__in=list(by_id.values()),
-                                           eleve_id__in=etab_pupils):
-            linked_to.setdefault(link.responsable_id, set()).add(link.eleve_id)
         matched, taken = {}, {}
         for rec in personnes:
             self.out.count("responsables", "lus")
             person, how = by_id.get(rec.personne_id), "identifiant"
-            if person is not None and not (
-                    linked_to.get(person.pk)
-                    or search_key(person.last_name) == search_key(rec.last_name)):
-                # Same identifier, but neither a child of this school nor the same name: the
-                # identifiers are not proven to be shared, so the match is not trusted.
-                self.out.issue(
-                    "avertissement", "responsables", source, rec.line, rec.personne_id,
-                    rec.display_name,
-                    f"PERSONNE_ID égal à l'identifiant AAF de {person.display_name}, sans lien "
-                    "avec un élève de l'établissement ni nom commun : rapprochement écarté")
-                person = None
             if person is None:
                 person, how = self._match_relative_by_name(
                     rec, liens_by_person.get(rec.personne_id, []), relatives_by_pupil), "nom"
@@ -347,8 +338,8 @@ class Applier:
                 self.out.count("responsables", "non_rapproches")
                 self.out.issue("non_rapproche", "responsables", source, rec.line,
                                rec.personne_id, rec.display_name,
-                               f"aucun compte de responsable ne correspond (PERSONNE_ID "
-                               f"{rec.personne_id}) : rien n'est créé")
+                               f"aucun responsable d'un élève de l'établissement ne correspond "
+                               f"(PERSONNE_ID {rec.personne_id}) : rien n'est écrit")
                 continue
             if person.pk in taken:
                 self.out.count("responsables", "non_rapproches")
@@ -370,11 +361,17 @@ class Applier:
                 for name in ("address", "postal_code", "city", "country"):
                     c.fill(person, name, rec.address.get(name, ""), origin)
             c.merge_json(person, {"personne_id": rec.personne_id, "source_responsable": origin})
-        new_links, updated_links = [], []
-        known = {p.personne_id for p in personnes}
+        self._complete_links(liens, {p.personne_id: p for p in personnes}, matched, links,
+                             source, origin)
+
+    def _complete_links(self, liens, personnes, matched, links, source, origin):
+        """Add SIECLE's details to the links the AAF delivered; never create one: the AAF is
+        the only source of who is whose relative, and so of who reads a pupil's data."""
+        updated_links = []
         for lien in liens:
             self.out.count("liens", "lus")
-            if lien.personne_id not in known:
+            rec = personnes.get(lien.personne_id)
+            if rec is None:
                 self.out.issue("rejet", "liens", source, lien.line, lien.personne_id, "",
                                f"lien vers PERSONNE_ID {lien.personne_id}, absent de <PERSONNES>")
                 continue
@@ -382,6 +379,16 @@ class Applier:
             relative = matched.get(lien.personne_id)
             if pupil is None or relative is None:
                 self.out.count("liens", "sans_compte")
+                continue
+            link = links.get((pupil.pk, relative.pk))
+            if link is None:
+                self.out.count("liens", "hors_aaf")
+                self.out.issue(
+                    "avertissement", "liens", source, lien.line, lien.personne_id,
+                    rec.display_name,
+                    f"lien avec l'élève {pupil.display_name} absent de l'annuaire académique "
+                    "(AAF) : il n'est pas créé, seul l'AAF établit les liens entre élèves et "
+                    "responsables")
                 continue
             self.out.count("liens", "rapproches")
             details = {
@@ -394,35 +401,13 @@ class Applier:
                 "heberge": lien.heberge, "priorite": lien.priorite,
                 "percoit_aides": lien.percoit_aides,
             }
-            link = links.get((pupil.pk, relative.pk))
-            if link is None:
-                link = Parente(eleve=pupil, responsable=relative)
-                links[(pupil.pk, relative.pk)] = link
-                new_links.append(link)
-                created = True
-            else:
-                created = bool((link.siecle or {}).get("cree"))
-            before = (link.lien_code, link.legal, link.financier, link.contact, link.paiement,
-                      link.representant_legal, link.siecle)
-            if created:
-                # A link only SIECLE knows: its flags are SIECLE's.
+            before = (link.lien_code, link.siecle)
+            if not link.lien_code and lien.code_parente:
                 link.lien_code = lien.code_parente
-                link.legal = lien.rang if lien.legal else 0
-                link.financier, link.contact = lien.financier, lien.contact
-                link.paiement, link.representant_legal = lien.paiement, lien.legal
-                link.siecle = {**details, "cree": True}
-            else:
-                if not link.lien_code and lien.code_parente:
-                    link.lien_code = lien.code_parente
-                link.siecle = details
-            after = (link.lien_code, link.legal, link.financier, link.contact, link.paiement,
-                     link.representant_legal, link.siecle)
-            if link.pk and before != after:
+            link.siecle = details
+            if before != (link.lien_code, link.siecle):
                 updated_links.append(link)
-        Parente.objects.bulk_create(new_links, batch_size=1000)
-        update_rows(Parente, updated_links, ["lien_code", "legal", "financier", "contact",
-                                             "paiement", "representant_legal", "siecle"])
-        self.out.wrote("liens_crees", len(new_links))
+        update_rows(Parente, updated_links, ["lien_code", "siecle"])
         self.out.wrote("liens_completes", len(updated_links))
 
     def _match_relative_by_name(self, rec, liens, relatives_by_pupil):

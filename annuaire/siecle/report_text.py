@@ -15,10 +15,12 @@ COUNT_LABELS = {
     "non_rapproches": ("sans compte", "sans compte"), "rejetes": ("rejeté", "rejetés"),
     "sortis": ("sorti", "sortis"),
     "sans_compte": ("sans compte d'un côté", "sans compte d'un côté"),
+    "hors_aaf": ("absent de l'AAF, non créé", "absents de l'AAF, non créés"),
 }
 WRITE_LABELS = {
     "personnes": ("fiche complétée", "fiches complétées"),
     "inscriptions": ("inscription ajoutée", "inscriptions ajoutées"),
+    # Reports of runs before the AAF became the only source of links.
     "liens_crees": ("lien créé", "liens créés"), "liens_completes": ("lien complété", "liens complétés"),
     "enseignements": ("enseignement ajouté", "enseignements ajoutés"),
     "matieres": ("matière ajoutée", "matières ajoutées"),

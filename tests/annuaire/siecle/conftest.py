@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from annuaire.models import Population, Profile
-from tests.factories import PersonFactory
+from tests.factories import ParenteFactory, PersonFactory
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLES = Path(__file__).resolve().parents[4] / "shared" / "samples"
@@ -61,6 +61,8 @@ def give_siecle_ids(world):
     w.parent_a.save(update_fields=["aaf_id", "phone_home"])
     w.father_a = PersonFactory(population=Population.PERS_REL_ELEVE, profile=Profile.PARENT,
                                first_name="Paul", last_name="Dupont", aaf_id="2000004")
+    # The AAF links him to Noé only; SIECLE says he is Léa's father too.
+    ParenteFactory(eleve=w.pupil_a2, responsable=w.father_a)
     w.teacher_a.aaf_id = "70001"
     w.teacher_a.save(update_fields=["aaf_id"])
     w.teacher_a2.birth_date = date(1980, 5, 6)

@@ -109,13 +109,21 @@ def test_relatives_details_fill_only_what_aaf_lacks(applied):
     assert imp.report["counts"]["responsables"]["par_nom"] == 1
 
 
-def test_a_link_only_siecle_knows_is_created_between_existing_accounts(applied):
-    w, _imp = applied
-    link = Parente.objects.get(eleve=w.pupil_a, responsable=w.father_a)
-    assert (link.lien_code, link.legal, link.representant_legal, link.paiement) == (
-        "20", 2, True, False)
-    assert link.siecle["cree"] is True and link.siecle["heberge"] is False
-    assert link.lien_label == "Père"
+def test_a_link_the_aaf_did_not_deliver_is_not_created(applied):
+    """Paul is a relative of the school (Noé's, says the AAF), and SIECLE names him Léa's
+    father too: his details are completed, but only the AAF makes him Léa's guardian."""
+    w, imp = applied
+    assert not Parente.objects.filter(eleve=w.pupil_a, responsable=w.father_a).exists()
+    assert Person.objects.get(pk=w.father_a.pk).email == "paul.dupont@example.invalid"
+    warning = SiecleIssue.objects.get(siecle_import=imp, population="liens",
+                                      identifier="2000004")
+    assert (warning.level, warning.name, warning.message) == (
+        "avertissement", "DUPONT Paul",
+        "lien avec l'élève DUPONT Léa absent de l'annuaire académique (AAF) : il n'est pas "
+        "créé, seul l'AAF établit les liens entre élèves et responsables")
+    assert imp.report["counts"]["liens"] == {"lus": 4, "rapproches": 2, "hors_aaf": 1,
+                                             "sans_compte": 1}
+    assert "liens_crees" not in imp.report["writes"]
 
 
 def test_teachers_services_become_enseignements(applied):
@@ -298,19 +306,19 @@ def test_command_fails_with_the_message(siecle_world, fixture_copy):
     assert "Rien n'a été écrit" in out.getvalue()
 
 
-def test_relative_id_match_needs_a_link_or_the_name(siecle_world, fixture_copy):
+def test_relative_ids_are_looked_up_among_the_school_s_relatives_only(siecle_world,
+                                                                     fixture_copy):
     w = siecle_world
-    # An unrelated account of another school happens to carry the identifier.
+    # Another school's relative happens to carry the identifier.
     Person.objects.filter(pk=w.father_a.pk).update(aaf_id=None)
     Person.objects.filter(pk=w.parent_b.pk).update(aaf_id="2000004")
     imp = run(w.etab_a, fixture_copy(*SET))
     assert not Parente.objects.filter(eleve=w.pupil_a, responsable=w.parent_b).exists()
     assert Person.objects.get(pk=w.parent_b.pk).email == ""
-    warning = SiecleIssue.objects.get(siecle_import=imp, identifier="2000004",
-                                      level="avertissement")
-    assert "rapprochement écarté" in warning.message
-    assert SiecleIssue.objects.filter(siecle_import=imp, identifier="2000004",
-                                      level="non_rapproche").exists()
+    issue = SiecleIssue.objects.get(siecle_import=imp, identifier="2000004",
+                                    population="responsables")
+    assert (issue.level, issue.name) == ("non_rapproche", "DUPONT Paul")
+    assert "LEFEBVRE" not in issue.message.upper()
 
 
 def test_run_waits_for_a_running_aaf_import(siecle_world, fixture_copy):
