@@ -2,7 +2,7 @@
 
 from .aaf.files import POPULATIONS
 from .aaf.report import OUTCOME_LABELS, OUTCOMES, POPULATION_LABELS
-from .report_text import warning_label
+from .report_text import deactivation_breach_text, deactivation_breaches, warning_label
 
 
 def _rows(counts):
@@ -35,7 +35,11 @@ def import_report_context(imp, issue_counts):
         "warning_rows": warnings,
         "rejected_count": report.get("rejected_count", 0),
         "controls_count": report.get("controls_count", 0),
-        "breaches": [c for c in report.get("deactivation_check", []) if c.get("exceeds")],
+        "breaches": [{**c, "text": deactivation_breach_text(c),
+                      "population_label": POPULATION_LABELS.get(c.get("population"), ""),
+                      "where": f"{c['name']} ({c['uai']})" if c.get("etab_id") is not None
+                      else "Tous établissements et sans établissement"}
+                     for c in deactivation_breaches(report)],
     }
 
 

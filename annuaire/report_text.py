@@ -1,6 +1,8 @@
 """The import report as plain text, for the shell (``import_aaf``)."""
 
-from ent.french import count_label, plural_form
+from django.conf import settings
+
+from ent.french import count_label, french_number, plural_form
 
 from .aaf.files import POPULATIONS
 from .aaf.report import OUTCOME_LABELS, OUTCOMES, POPULATION_LABELS
@@ -30,6 +32,32 @@ def warning_label(code, n):
     """The label of ``n`` warnings of one kind, agreeing with ``n``."""
     singular, plural = WARNING_LABELS.get(code, (code, code))
     return plural_form(n, singular, plural)
+
+
+def french_percent(share):
+    """« 69 % », « 10,4 % »: one decimal only when it is not zero."""
+    text = f"{round(share * 100, 1):.1f}".removesuffix(".0").replace(".", ",")
+    return f"{text}\u00a0%"
+
+
+def deactivation_breaches(report):
+    """The checks of the deactivation brake that hold the import, populations first."""
+    return [c for c in report.get("deactivation_check", []) if c.get("exceeds")]
+
+
+def deactivation_breach_text(check):
+    """Why the brake holds, in one French sentence: which population (and establishment),
+    how many of how many, against which threshold."""
+    population = POPULATION_LABELS.get(check.get("population"), "Comptes")
+    if check.get("etab_id") is None:
+        where = f"{population}, tous établissements et sans établissement confondus"
+    else:
+        where = f"{population} de {check['name']} ({check['uai']})"
+    threshold = check.get("threshold", settings.ENT_AAF_DEACTIVATION_THRESHOLD)
+    gone = count_label(check["to_deactivate"], "compte actif", "comptes actifs")
+    return (f"{where} : ce Complet désactiverait {gone} sur {french_number(check['active'])} "
+            f"({french_percent(check['share'])}), plus que le seuil de "
+            f"{french_percent(threshold)}.")
 
 
 def _population_order(population):
@@ -69,14 +97,12 @@ def report_as_text(imp: AafImport):
         lines.append("")
         lines.append(f"{etab['name']} ({etab['uai'] or etab['aaf_id']})")
         lines.extend("  " + line for line in _table(etab["counts"], list(etab["counts"])))
-    breaches = [c for c in report.get("deactivation_check", []) if c.get("exceeds")]
     if imp.status == AafImport.Status.WAITING:
         lines.append("")
-        lines.append("En attente de confirmation : ce Complet désactiverait plus que le seuil "
-                     "autorisé de comptes dans :")
-        for c in breaches:
-            lines.append(f"  {c['name']} ({c['uai']}) : {c['to_deactivate']} sur {c['active']} "
-                         f"({c['share']:.0%})")
+        lines.append("En attente de confirmation, rien n'a été écrit :")
+        for check in deactivation_breaches(report):
+            lines.append(f"  {deactivation_breach_text(check)}")
+        lines.append("Vérifiez la livraison (un fichier manquant ?) avant de la confirmer.")
         lines.append(f"Confirmer : python manage.py import_aaf --confirm {imp.pk} ; "
                      f"annuler : --cancel {imp.pk}")
     rejected = ImportIssue.objects.filter(aaf_import=imp, level=ImportIssue.Level.REJET)

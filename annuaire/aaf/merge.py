@@ -319,7 +319,7 @@ class Merge:
                       population=population, file_idx=file_idx, line=line, identifier=aaf_id)
 
     def absent_and_threshold(self):
-        """Complet: who disappears, and whether that is plausible for each establishment."""
+        """Complet: who disappears, and whether that is plausible for each population."""
         sql = self.sql
         if self.kind != "Complet" or not self.populations:
             sql.temp("t_absent", f"SELECT id AS pid, aaf_id, population FROM {PERSON} WHERE 1 = 0")
@@ -364,31 +364,71 @@ class Merge:
               AND EXISTS (SELECT 1 FROM {ROLE} r JOIN t_scope sc
                     ON sc.etab_id = r.etablissement_id AND sc.population = m.population
                     WHERE r.person_id = m.pid AND r.source = 'aaf')""")
-        leaving = sql.all(f"""
-            SELECT r.etablissement_id, e.uai, e.name, COUNT(DISTINCT r.person_id)
-            FROM {ROLE} r JOIN t_absent a ON a.pid = r.person_id
-            JOIN {ETAB} e ON e.id = r.etablissement_id WHERE r.source = 'aaf'
-            GROUP BY r.etablissement_id, e.uai, e.name""")
-        # The establishment's active accounts, counted only where someone leaves.
-        active = {}
-        if leaving:
-            ids = [row[0] for row in leaving]
-            active = dict(sql.all(f"""
-                SELECT r.etablissement_id, COUNT(DISTINCT r.person_id) FROM {ROLE} r
-                JOIN {PERSON} p ON p.id = r.person_id
-                WHERE r.source = 'aaf' AND p.deactivated_at IS NULL AND p.population IN ({pops})
-                  AND r.etablissement_id IN ({', '.join(['%s'] * len(ids))})
-                GROUP BY r.etablissement_id""", ids))
+        self.deactivation_check(pops)
+
+    def deactivation_check(self, pops):
+        """The brake: the share of each population's active accounts this Complet would
+        deactivate, over all it covers (people with no known establishment included), and
+        within each establishment where someone leaves. One aggregate statement.
+
+        A population's accounts in scope are those the delivery decides about: delivered and
+        active, or about to be deactivated. An establishment's are the active accounts the
+        feed attaches to it: by a role there, or, for a relative, by a child's.
+        """
+        sql = self.sql
+        gone = """SELECT pid, population FROM t_absent
+                  UNION SELECT pid, population FROM t_person WHERE outcome = 'deactivated'"""
+        if not sql.scalar(f"SELECT COUNT(*) FROM ({gone}) g"):
+            self.result.deactivation_check = []
+            return
+        attached = f"""
+            SELECT r.person_id AS pid, r.etablissement_id AS etab_id, 'role' AS via
+            FROM {ROLE} r WHERE r.source = 'aaf' AND r.etablissement_id IN (SELECT etab_id FROM leaving)
+            UNION ALL SELECT pa.responsable_id, r.etablissement_id, 'enfant' FROM {PARENTE} pa
+            JOIN {ROLE} r ON r.person_id = pa.eleve_id AND r.role = 'eleve'
+            WHERE r.etablissement_id IN (SELECT etab_id FROM leaving)"""
+        rows = sql.all(f"""
+            WITH gone AS ({gone}),
+            leaving AS (
+              SELECT r.etablissement_id AS etab_id FROM gone g
+              JOIN {ROLE} r ON r.person_id = g.pid WHERE r.source = 'aaf'
+              UNION SELECT r.etablissement_id FROM gone g
+              JOIN {PARENTE} pa ON pa.responsable_id = g.pid
+              JOIN {ROLE} r ON r.person_id = pa.eleve_id AND r.role = 'eleve')
+            SELECT x.population, NULL AS etab_id, COUNT(*) AS active, SUM(x.gone) AS leaving
+            FROM (SELECT population, 0 AS gone FROM t_person
+                  WHERE outcome IN ('updated', 'unchanged') AND op <> 'delete'
+                    AND population IN ({pops})
+                  UNION ALL SELECT population, 1 FROM gone WHERE population IN ({pops})) x
+            GROUP BY x.population
+            UNION ALL
+            SELECT p.population, a.etab_id, COUNT(DISTINCT p.id), COUNT(DISTINCT g.pid)
+            FROM ({attached}) a
+            JOIN {PERSON} p ON p.id = a.pid AND p.deactivated_at IS NULL
+             AND p.aaf_id IS NOT NULL AND p.population IN ({pops})
+             AND (a.via = 'role' OR p.population = 'PersRelEleve')
+            JOIN t_scope sc ON sc.etab_id = a.etab_id AND sc.population = p.population
+            LEFT JOIN gone g ON g.pid = p.id
+            GROUP BY p.population, a.etab_id
+            HAVING COUNT(g.pid) > 0""")
+        ids = sorted({row[1] for row in rows if row[1] is not None})
+        etabs = {pk: (uai, name) for pk, uai, name in sql.all(
+            f"SELECT id, uai, name FROM {ETAB} WHERE id IN ({', '.join(['%s'] * len(ids))})",
+            ids)} if ids else {}
         checks = []
-        for etab_id, uai, name, count in leaving:
-            total = active.get(etab_id, 0) or count
-            share = count / total
+        for population, etab_id, active, leaving in rows:
+            if not leaving:
+                continue
+            share = leaving / active
+            uai, name = etabs.get(etab_id, ("", ""))
             checks.append({
-                "etab_id": etab_id, "uai": uai, "name": name, "active": total,
-                "to_deactivate": count, "share": round(share, 4),
-                "exceeds": share > self.threshold,
+                "population": population, "etab_id": etab_id, "uai": uai, "name": name,
+                "active": active, "to_deactivate": leaving, "share": round(share, 4),
+                "threshold": self.threshold, "exceeds": share > self.threshold,
             })
-        checks.sort(key=lambda c: (-c["share"], c["uai"], c["etab_id"]))
+        # The populations first, then the establishments, each by decreasing share.
+        checks.sort(key=lambda c: (c["etab_id"] is not None, -c["share"], c["uai"],
+                                   c["population"]))
         self.result.deactivation_check = checks
 
     def insert_persons(self):

@@ -127,7 +127,12 @@ def test_waiting_exits_2_then_confirm_or_cancel(db, tmp_path):
     waiting = AafImport.objects.get(status=AafImport.Status.WAITING)
     assert code == 2
     assert out.splitlines()[0] == f"Import AAF n°{waiting.pk} — Complet — À confirmer"
-    assert ("  COLLEGE JEAN MOULIN (LYON) (0690001A) : 2 sur 11 (18%)" in out.splitlines())
+    assert out.split("En attente de confirmation, rien n'a été écrit :\n")[1].splitlines()[:3] == [
+        "  Élèves, tous établissements et sans établissement confondus : ce Complet "
+        "désactiverait 2 comptes actifs sur 10 (20\u00a0%), plus que le seuil de 10\u00a0%.",
+        "  Élèves de COLLEGE JEAN MOULIN (LYON) (0690001A) : ce Complet désactiverait 2 comptes "
+        "actifs sur 10 (20\u00a0%), plus que le seuil de 10\u00a0%.",
+        "Vérifiez la livraison (un fichier manquant ?) avant de la confirmer."]
     assert (f"Confirmer : python manage.py import_aaf --confirm {waiting.pk} ; annuler : "
             f"--cancel {waiting.pk}") in out
     assert "Lignes écrites dans l'annuaire : 0" in out

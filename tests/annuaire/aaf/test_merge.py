@@ -226,10 +226,13 @@ def test_absent_from_a_complet_is_deactivated_with_the_date_not_deleted(run):
     assert result.status == "applied"
     assert result.report["counts"]["Eleve"] == outcome(unchanged=19, deactivated=1)
     assert result.report["by_etab"][0]["counts"]["Eleve"] == outcome(unchanged=19, deactivated=1)
+    # Checked for the whole population, then for each establishment someone leaves.
     assert result.report["deactivation_check"] == [{
-        "etab_id": gone.roles.get().etablissement_id, "uai": "0690001A",
+        "population": "Eleve", "etab_id": None, "uai": "", "name": "", "active": 20,
+        "to_deactivate": 1, "share": 0.05, "threshold": 0.1, "exceeds": False}, {
+        "population": "Eleve", "etab_id": gone.roles.get().etablissement_id, "uai": "0690001A",
         "name": "COLLEGE JEAN MOULIN (LYON)", "active": 20, "to_deactivate": 1, "share": 0.05,
-        "exceeds": False}]
+        "threshold": 0.1, "exceeds": False}]
     gone.refresh_from_db()
     assert gone.deactivated_at >= before and not gone.is_active
     assert (gone.login, gone.state) == ("camille.eleve-ca", "desactive")
@@ -248,7 +251,7 @@ def test_threshold_stops_before_writing_then_force_applies(run):
     assert result.report["status"] == "waiting"
     check = result.report["deactivation_check"]
     assert [(c["uai"], c["active"], c["to_deactivate"], c["share"], c["exceeds"]) for c in check] == [
-        ("0690001A", 20, 3, 0.15, True)]
+        ("", 20, 3, 0.15, True), ("0690001A", 20, 3, 0.15, True)]
     assert result.report["rows_written"] == 0
     assert result.report["rows_to_write"] > 0
     # The report says what the import would do, though nothing is written.
@@ -270,12 +273,13 @@ def test_threshold_is_more_than_ten_percent_per_establishment(run, settings):
     result = run({"EtabEducNat": [COLLEGE, LYCEE], "Eleve": pupils(18) + pupils(9, "1002", start=101)})
     assert result.status == "applied"
     assert [(c["uai"], c["share"], c["exceeds"]) for c in result.report["deactivation_check"]] == [
-        ("0690001A", 0.1, False), ("0690002B", 0.1, False)]
+        ("", 0.1, False), ("0690001A", 0.1, False), ("0690002B", 0.1, False)]
     settings.ENT_AAF_DEACTIVATION_THRESHOLD = 0.04
     result = run({"EtabEducNat": [COLLEGE, LYCEE], "Eleve": pupils(17) + pupils(9, "1002", start=101)})
     assert result.status == "waiting"
     assert [(c["uai"], c["to_deactivate"], c["active"], c["exceeds"])
-            for c in result.report["deactivation_check"]] == [("0690001A", 1, 18, True)]
+            for c in result.report["deactivation_check"]] == [
+        ("", 1, 27, False), ("0690001A", 1, 18, True)]
 
 
 def test_complet_only_covers_its_establishments(run):
@@ -289,7 +293,7 @@ def test_complet_only_covers_its_establishments(run):
     result = run({"EtabEducNat": [COLLEGE, LYCEE], "Eleve": pupils(3)})
     assert result.status == "waiting"
     assert [(c["uai"], c["to_deactivate"], c["share"]) for c in result.report["deactivation_check"]] == [
-        ("0690002B", 3, 1.0)]
+        ("", 3, 0.5), ("0690002B", 3, 1.0)]
 
 
 def test_complet_of_one_population_leaves_the_others(run):
