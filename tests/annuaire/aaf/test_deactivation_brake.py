@@ -190,3 +190,22 @@ def test_the_import_page_shows_the_refusal_and_confirms(db, login, tmp_path,
     assert held.status == AafImport.Status.APPLIED and held.decided_by == admin
     assert Person.objects.filter(aaf_id__startswith="6", deactivated_at__isnull=False).count() \
         == 20
+
+
+def test_real_complet_without_a_relatives_file_is_held(run, aaf_samples, staged_copy,
+                                                       tmp_path):
+    """entcore's 2013 Complet, then the same without its larger relatives file: 642 pupils
+    dilute the collèges' accounts, but 14 of its 20 relatives would go."""
+    every = sorted((aaf_samples / "entcore/aaf-test").glob("*.xml"))
+    assert run.paths([staged_copy(*every)]).status == "applied"
+    partial = tmp_path / "partielle"
+    partial.mkdir()
+    for path in every:
+        if "PersRelEleve_0005" not in path.name:
+            (partial / path.name).write_bytes(path.read_bytes())
+    result = run.paths([partial])
+    assert result.status == "waiting"
+    population = [c for c in result.report["deactivation_check"] if c["etab_id"] is None]
+    assert [(c["population"], c["to_deactivate"], c["active"], c["exceeds"])
+            for c in population] == [("PersRelEleve", 14, 20, True)]
+    assert Person.objects.filter(deactivated_at__isnull=False).count() == 0
