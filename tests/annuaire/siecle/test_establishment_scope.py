@@ -24,7 +24,8 @@ from annuaire.siecle.report_text import report_as_json, report_as_text
 from annuaire.siecle.services import siecle_import_create, siecle_import_execute
 from tests.factories import ParenteFactory, PersonFactory, RoleFactory
 
-from .conftest import FIXTURES, TODAY
+from .conftest import FIXTURES, SET, TODAY
+from .test_import import run as run_set
 
 PARAMS = """  <PARAMETRES>
     <UAJ>0690001A</UAJ>
@@ -205,3 +206,20 @@ def test_a_relative_of_two_colleges_is_completed_from_either(siecle_world, tmp_p
         [("1000003", "2000007")]))
     assert Person.objects.get(pk=w.parent_b.pk).email == "julie@example.invalid"
     assert imp.report["counts"]["responsables"]["par_identifiant"] == 1
+
+
+def test_pupil_and_teacher_ids_of_another_college_are_unknown_too(siecle_world, fixture_copy):
+    """Collège B's pupil and teacher carry the ids A's files give to people A lacks."""
+    w = siecle_world
+    Person.objects.filter(pk=w.pupil_b.pk).update(aaf_id="1000009")
+    Person.objects.filter(pk=w.teacher_b.pk).update(aaf_id="70003")
+    before = contact_fields([w.pupil_b, w.teacher_b]), Person.objects.filter(
+        pk__in=[w.pupil_b.pk, w.teacher_b.pk]).values_list("ine", "birth_date", "regime")
+    imp = run_set(w.etab_a, fixture_copy(*SET))
+    after = contact_fields([w.pupil_b, w.teacher_b]), Person.objects.filter(
+        pk__in=[w.pupil_b.pk, w.teacher_b.pk]).values_list("ine", "birth_date", "regime")
+    assert (before[0], list(before[1])) == (after[0], list(after[1]))
+    said = everything_said(imp)
+    assert "LEFEBVRE" not in said and "MARCHAND" not in said
+    assert set(SiecleIssue.objects.filter(siecle_import=imp, identifier__in=[
+        "1000009", "70003"]).values_list("level", flat=True)) == {"non_rapproche"}
