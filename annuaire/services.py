@@ -5,15 +5,17 @@ import re
 import shutil
 import tempfile
 import time
-import uuid
 from collections import Counter
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
+
+from ent import uploads
 
 from . import selectors
 from .aaf import pipeline
@@ -79,27 +81,12 @@ def aaf_import_create(*, paths, source_dir="", user=None, simulate=False,
 
 
 def aaf_upload_store(*, uploaded_files):
-    """Save uploaded files under MEDIA_ROOT; returns the folder. Refuses an oversize upload."""
-    total = sum(f.size for f in uploaded_files)
-    if total > settings.ENT_AAF_MAX_UPLOAD_BYTES:
-        raise AafImportError(
-            f"envoi trop volumineux ({total / 1048576:,.0f} Mo) : la limite est de "
-            f"{settings.ENT_AAF_MAX_UPLOAD_BYTES / 1048576:,.0f} Mo")
-    folder = Path(settings.MEDIA_ROOT) / "aaf" / uuid.uuid4().hex
-    folder.mkdir(parents=True, exist_ok=True)
-    for uploaded in uploaded_files:
-        name = Path(uploaded.name).name or "fichier.xml"
-        target = folder / name
-        # Two files of one name (from two folders, or sent twice) are both kept, the second
-        # in a subfolder: its name still says its population and kind to the import.
-        copy = 1
-        while target.exists():
-            copy += 1
-            target = folder / str(copy) / name
-        target.parent.mkdir(exist_ok=True)
-        with open(target, "wb") as out:
-            for chunk in uploaded.chunks():
-                out.write(chunk)
+    """Save an upload in the store (``ent.uploads``); returns the folder. Refused whole past
+    ENT_AAF_MAX_UPLOAD_MB, whatever the sizes say."""
+    try:
+        folder, _stored = uploads.upload_save(kind="aaf", files=uploaded_files)
+    except uploads.UploadRefused as exc:
+        raise AafImportError(str(exc)) from exc
     return folder
 
 
@@ -109,7 +96,7 @@ def aaf_import_start(*, uploaded_files, user, simulate=False):
     try:
         imp = aaf_import_create(paths=[folder], source_dir=folder, user=user, simulate=simulate)
     except ImportBusy:
-        shutil.rmtree(folder, ignore_errors=True)
+        uploads.upload_delete(folder)
         raise
     aaf_import_enqueue(imp)
     return imp
@@ -239,9 +226,38 @@ def _finish(imp, status, *, report, error=""):
     imp.files = report.get("files", imp.files)
     imp.rows_written = report.get("rows_written", 0) or 0
     imp.finished_at = timezone.now()
+    if status == AafImport.Status.APPLIED:
+        # The delivery holds the whole académie's personal data: once applied, the report is
+        # all that is kept. A simulation or a wait for confirmation keeps it until decided,
+        # a failure for a retry (ENT_UPLOAD_RETRY_HOURS, then ``aaf_uploads_expire``).
+        _upload_delete(imp)
     imp.save(update_fields=["status", "report", "error", "kind", "files", "rows_written",
-                            "finished_at"])
+                            "finished_at", "source_dir"])
     progress_set(kind="aaf", pk=imp.pk, phase="Terminé", fraction=1)
+
+
+def _upload_delete(imp):
+    if imp.origin == AafImport.Origin.WEB and imp.source_dir:
+        uploads.upload_delete(imp.source_dir)
+        imp.source_dir = ""
+
+
+def aaf_uploads_expire(*, now=None):
+    """For the beat purge: the upload folders still needed, those of imports queued or
+    running, waiting for a decision for less than ENT_UPLOAD_PENDING_DAYS, or failed less than
+    ENT_UPLOAD_RETRY_HOURS ago (for a retry). The others' files are deleted now."""
+    now = now or timezone.now()
+    pending = now - timedelta(days=settings.ENT_UPLOAD_PENDING_DAYS)
+    retry = now - timedelta(hours=settings.ENT_UPLOAD_RETRY_HOURS)
+    needed = (Q(status__in=AafImport.ACTIVE_STATUSES)
+              | Q(status__in=(AafImport.Status.WAITING, AafImport.Status.SIMULATED),
+                  finished_at__gt=pending)
+              | Q(status=AafImport.Status.FAILED, finished_at__gt=retry))
+    web = AafImport.objects.filter(origin=AafImport.Origin.WEB).exclude(source_dir="")
+    for imp in web.exclude(needed).only("pk", "origin", "source_dir"):
+        _upload_delete(imp)
+        AafImport.objects.filter(pk=imp.pk).update(source_dir="")
+    return set(web.filter(needed).values_list("source_dir", flat=True))
 
 
 def _newer_applied_exists(imp):
@@ -258,6 +274,8 @@ def aaf_import_confirm(*, aaf_import, user, enqueue=True):
     """
     if aaf_import.status not in (AafImport.Status.WAITING, AafImport.Status.SIMULATED):
         raise ImportStateError("Cet import ne peut plus être appliqué.")
+    if not all(Path(p).exists() for p in aaf_import.paths):
+        raise ImportStateError(FILES_GONE)
     if _newer_applied_exists(aaf_import):
         raise ImportStateError(
             "Un import plus récent a été appliqué depuis : relancez plutôt un import de ces "
@@ -281,6 +299,10 @@ def aaf_import_confirm(*, aaf_import, user, enqueue=True):
     return aaf_import
 
 
+FILES_GONE = ("Les fichiers de cet import ne sont plus disponibles (ils sont supprimés après "
+              "un délai) : déposez-les à nouveau.")
+
+
 def aaf_import_cancel(*, aaf_import, user):
     if aaf_import.status not in (AafImport.Status.WAITING, AafImport.Status.SIMULATED):
         raise ImportStateError("Seul un import simulé ou à confirmer peut être annulé.")
@@ -289,6 +311,8 @@ def aaf_import_cancel(*, aaf_import, user):
     if not updated:
         raise ImportStateError("Cet import vient d'être traité par quelqu'un d'autre.")
     aaf_import.refresh_from_db()
+    _upload_delete(aaf_import)
+    AafImport.objects.filter(pk=aaf_import.pk).update(source_dir=aaf_import.source_dir)
     return aaf_import
 
 
@@ -297,7 +321,7 @@ def aaf_import_retry(*, aaf_import, user):
     if aaf_import.status != AafImport.Status.FAILED:
         raise ImportStateError("Seul un import en échec peut être relancé.")
     if not aaf_import.source_dir and aaf_import.origin == AafImport.Origin.WEB:
-        raise ImportStateError("Les fichiers de cet import ne sont plus disponibles.")
+        raise ImportStateError(FILES_GONE)
     aaf_imports_expire_stale()
     try:
         with transaction.atomic():

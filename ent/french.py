@@ -76,3 +76,15 @@ def french_date(value, fmt="j F Y"):
             stretch += char
     parts.append(dateformat.format(value, stretch) if stretch else "")
     return "".join(parts)
+
+
+
+def french_size(n):
+    """A size as French writes it, in the unit of the settings (megabytes): « 900 octets »,
+    « 12 Ko », « 3,2 Mo », « 2 048 Mo »: one decimal at most, none when it is zero, digits
+    grouped by three."""
+    for unit, factor in (("Mo", 1 << 20), ("Ko", 1 << 10)):
+        if n >= factor:
+            value = round(n / factor, 1)
+            return f"{french_number(int(value) if value == int(value) else value)} {unit}"
+    return count_label(n, "octet")

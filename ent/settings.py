@@ -331,9 +331,18 @@ MEDIA_ROOT = Path(os.environ.get("ENT_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
-# Uploads always stream to disk: AAF files run to hundreds of megabytes.
+# Uploads always stream to disk: AAF files run to hundreds of megabytes. Each import's view
+# bounds its upload as the bytes arrive (``ent.uploads``, limits per kind below).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 0
 DATA_UPLOAD_MAX_NUMBER_FILES = 500
+# An archive whose members unpack to more than this many times their compressed size is
+# refused as soon as the bytes actually unpacked say so (real exports compress about 20 to 1).
+ENT_UPLOAD_MAX_ZIP_RATIO = int(os.environ.get("ENT_UPLOAD_MAX_ZIP_RATIO", "100"))
+# An uploaded export holds personal data: it is deleted when its import ends, after this many
+# hours when the import failed (for a retry), and by a beat task when left behind.
+ENT_UPLOAD_RETRY_HOURS = int(os.environ.get("ENT_UPLOAD_RETRY_HOURS", "24"))
+# An import waiting for a decision (simulated, to confirm, bilan) keeps its files this long.
+ENT_UPLOAD_PENDING_DAYS = int(os.environ.get("ENT_UPLOAD_PENDING_DAYS", "7"))
 
 # --- Cache, Celery --------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
@@ -359,6 +368,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "annuaire.tasks.letter_files_expire_task",
         "schedule": crontab(minute=20),
     },
+    "purge-uploads": {
+        "task": "ent.tasks.uploads_purge_task",
+        "schedule": crontab(minute=40),
+    },
 }
 
 CACHE_URL = os.environ.get("ENT_CACHE_URL") or (
@@ -382,6 +395,7 @@ ENT_AAF_LEGAL_2 = os.environ.get("ENT_AAF_LEGAL_2", "auto")
 ENT_AAF_LEGAL_2_CUTOFF_VERSION = os.environ.get("ENT_AAF_LEGAL_2_CUTOFF_VERSION", "AAF-VE2004")
 ENT_AAF_MAX_FILE_BYTES = int(os.environ.get("ENT_AAF_MAX_FILE_MB", "1024")) * 1024 * 1024
 ENT_AAF_MAX_UPLOAD_BYTES = int(os.environ.get("ENT_AAF_MAX_UPLOAD_MB", "4096")) * 1024 * 1024
+ENT_AAF_MAX_UNZIPPED_BYTES = int(os.environ.get("ENT_AAF_MAX_UNZIPPED_MB", "8192")) * 1024 * 1024
 # An import whose worker has not reported for this long may be superseded by a new one.
 ENT_IMPORT_STALE_SECONDS = int(os.environ.get("ENT_IMPORT_STALE_SECONDS", "600"))
 # One still waiting in the queue (no worker has taken it yet) is given this long.
@@ -403,9 +417,13 @@ ENT_LETTERS_SYNC_MAX = int(os.environ.get("ENT_LETTERS_SYNC_MAX", "80"))
 # A lycée's exports weigh a few megabytes: the bounds stay far below the AAF ones.
 ENT_SIECLE_MAX_FILE_BYTES = int(os.environ.get("ENT_SIECLE_MAX_FILE_MB", "100")) * 1024 * 1024
 ENT_SIECLE_MAX_UPLOAD_BYTES = int(os.environ.get("ENT_SIECLE_MAX_UPLOAD_MB", "200")) * 1024 * 1024
+ENT_SIECLE_MAX_UNZIPPED_BYTES = int(os.environ.get("ENT_SIECLE_MAX_UNZIPPED_MB", "400")) * 1024 * 1024
 
 # --- Timetable imports ----------------------------------------------------------------------
 ENT_TIMETABLE_MAX_FILE_BYTES = int(os.environ.get("ENT_TIMETABLE_MAX_FILE_MB", "200")) * 1024 * 1024
+ENT_TIMETABLE_MAX_UPLOAD_BYTES = int(os.environ.get("ENT_TIMETABLE_MAX_UPLOAD_MB", "200")) * 1024 * 1024
+ENT_TIMETABLE_MAX_UNZIPPED_BYTES = int(
+    os.environ.get("ENT_TIMETABLE_MAX_UNZIPPED_MB", "400")) * 1024 * 1024
 # An encrypted EDT/PRONOTE export opens with the key Index Éducation registered for the ENT.
 ENT_EDT_PARTNER_NAME = os.environ.get("ENT_EDT_PARTNER_NAME", "")
 ENT_EDT_PRIVATE_KEY_PATH = os.environ.get("ENT_EDT_PRIVATE_KEY_PATH", "")

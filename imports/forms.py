@@ -12,9 +12,6 @@ class TimetableUploadForm(forms.Form):
                                         "aria-describedby": "files-help"}),
     )
 
-    def files_read(self):
-        return [(f.name, f.read()) for f in self.cleaned_data["files"]]
-
 
 def rapprochement_choices(data):
     """The rows of the rapprochements form that carry a choice: (kind, key, label, target)."""

@@ -1,15 +1,19 @@
 """Writes of timetable imports: an upload, its analysis into a bilan, cancel."""
 
+import datetime
 import logging
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from annuaire.models import Etablissement
 from annuaire.progress import Heartbeat, progress_clear, progress_set, progress_stopped
+from ent import uploads
 
 from . import selectors
 from .bilan import bilan_build
@@ -27,20 +31,75 @@ class ImportStateError(Exception):
     pass
 
 
-def _store(imp, files):
-    folder = Path(settings.MEDIA_ROOT) / "timetable" / str(imp.pk)
-    folder.mkdir(parents=True, exist_ok=True)
-    names = []
-    for n, (name, data) in enumerate(files):
-        safe = f"{n:02d}-{Path(name).name}"
-        (folder / safe).write_bytes(data)
-        names.append({"name": name, "stored": safe})
-    return names
+def _files_root():
+    return uploads.upload_root("timetable")
 
 
-def _load(imp):
-    folder = Path(settings.MEDIA_ROOT) / "timetable" / str(imp.pk)
-    return [(f["name"], (folder / f["stored"]).read_bytes()) for f in imp.files]
+def _sources(imp):
+    """The import's stored files as ``(name as given, path)``; ``TimetableFileError`` once
+    they were deleted (the import ended, or waited too long)."""
+    root = _files_root()
+    found = []
+    for f in imp.files:
+        # Before the upload store, files lay in a folder named after the import.
+        path = root / f["stored"]
+        if not path.exists():
+            path = root / str(imp.pk) / f["stored"]
+        if not path.exists():
+            raise TimetableFileError(
+                "les fichiers de cet import ont été supprimés (import terminé, ou bilan "
+                "resté sans décision) : déposez-les à nouveau", file=f["name"])
+        found.append((f["name"], path))
+    return found
+
+
+def _folders(imp):
+    root = _files_root()
+    return {root / Path(f["stored"]).parts[0] for f in imp.files} | {root / str(imp.pk)}
+
+
+def timetable_import_files_delete(*, imp):
+    """The import's uploaded files deleted: it ended (validated, cancelled, replaced)."""
+    for folder in _folders(imp):
+        uploads.upload_delete(folder)
+
+
+def _files_delete_on_commit(imports):
+    ended = [(imp.pk, list(imp.files)) for imp in imports]
+
+    def delete():
+        for pk, files in ended:
+            timetable_import_files_delete(imp=TimetableImport(pk=pk, files=files))
+
+    transaction.on_commit(delete)
+
+
+def timetable_uploads_expire(*, now=None):
+    """For the beat purge: the upload folders still needed (an analysis or a validation
+    running, a bilan younger than ENT_UPLOAD_PENDING_DAYS, a failure younger than
+    ENT_UPLOAD_RETRY_HOURS). A bilan left longer without a decision fails: its files go."""
+    now = now or timezone.now()
+    pending = now - datetime.timedelta(days=settings.ENT_UPLOAD_PENDING_DAYS)
+    retry = now - datetime.timedelta(hours=settings.ENT_UPLOAD_RETRY_HOURS)
+    TimetableImport.objects.filter(
+        status=TimetableImport.Status.BILAN, created_at__lt=pending,
+    ).update(status=TimetableImport.Status.ECHEC, error=BILAN_EXPIRED)
+    in_use = TimetableImport.objects.filter(
+        Q(status__in=(*TimetableImport.RUNNING, TimetableImport.Status.BILAN))
+        | Q(status=TimetableImport.Status.ECHEC, created_at__gt=retry)).only("pk", "files")
+    return {str(folder) for imp in in_use for folder in _folders(imp)}
+
+
+BILAN_EXPIRED = ("Bilan resté sans décision trop longtemps : ses fichiers ont été supprimés. "
+                 "Déposez-les à nouveau pour un nouveau bilan.")
+
+
+@contextmanager
+def _classified(imp):
+    """The import's files classified, zipped exports unpacked under the store's caps into a
+    temporary folder removed on exit."""
+    with tempfile.TemporaryDirectory(prefix=f"timetable-{imp.pk}-") as workdir:
+        yield upload_classify(_sources(imp), workdir=Path(workdir))
 
 
 def upload_etab(*, files):
@@ -54,13 +113,25 @@ def upload_etab(*, files):
 
 
 def timetable_import_create(*, etab, files, user=None, origin=TimetableImport.Origin.WEB):
-    """Keeps the upload; the bilan comes from ``timetable_import_analyse``."""
-    upload_classify(files)  # refuse at once what is not a timetable export
-    with transaction.atomic():
-        imp = TimetableImport.objects.create(etablissement=etab, uploaded_by=user, origin=origin)
-        imp.files = _store(imp, files)
-        imp.save(update_fields=["files"])
-    return imp
+    """Keeps the upload (``files``: Django's uploaded files or ``(name, bytes)`` pairs) in
+    the store; the bilan comes from ``timetable_import_analyse``, in a worker.
+
+    Only the first bytes of each file are read here, to refuse at once what is not a
+    timetable export: the web process never holds a whole file, nor unpacks an archive."""
+    try:
+        folder, stored = uploads.upload_save(kind="timetable", files=files)
+    except uploads.UploadRefused as exc:
+        raise TimetableFileError(exc.message, file=exc.file or "") from exc
+    try:
+        upload_classify([(f["name"], folder / f["stored"]) for f in stored], head_only=True)
+        with transaction.atomic():
+            return TimetableImport.objects.create(
+                etablissement=etab, uploaded_by=user, origin=origin,
+                files=[{"name": f["name"], "stored": f"{folder.name}/{f['stored']}"}
+                       for f in stored])
+    except BaseException:
+        uploads.upload_delete(folder)
+        raise
 
 
 def remembered_for(*, etab):
@@ -77,14 +148,14 @@ def timetable_import_analyse(*, import_id):
         raise ImportStateError(f"{imp} est {imp.get_status_display().lower()}")
     etab = imp.etablissement
     try:
-        upload = upload_classify(_load(imp))
-        directory = selectors.directory_for_matching(etab=etab,
-                                                     remembered=remembered_for(etab=etab))
-        bilan = bilan_build(records=records_of(upload, uai=etab.uai), directory=directory)
-        if bilan["uai"] and bilan["uai"].upper() != etab.uai.upper():
-            raise TimetableFileError(
-                f"ce fichier est celui de l'établissement {bilan['uai']}, pas de {etab.name} "
-                f"({etab.uai})", file=next(iter(upload.names.values())))
+        with _classified(imp) as upload:
+            directory = selectors.directory_for_matching(etab=etab,
+                                                         remembered=remembered_for(etab=etab))
+            bilan = bilan_build(records=records_of(upload, uai=etab.uai), directory=directory)
+            if bilan["uai"] and bilan["uai"].upper() != etab.uai.upper():
+                raise TimetableFileError(
+                    f"ce fichier est celui de l'établissement {bilan['uai']}, pas de {etab.name} "
+                    f"({etab.uai})", file=next(iter(upload.names.values())))
     except TimetableFileError as exc:
         imp.status, imp.error = TimetableImport.Status.ECHEC, str(exc)
         imp.bilan = {"status": "failed", "error": str(exc), "file": exc.file, "line": exc.line}
@@ -99,9 +170,10 @@ def timetable_import_analyse(*, import_id):
         # A newer upload makes every older unvalidated bilan of the establishment stale, an
         # interrupted validation's too once it is back to its bilan.
         timetable_imports_expire_stale(etab=etab)
-        TimetableImport.objects.filter(
-            etablissement=etab, status__in=TimetableImport.PENDING, pk__lt=imp.pk,
-        ).update(status=TimetableImport.Status.PERIME)
+        stale = TimetableImport.objects.filter(
+            etablissement=etab, status__in=TimetableImport.PENDING, pk__lt=imp.pk)
+        _files_delete_on_commit(stale)
+        stale.update(status=TimetableImport.Status.PERIME)
         imp.source, imp.bilan, imp.status = bilan["source"], bilan, TimetableImport.Status.BILAN
         imp.save(update_fields=["source", "bilan", "status"])
     return imp
@@ -117,6 +189,7 @@ def timetable_import_cancel(*, imp, user):
         locked.status = TimetableImport.Status.ANNULE
         locked.decided_by, locked.decided_at = user, timezone.now()
         locked.save(update_fields=["status", "decided_by", "decided_at"])
+        _files_delete_on_commit([locked])
     return locked
 
 
@@ -150,10 +223,10 @@ def timetable_import_validate(*, imp, user, today=None, attempt=None):
             raise ImportStateError(
                 f"{locked} ne peut pas être validé : {locked.get_status_display().lower()}")
         etab = locked.etablissement
-        upload = upload_classify(_load(locked))
-        directory = selectors.directory_for_matching(etab=etab,
-                                                     remembered=remembered_for(etab=etab))
-        records = list(records_of(upload, uai=etab.uai))
+        with _classified(locked) as upload:
+            directory = selectors.directory_for_matching(etab=etab,
+                                                         remembered=remembered_for(etab=etab))
+            records = list(records_of(upload, uai=etab.uai))
         changes = timetable_apply(etab=etab, imp=locked, records=records,
                                   directory=directory, today=today)
         choice = selectors.timetable_settings_get(etab=etab)
@@ -167,10 +240,12 @@ def timetable_import_validate(*, imp, user, today=None, attempt=None):
         # Older uploads are replaced, a validation claimed earlier and never finished (its
         # worker killed) too: its message, delivered again later, must not bring back an
         # older timetable.
-        TimetableImport.objects.filter(
+        replaced = TimetableImport.objects.filter(
             etablissement=etab, pk__lt=locked.pk,
-            status__in=(*TimetableImport.PENDING, TimetableImport.Status.VALIDATION),
-        ).update(status=TimetableImport.Status.PERIME)
+            status__in=(*TimetableImport.PENDING, TimetableImport.Status.VALIDATION))
+        # Its files, and those it replaces, are needed no more: the bilans stay.
+        _files_delete_on_commit([locked, *replaced])
+        replaced.update(status=TimetableImport.Status.PERIME)
         # A newer upload is not replaced by an older one: its bilan, compared with the
         # timetable in force until now, is computed again against this one. A newer
         # validation already claimed applies its own upload after this one, whole.

@@ -17,7 +17,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
 from annuaire.progress import progress_get
-from ent import rights
+from ent import rights, uploads
 
 from . import presenters, selectors, services
 from .forms import TimetableUploadForm, rapprochement_choices
@@ -46,14 +46,19 @@ def home(request):
         "crumbs": [(CRUMB, None)]})
 
 
+@uploads.upload_capped("timetable")
 @login_required
 def etab_imports(request, etab_id):
     """Upload form and the history « Bilans d'import »."""
     etab = selectors.timetable_etab_get(viewer=request.user, etab_id=etab_id)
-    form = TimetableUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    refusal = uploads.upload_refusal(request)
+    form = TimetableUploadForm(None if refusal else request.POST or None,
+                               None if refusal else request.FILES or None)
+    if refusal:
+        uploads.form_refuse(form, "files", refusal)
+    elif request.method == "POST" and form.is_valid():
         try:
-            imp = services.timetable_import_start(etab=etab, files=form.files_read(),
+            imp = services.timetable_import_start(etab=etab, files=form.cleaned_data["files"],
                                                   user=request.user)
         except TimetableFileError as exc:
             form.add_error("files", str(exc))
@@ -65,7 +70,7 @@ def etab_imports(request, etab_id):
     return render(request, "imports/etab.html", {
         "etab": etab, "form": form, "page": page, "querystring_base": "",
         "crumbs": [(CRUMB, reverse("imports:home")), (etab.name, None)],
-    }, status=400 if form.errors else 200)
+    }, status=413 if refusal else 400 if form.errors else 200)
 
 
 @login_required

@@ -1,10 +1,18 @@
 """Finding the AAF files of a delivery: files, folders and zip archives."""
 
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from ent.uploads import (
+    ZIP_MAX_MEMBERS,
+    UnzipBudget,
+    UploadRefused,
+    is_upload_folder,
+    upload_files,
+    zip_extract,
+)
 
 from .errors import AafFileError, AafImportError
 
@@ -18,8 +26,7 @@ _NAME = re.compile(
 )
 _POPULATION_ANYWHERE = re.compile(r"(?:^|_)(" + "|".join(POPULATIONS) + r")(?:_|\.|$)", re.I)
 _KIND_ANYWHERE = re.compile(r"(?:^|_)(Complet|Delta)(?:_|\.|$)", re.I)
-ZIP_MAX_MEMBERS = 2000
-ZIP_MAX_RATIO = 1000
+__all__ = ["ZIP_MAX_MEMBERS", "collect", "describe"]
 
 
 @dataclass
@@ -66,68 +73,42 @@ def describe(path, name):
     )
 
 
-def _extract_zip(archive, workdir, max_bytes):
-    """Extract the XML members of a zip, refusing traversal, bombs and oversize members."""
-    Path(workdir).mkdir(parents=True, exist_ok=True)
-    # A folder of its own per archive, and per member below it: two archives, or two folders
-    # of one archive, may hold files of the same name.
-    target = Path(tempfile.mkdtemp(prefix=f"zip-{Path(archive).stem}-", dir=workdir))
-    label = Path(archive).name
+def _extract_zip(archive, workdir, max_bytes, *, label=None, budget=None, kind="aaf"):
+    """Extract the XML members of a zip under ``ent.uploads``' caps: no path leaves the work
+    folder, and the bytes actually unpacked are bounded per member (``max_bytes``), per upload
+    (``budget``, else the kind's ENT_…_MAX_UNZIPPED_MB) and by the compression ratio."""
+    label = label or Path(archive).name
     try:
-        zf = zipfile.ZipFile(archive)
-    except zipfile.BadZipFile as exc:
-        raise AafFileError(label, "archive zip illisible ou tronquée") from exc
-    out = []
-    with zf:
-        members = [m for m in zf.infolist() if not m.is_dir()]
-        if len(members) > ZIP_MAX_MEMBERS:
-            raise AafFileError(label, f"l'archive contient plus de {ZIP_MAX_MEMBERS} fichiers")
-        total = 0
-        for index, member in enumerate(members):
-            member_name = Path(member.filename).name
-            if not member_name.lower().endswith(".xml"):
-                continue
-            shown = f"{label}/{member.filename.lstrip('/')}"
-            total += member.file_size
-            if member.file_size > max_bytes or total > max_bytes * 8:
-                raise AafFileError(
-                    shown,
-                    f"fichier trop volumineux une fois décompressé ({member.file_size} octets)",
-                )
-            if member.compress_size and member.file_size / member.compress_size > ZIP_MAX_RATIO:
-                raise AafFileError(
-                    shown, "taux de compression anormal : archive refusée"
-                )
-            destination = target / str(index) / member_name
-            destination.parent.mkdir()
-            written = 0
-            with zf.open(member) as src, open(destination, "wb") as dst:
-                while chunk := src.read(1 << 20):
-                    written += len(chunk)
-                    if written > member.file_size:
-                        raise AafFileError(
-                            shown, "taille décompressée différente de l'annoncée"
-                        )
-                    dst.write(chunk)
-            out.append((destination, shown))
-    return out
+        return zip_extract(archive, workdir, label=label, max_member_bytes=max_bytes,
+                           budget=budget or UnzipBudget(kind))
+    except UploadRefused as exc:
+        raise AafFileError(exc.file or label, exc.message) from exc
 
 
 def collect(paths, workdir, max_bytes):
     """Every AAF XML file under ``paths`` (files, folders, zips), sorted by population then name."""
     found = []
+    budget = UnzipBudget("aaf")
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             raise AafImportError(f"{raw} : fichier ou dossier introuvable")
-        if path.is_dir():
+        if path.is_dir() and is_upload_folder(path):
+            # Each file named as the user gave it, never by the store's folders.
+            for child, name in upload_files(path):
+                if child.suffix.lower() == ".zip" or zipfile.is_zipfile(child):
+                    found.extend(_extract_zip(child, workdir, max_bytes, label=name,
+                                              budget=budget))
+                else:
+                    found.append((child, name))
+        elif path.is_dir():
             for child in sorted(path.rglob("*")):
                 if child.is_file() and child.suffix.lower() == ".xml":
                     found.append((child, str(child.relative_to(path.parent))))
                 elif child.is_file() and child.suffix.lower() == ".zip":
-                    found.extend(_extract_zip(child, workdir, max_bytes))
+                    found.extend(_extract_zip(child, workdir, max_bytes, budget=budget))
         elif zipfile.is_zipfile(path) or path.suffix.lower() == ".zip":
-            found.extend(_extract_zip(path, workdir, max_bytes))
+            found.extend(_extract_zip(path, workdir, max_bytes, budget=budget))
         else:
             found.append((path, path.name))
     files = [describe(path, name) for path, name in found]

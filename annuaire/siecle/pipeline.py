@@ -9,6 +9,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, transaction
 
+from ent.uploads import MARKER, UnzipBudget
+
 from ..aaf.errors import AafFileError
 from ..aaf.files import _extract_zip
 from .apply import Applier
@@ -33,18 +35,21 @@ class Found:
 def collect(paths, workdir, max_bytes):
     """Every file under ``paths`` (files, folders, zip archives)."""
     found = []
+    budget = UnzipBudget("siecle")
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             raise SiecleImportError(f"{raw} : fichier ou dossier introuvable")
-        children = sorted(c for c in path.rglob("*") if c.is_file()) if path.is_dir() else [path]
+        children = sorted(c for c in path.rglob("*") if c.is_file() and c.name != MARKER
+                          ) if path.is_dir() else [path]
         for child in children:
             # The file's own name: uploads are stored one per numbered folder, which would
             # only clutter the messages.
             label = child.name
             if child.suffix.lower() == ".zip" or zipfile.is_zipfile(child):
                 try:
-                    members = _extract_zip(child, workdir, max_bytes)
+                    members = _extract_zip(child, workdir, max_bytes, label=label,
+                                           budget=budget)
                 except AafFileError as exc:
                     raise SiecleFileError(exc.file, exc.message, exc.line) from exc
                 if not members:

@@ -4,12 +4,12 @@ import logging
 import shutil
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+
+from ent import uploads
 
 from ..models import SiecleImport, SiecleIssue
 from ..progress import Heartbeat, progress_set, progress_stopped
@@ -53,23 +53,12 @@ def siecle_import_create(*, etab, paths, source_dir="", user=None,
 
 
 def siecle_upload_store(*, uploaded_files):
-    """Save an upload under MEDIA_ROOT; refuse it whole when it is too big."""
-    total = sum(f.size for f in uploaded_files)
-    limit = settings.ENT_SIECLE_MAX_UPLOAD_BYTES
-    if total > limit:
-        names = ", ".join(Path(f.name).name for f in uploaded_files)
-        raise pipeline.SiecleImportError(
-            f"{names} : envoi trop volumineux ({total / 1048576:,.1f} Mo) : la limite est de "
-            f"{limit / 1048576:,.0f} Mo (ENT_SIECLE_MAX_UPLOAD_MB)".replace(".", ","))
-    folder = Path(settings.MEDIA_ROOT) / "siecle" / uuid.uuid4().hex
-    folder.mkdir(parents=True, exist_ok=True)
-    for index, uploaded in enumerate(uploaded_files):
-        # One folder per file: two uploads may share a name (two « Nomenclature.xml »).
-        target = folder / str(index)
-        target.mkdir()
-        with open(target / (Path(uploaded.name).name or "fichier.xml"), "wb") as out:
-            for chunk in uploaded.chunks():
-                out.write(chunk)
+    """Save an upload in the store (``ent.uploads``), refused whole past
+    ENT_SIECLE_MAX_UPLOAD_MB, whatever the sizes say."""
+    try:
+        folder, _stored = uploads.upload_save(kind="siecle", files=uploaded_files)
+    except uploads.UploadRefused as exc:
+        raise pipeline.SiecleImportError(str(exc)) from exc
     return folder
 
 
@@ -79,7 +68,7 @@ def siecle_import_start(*, etab, uploaded_files, user):
     try:
         imp = siecle_import_create(etab=etab, paths=[folder], source_dir=folder, user=user)
     except SiecleImportBusy:
-        shutil.rmtree(folder, ignore_errors=True)
+        uploads.upload_delete(folder)
         raise
     siecle_import_enqueue(imp)
     return imp
@@ -165,8 +154,19 @@ def _finish(imp, status, *, report, error=""):
         # The uploaded exports hold pupils' and parents' personal data: once the run has
         # ended (a killed worker never gets here, so its redelivered task still finds them),
         # the report is all that is kept.
-        shutil.rmtree(imp.source_dir, ignore_errors=True)
+        uploads.upload_delete(imp.source_dir)
         imp.source_dir = ""
     imp.save(update_fields=["status", "report", "error", "files", "rows_written",
                             "finished_at", "source_dir"])
     progress_set(kind=PROGRESS_KIND, pk=imp.pk, phase="Terminé", fraction=1)
+
+
+def siecle_uploads_expire():
+    """For the beat purge: the upload folders of runs queued or running. A run that ended
+    without deleting its files (a worker killed for good) has them deleted now."""
+    web = SiecleImport.objects.filter(origin=SiecleImport.Origin.WEB).exclude(source_dir="")
+    for imp in web.exclude(status__in=SiecleImport.ACTIVE_STATUSES).only("pk", "source_dir"):
+        uploads.upload_delete(imp.source_dir)
+        SiecleImport.objects.filter(pk=imp.pk).update(source_dir="")
+    return set(web.filter(status__in=SiecleImport.ACTIVE_STATUSES).values_list(
+        "source_dir", flat=True))

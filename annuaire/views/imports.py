@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from ent import rights
+from ent import rights, uploads
 
 from .. import selectors, services
 from ..aaf.errors import AafImportError
@@ -25,11 +25,16 @@ def _require_importer(viewer):
         raise Http404
 
 
+@uploads.upload_capped("aaf")
 @login_required
 def imports(request):
     _require_importer(request.user)
-    form = AafUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    refusal = uploads.upload_refusal(request)
+    form = AafUploadForm(None if refusal else request.POST or None,
+                         None if refusal else request.FILES or None)
+    if refusal:
+        uploads.form_refuse(form, None, refusal)
+    elif request.method == "POST" and form.is_valid():
         try:
             imp = services.aaf_import_start(
                 uploaded_files=form.cleaned_data["files"], user=request.user,
@@ -43,7 +48,7 @@ def imports(request):
     return render(request, "annuaire/imports/list.html", {
         "form": form, "page": page, "querystring_base": "",
         "crumbs": [("Imports de l'annuaire", None)],
-    }, status=400 if form.errors else 200)
+    }, status=413 if refusal else 400 if form.errors else 200)
 
 
 @login_required

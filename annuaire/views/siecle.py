@@ -8,7 +8,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from ent import rights
+from ent import rights, uploads
 
 from ..models import SiecleIssue
 from ..progress import progress_get
@@ -21,18 +21,23 @@ ISSUES_PAGE_SIZE = 50
 CRUMB = "Compléments SIECLE et STS-web"
 
 
+@uploads.upload_capped("siecle")
 @login_required
 def siecle_imports(request):
     viewer = request.user
     if not rights.can_import_siecle(viewer):
         raise Http404
     etabs = rights.siecle_etabs(viewer).only("id", "name", "uai")
-    if request.method == "POST" and request.POST.get("etablissement"):
+    refusal = uploads.upload_refusal(request)
+    if request.method == "POST" and not refusal and request.POST.get("etablissement"):
         # An establishment outside the viewer's reach is not a form error: it does not exist.
         selectors.siecle_etab_get(viewer=viewer, etab_id=request.POST["etablissement"])
-    form = SiecleUploadForm(request.POST or None, request.FILES or None, etabs=etabs,
+    form = SiecleUploadForm(None if refusal else request.POST or None,
+                            None if refusal else request.FILES or None, etabs=etabs,
                             initial={"etablissement": request.GET.get("etab")})
-    if request.method == "POST" and form.is_valid():
+    if refusal:
+        uploads.form_refuse(form, None, refusal)
+    elif request.method == "POST" and form.is_valid():
         try:
             imp = services.siecle_import_start(
                 etab=form.cleaned_data["etablissement"],
@@ -45,7 +50,7 @@ def siecle_imports(request):
         request.GET.get("page"))
     return render(request, "annuaire/siecle/list.html", {
         "form": form, "page": page, "querystring_base": "", "crumbs": [(CRUMB, None)],
-    }, status=400 if form.errors else 200)
+    }, status=413 if refusal else 400 if form.errors else 200)
 
 
 @login_required

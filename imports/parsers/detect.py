@@ -2,7 +2,6 @@
 (exports get renamed): EDT/PRONOTE, its encrypted container, a UDT zip, an STS-web pair."""
 
 import io
-import zipfile
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -19,7 +18,8 @@ ROOTS = {
 
 @dataclass
 class Upload:
-    """The upload's files by role: ``edt``, ``udt`` (zip bytes), ``sts_emp``, ``emp_sts``."""
+    """The upload's files by role: ``edt``, ``udt`` (the zip), ``sts_emp``, ``emp_sts``, each
+    as its bytes or its path."""
 
     parts: dict = field(default_factory=dict)
     names: dict = field(default_factory=dict)
@@ -50,38 +50,72 @@ def root_name(data, *, file_name):
     raise TimetableFileError("fichier vide", file=file_name)
 
 
-def upload_classify(files, *, max_bytes=None):
-    """``files``: (name, bytes) pairs. Zips are opened: UDT, or exports zipped by hand.
+HEAD_BYTES = 65536
 
-    A zipped file is unpacked only when it declares at most ``max_bytes`` (the parsers' own
-    limit): a small archive may hold gigabytes of repeated bytes.
+
+def _head(data):
+    """The first bytes of a file given as bytes or as a path."""
+    if isinstance(data, bytes | bytearray | memoryview):
+        return bytes(data[:HEAD_BYTES])
+    with open(data, "rb") as handle:
+        return handle.read(HEAD_BYTES)
+
+
+def _member_head(archive, info):
+    head = b""
+    for chunk in archive.chunks(info):
+        head += chunk
+        if len(head) >= HEAD_BYTES:
+            break
+    return head
+
+
+def upload_classify(files, *, max_bytes=None, workdir=None, head_only=False):
+    """``files``: (name, bytes or path) pairs. Zips are opened: UDT, or exports zipped by hand.
+
+    A zipped file is unpacked under ``ent.uploads``' caps on the bytes actually produced
+    (``max_bytes`` per file, the parsers' own limit, and ENT_TIMETABLE_MAX_UNZIPPED_MB in
+    all): a small archive may hold gigabytes of repeated bytes, whatever its headers claim.
+    Its members go to ``workdir`` when given (the worker), else into memory (tests).
+
+    ``head_only``: only the first bytes of each file are read, enough to tell its format (the
+    web request refuses at once what is no timetable export; the worker reads the rest).
     """
+    from ent.uploads import SafeZip, UnzipBudget, UploadRefused, zip_extract
+
     if max_bytes is None:
         from . import max_file_bytes
 
         max_bytes = max_file_bytes()
     upload = Upload()
-    for name, data in files:
-        if data[:4] == b"PK\x03\x04":
-            try:
-                archive = zipfile.ZipFile(io.BytesIO(data))
-                members = [m for m in archive.namelist() if m.lower().endswith(".xml")]
-            except zipfile.BadZipFile as exc:
-                raise TimetableFileError("archive zip illisible", file=name) from exc
-            if any(m.rsplit("/", 1)[-1].lower().startswith("udcal_") for m in members):
-                _put(upload, "udt", name, data)
+    budget = UnzipBudget("timetable")
+    try:
+        for name, data in files:
+            if _head(data)[:4] != b"PK\x03\x04":
+                _classify_xml(upload, name, data)
                 continue
-            if not members:
-                raise TimetableFileError("l'archive ne contient aucun fichier XML", file=name)
-            for member in members:
-                size = archive.getinfo(member).file_size
-                if size > max_bytes:
-                    raise TimetableFileError(
-                        f"fichier trop volumineux une fois décompressé ({size // 1048576} Mo) : "
-                        f"la limite est de {max_bytes // 1048576} Mo", file=f"{name}/{member}")
-                _classify_xml(upload, f"{name}/{member}", archive.read(member))
-            continue
-        _classify_xml(upload, name, data)
+            source = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+            with SafeZip(source, label=name, max_member_bytes=max_bytes,
+                         budget=budget) as archive:
+                members = [m for m in archive.members if m.filename.lower().endswith(".xml")]
+                if any(m.filename.rsplit("/", 1)[-1].lower().startswith("udcal_")
+                       for m in members):
+                    _put(upload, "udt", name, data)
+                    continue
+                if not members:
+                    raise TimetableFileError("l'archive ne contient aucun fichier XML", file=name)
+                if workdir is not None and not head_only:
+                    archive.close()
+                    for path, shown in zip_extract(source, workdir, label=name,
+                                                   max_member_bytes=max_bytes, budget=budget):
+                        _classify_xml(upload, shown, path)
+                    continue
+                for member in members:
+                    content = (_member_head(archive, member) if head_only
+                               else b"".join(archive.chunks(member)))
+                    _classify_xml(upload, archive.shown(member), content)
+    except UploadRefused as exc:
+        raise TimetableFileError(exc.message, file=exc.file or "") from exc
     if not upload.parts:
         raise TimetableFileError("aucun fichier d'emploi du temps reçu")
     if "emp_sts" in upload.parts and "sts_emp" not in upload.parts:
@@ -95,7 +129,7 @@ def upload_classify(files, *, max_bytes=None):
 
 
 def _classify_xml(upload, name, data):
-    root = root_name(data, file_name=name)
+    root = root_name(_head(data), file_name=name)
     role = ROOTS.get(root)
     if role is None:
         raise TimetableFileError(

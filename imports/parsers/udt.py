@@ -11,7 +11,6 @@ import dataclasses
 import datetime
 import io
 import re
-import zipfile
 from pathlib import Path
 
 from . import _sts_xml as sx
@@ -27,7 +26,6 @@ from .records import (
     Teacher,
     TimetableFileError,
 )
-from .xmlsafe import size_label
 
 REQUIRED = {
     "UDCal_24.xml": "calendrier",
@@ -69,21 +67,26 @@ def _clock(value):
 
 class _Zip:
     def __init__(self, source, name, max_bytes):
+        from ent.uploads import SafeZip, UnzipBudget, UploadRefused
+
         self.data, self.name = sx.read_source(source, name=name, max_bytes=max_bytes)
         self.max_bytes = max_bytes
-        # Each member is bounded, and so is their sum: a zip of many big members is refused.
-        self.budget = 16 * max_bytes
-        try:
-            self.zip = zipfile.ZipFile(io.BytesIO(self.data))
-        except zipfile.BadZipFile as exc:
+        self.refused = UploadRefused
+        if self.data[:4] != b"PK\x03\x04":
             raise TimetableFileError(
                 "ce n'est pas une archive ZIP UnDeuxTemps (attendu un .zip de fichiers "
-                "UDCal_NN.xml)", file=self.name) from exc
+                "UDCal_NN.xml)", file=self.name)
+        # Each member is bounded by the bytes it actually unpacks to, and so is their sum
+        # (``ent.uploads``): a zip of many big members, or lying about its sizes, is refused.
+        try:
+            self.zip = SafeZip(io.BytesIO(self.data), label=self.name, max_member_bytes=max_bytes,
+                               budget=UnzipBudget("timetable"))
+        except UploadRefused as exc:
+            raise TimetableFileError(exc.message, file=self.name) from exc
         # Real drops differ in case (entcore retries « udcal_24.xml »); folders don't matter.
         self.members = {}
-        for info in self.zip.infolist():
-            if not info.is_dir():
-                self.members.setdefault(Path(info.filename).name.lower(), info)
+        for info in self.zip.members:
+            self.members.setdefault(Path(info.filename).name.lower(), info)
 
     def has(self, member):
         return member.lower() in self.members
@@ -91,17 +94,10 @@ class _Zip:
     def read(self, member):
         info = self.members[member.lower()]
         label = f"{self.name} › {Path(info.filename).name}"
-        if info.file_size > self.max_bytes:
-            raise TimetableFileError(
-                f"fichier trop volumineux une fois décompressé ({size_label(info.file_size)})"
-                f" : la limite est de {size_label(self.max_bytes)}", file=label)
-        with self.zip.open(info) as handle:
-            # The declared size can lie: never read more than the bound.
-            data = handle.read(self.max_bytes + 1)
-        self.budget -= len(data)
-        if len(data) > self.max_bytes or self.budget < 0:
-            raise TimetableFileError("fichier trop volumineux une fois décompressé",
-                                     file=label)
+        try:
+            data = b"".join(self.zip.chunks(info))
+        except self.refused as exc:
+            raise TimetableFileError(exc.message, file=label) from exc
         if not data.strip():
             raise TimetableFileError("fichier vide", file=label, line=1)
         return data, label

@@ -29,9 +29,9 @@ _TRUNCATION = re.compile(r"Premature end of data|EndTag: '</' not found|not prop
 
 
 def size_label(size):
-    if size >= 1 << 20:
-        return f"{size / (1 << 20):.1f} Mo"
-    return f"{size / 1024:.0f} Ko" if size >= 1024 else f"{size} octets"
+    from ent.french import french_size
+
+    return french_size(size)
 
 
 def source_size(source):

@@ -7,6 +7,7 @@ import pytest
 
 from annuaire.aaf.errors import AafFileError, AafImportError
 from annuaire.aaf.files import ZIP_MAX_MEMBERS, collect, describe
+from ent.french import french_number
 
 from .builders import aaf_bytes, eleve, etab
 
@@ -132,7 +133,7 @@ def test_zip_member_over_the_limit(tmp_path):
         collect([archive], tmp_path / "travail", 4000)
     assert str(exc.value) == (
         "gros.zip/x_Complet_20240916_Eleve_0000.xml : fichier trop volumineux une fois "
-        "décompressé (5000 octets)")
+        "décompressé (4,9 Ko) : la limite est de 3,9 Ko par fichier")
 
 
 def test_zip_bomb_ratio(tmp_path):
@@ -140,7 +141,8 @@ def test_zip_bomb_ratio(tmp_path):
     with pytest.raises(AafFileError) as exc:
         collect([archive], tmp_path / "travail", 100 * MB)
     assert str(exc.value) == (
-        "bombe.zip/x_Complet_20240916_Eleve_0000.xml : taux de compression anormal : archive refusée")
+        "bombe.zip/x_Complet_20240916_Eleve_0000.xml : taux de compression anormal (plus de 100 "
+        "pour 1) : archive refusée, elle ressemble à une « bombe de décompression »")
     assert not list((tmp_path / "travail").rglob("*.xml"))
 
 
@@ -150,7 +152,9 @@ def test_zip_with_too_many_members(tmp_path):
                    compression=zipfile.ZIP_STORED)
     with pytest.raises(AafFileError) as exc:
         collect([archive], tmp_path / "travail", 100 * MB)
-    assert str(exc.value) == f"nombreux.zip : l'archive contient plus de {ZIP_MAX_MEMBERS} fichiers"
+    assert str(exc.value) == (
+        f"nombreux.zip : l'archive contient plus de {french_number(ZIP_MAX_MEMBERS)} fichiers : "
+        "refusée")
 
 
 def test_missing_path_and_nothing_to_import(tmp_path):

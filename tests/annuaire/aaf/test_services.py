@@ -251,7 +251,7 @@ def test_retry_needs_the_files_of_a_web_import(db, tmp_path):
                                    paths=[str(tmp_path)])
     with pytest.raises(services.ImportStateError) as exc:
         services.aaf_import_retry(aaf_import=imp, user=None)
-    assert str(exc.value) == "Les fichiers de cet import ne sont plus disponibles."
+    assert str(exc.value) == services.FILES_GONE
 
 
 # --- Purge ----------------------------------------------------------------------------------

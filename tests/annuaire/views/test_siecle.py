@@ -101,8 +101,9 @@ def test_oversize_upload_is_refused_before_storing(siecle_world, login, run, set
     settings.ENT_SIECLE_MAX_UPLOAD_BYTES = 1000
     client = login(siecle_world.principal_a)
     response = post_set(client, run, siecle_world.etab_a)
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert "envoi trop volumineux" in response.content.decode()
+    assert not list((settings.MEDIA_ROOT / "siecle").glob("*"))
     assert not SiecleImport.objects.exists()
 
 
