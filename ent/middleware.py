@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, get_user_model, logout
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
@@ -68,3 +68,22 @@ class PersonalPagesNoStoreMiddleware:
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class NulCharacterMiddleware:
+    """A NUL character (``%00``) in the address or in a query parameter is refused with a
+    French 400 page before any view: no search, code or identifier contains one, and
+    PostgreSQL refuses it in a query, which answered 500."""
+
+    MESSAGE = ("L'adresse demandée contient un caractère nul (%00), qui n'a sa place ni dans "
+               "une adresse ni dans une recherche : corrigez-la et recommencez.")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+                "\x00" in key or any("\x00" in value for value in values)
+                for key, values in request.GET.lists()):
+            return render(request, "400.html", {"message": self.MESSAGE}, status=400)
+        return self.get_response(request)
