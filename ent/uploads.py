@@ -58,6 +58,8 @@ ZIP_MAX_MEMBERS = 2000
 # Below this many bytes unpacked, no ratio is checked: tiny files compress anyhow.
 RATIO_GRACE = 1 << 20
 ZIP_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+CORRUPT = ("archive zip corrompue : un fichier n'a pas la taille ou la somme de contrôle que "
+           "l'archive annonce")
 
 
 class UploadRefused(Exception):
@@ -363,9 +365,9 @@ class SafeZip:
                     yield chunk
         except (zipfile.BadZipFile, EOFError, zlib.error, ValueError, OSError) as exc:
             # zipfile stops at the size the archive claims, then finds the checksum wrong.
-            raise UploadRefused(
-                "archive zip corrompue : un fichier n'a pas la taille ou la somme de contrôle "
-                "que l'archive annonce", file=shown) from exc
+            raise UploadRefused(CORRUPT, file=shown) from exc
+        if written != info.file_size:
+            raise UploadRefused(CORRUPT, file=shown)
 
 
 def zip_member_read(archive, info):

@@ -5,15 +5,19 @@ from the network, libxml2's default limits kept: 256 levels of nesting, 10 MB pe
 and a file may not declare entities or a DTD other than the feed's own ``ficAlimMENESR.dtd``.
 """
 
+import logging
 import os
 import re
 from dataclasses import dataclass, field
 
 from lxml import etree
 
+from ent.french import french_size
 from ent.xmlsafe import PARSER_OPTIONS, dtd_declares_entities, error_position
 
 from .errors import AafFileError
+
+logger = logging.getLogger(__name__)
 
 ROOT = "ficAlimMENESR"
 RECORD_OPS = {"addRequest": "add", "modifyRequest": "modify", "deleteRequest": "delete"}
@@ -103,7 +107,15 @@ _MESSAGES = [
      lambda m: "nœud de texte démesuré : fichier refusé"),
     (re.compile(r"unsupported encoding|Unsupported encoding"),
      lambda m: "encodage déclaré inconnu"),
+    (re.compile(r"XML declaration allowed only at the start"),
+     lambda m: "déclaration <?xml …?> au milieu du fichier : deux fichiers mis bout à bout ?"),
+    (re.compile(r"CData section not finished"),
+     lambda m: "section CDATA non terminée : fichier tronqué ou mal formé"),
+    (re.compile(r"Namespace prefix|XML namespace|xmlns"),
+     lambda m: "préfixe d'espace de noms XML non déclaré ou vide : fichier XML mal formé"),
 ]
+# Whatever else libxml2 says (in English) is not shown: the line number says where to look.
+UNKNOWN_SYNTAX = "fichier XML mal formé à cet endroit (balise, attribut ou caractère incorrect)"
 
 
 def french_syntax_message(message):
@@ -112,14 +124,13 @@ def french_syntax_message(message):
         match = pattern.search(message)
         if match:
             return render(match)
-    return f"XML mal formé ({message.strip()})"
+    logger.info("AAF syntax error without a French message: %s", message.strip())
+    return UNKNOWN_SYNTAX
 
 
 def _size(n):
-    """A file size in French: « 900 octets », « 3,2 Mo »."""
-    if n < 1048576:
-        return f"{n} octets"
-    return f"{n / 1048576:.1f} Mo".replace(".", ",")
+    """A file size in French: « 900 octets », « 3,2 Mo », « 1 024 Mo »."""
+    return french_size(n)
 
 
 class _CountingReader:

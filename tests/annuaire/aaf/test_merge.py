@@ -748,7 +748,7 @@ BILLION_LAUGHS = ('<?xml version="1.0"?>\n<!DOCTYPE ficAlimMENESR [\n <!ENTITY a
     (b'<?xml version="1.0"?>\n<annuaire/>', ", ligne 2 : élément racine <annuaire> inattendu : un "
      "fichier AAF commence par <ficAlimMENESR>"),
     (b"<ficAlimMENESR>" + b" " * 150000 + b"</ficAlimMENESR>",
-     " : fichier trop volumineux (150031 octets) : la limite est de 100000 octets "
+     " : fichier trop volumineux (146,5 Ko) : la limite est de 97,7 Ko "
      "(ENT_AAF_MAX_FILE_MB)"),
 ])
 def test_hostile_or_broken_file_stops_the_import(run, tmp_path, settings, content, message):

@@ -1,11 +1,13 @@
 """The streaming parser: real samples of every version, and every kind of bad or hostile file."""
 
+import re
 from collections import Counter
 
 import pytest
 
 from annuaire.aaf.errors import AafFileError
 from annuaire.aaf.parser import AafParser, french_syntax_message
+from ent.french import french_size
 
 from .builders import DOCTYPE, aaf_bytes, eleve, etab, record
 
@@ -216,7 +218,7 @@ def test_over_size_limit(tmp_path):
     error = refused(tmp_path, data, max_bytes=2000)
     assert error.line is None
     assert error.message == (
-        f"fichier trop volumineux ({len(data)} octets) : la limite est de 2000 octets "
+        f"fichier trop volumineux ({french_size(len(data))}) : la limite est de 2 Ko "
         "(ENT_AAF_MAX_FILE_MB)")
 
 
@@ -224,7 +226,7 @@ def test_over_size_limit_in_megabytes(tmp_path):
     data = b"<ficAlimMENESR>" + b" " * (MB * 5 // 2) + b"</ficAlimMENESR>"
     error = refused(tmp_path, data, max_bytes=2 * MB)
     assert error.message == (
-        "fichier trop volumineux (2,5 Mo) : la limite est de 2,0 Mo (ENT_AAF_MAX_FILE_MB)")
+        "fichier trop volumineux (2,5 Mo) : la limite est de 2 Mo (ENT_AAF_MAX_FILE_MB)")
 
 
 def test_invalid_bytes_for_declared_encoding(tmp_path):
@@ -370,5 +372,24 @@ def test_deep_nesting_inside_a_value(tmp_path):
     assert error.message.startswith("imbrication d'éléments trop profonde")
 
 
-def test_french_syntax_message_fallback():
-    assert french_syntax_message("Something odd, line 3") == "XML mal formé (Something odd, line 3)"
+def test_french_syntax_message_fallback_shows_no_english():
+    message = french_syntax_message("Something odd, line 3")
+    assert message == "fichier XML mal formé à cet endroit (balise, attribut ou caractère incorrect)"
+    assert "Something" not in message
+
+
+@pytest.mark.parametrize(("body", "line", "expected"), [
+    # Two files put end to end: the second declaration, line 3.
+    ('<?xml version="1.0"?>\n' + "<ficAlimMENESR>\n</ficAlimMENESR>", 3,
+     "déclaration <?xml …?> au milieu du fichier"),
+    # libxml2 finds the section unfinished at the end of the file.
+    ("<![CDATA[ x", 4, "section CDATA non terminée"),
+    ("<a:b/>", 3, "préfixe d'espace de noms XML"),
+])
+def test_libxml2_english_becomes_french_with_the_line(tmp_path, body, line, expected):
+    data = '<?xml version="1.0" encoding="UTF-8"?>\n<ficAlimMENESR>\n' + body + "\n</ficAlimMENESR>"
+    error = refused(tmp_path, data.encode())
+    assert error.message.startswith(expected)
+    assert error.line == line
+    assert str(error).startswith(f"fichier.xml, ligne {line} : ")
+    assert not re.search(r"[Dd]eclaration|allowed|section not|Namespace|column", str(error))
