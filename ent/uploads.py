@@ -20,7 +20,9 @@ gave it; the importers turn it into their own error.
 """
 
 import logging
+import os
 import shutil
+import tempfile
 import time
 import uuid
 import zipfile
@@ -29,7 +31,7 @@ from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.uploadedfile import TemporaryUploadedFile
+from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
@@ -101,8 +103,8 @@ class CappedUploadHandler(FileUploadHandler):
 
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
-        self.file = TemporaryUploadedFile(self.file_name, self.content_type, 0, self.charset,
-                                          self.content_type_extra)
+        self.file = _ReceivedFile(self.file_name, self.content_type, self.charset,
+                                  self.content_type_extra)
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
@@ -123,6 +125,21 @@ class CappedUploadHandler(FileUploadHandler):
     def upload_interrupted(self):
         if self.file is not None:
             self.file.close()
+
+
+class _ReceivedFile(TemporaryUploadedFile):
+    """A file being received, written in the store's own temporary folder: on the store's
+    disk, it becomes an upload by a rename, never by a second copy."""
+
+    def __init__(self, name, content_type, charset, content_type_extra=None):
+        folder = receiving_root()
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = tempfile.NamedTemporaryFile(suffix=".upload", dir=folder)  # noqa: SIM115
+        UploadedFile.__init__(self, handle, name, content_type, 0, charset, content_type_extra)
+
+
+def receiving_root():
+    return Path(settings.MEDIA_ROOT) / "reception"
 
 
 class _RefusingHandler(FileUploadHandler):
@@ -218,13 +235,22 @@ def upload_save(*, kind, files, folder=None):
             shown = _shown_name(name)
             target = folder / f"{index:02d}" / shown
             target.parent.mkdir(exist_ok=True)
-            with open(target, "wb") as out:
-                for chunk in chunks:
-                    written += len(chunk)
-                    if written > limit:
-                        raise UploadRefused(too_large_message(size=None, limit=limit,
-                                                              variable=variable))
-                    out.write(chunk)
+            received = getattr(item, "temporary_file_path", None)
+            if received is not None:
+                # Received on disk already (and counted as it came): moved, not copied.
+                written += os.path.getsize(received())
+                if written > limit:
+                    raise UploadRefused(too_large_message(size=None, limit=limit,
+                                                          variable=variable))
+                shutil.move(received(), target)
+            else:
+                with open(target, "wb") as out:
+                    for chunk in chunks:
+                        written += len(chunk)
+                        if written > limit:
+                            raise UploadRefused(too_large_message(size=None, limit=limit,
+                                                                  variable=variable))
+                        out.write(chunk)
             stored.append({"name": shown, "stored": str(target.relative_to(folder))})
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
@@ -438,6 +464,17 @@ def uploads_purge(*, in_use, now=None):
     cutoff = now - settings.ENT_UPLOAD_RETRY_HOURS * 3600
     keep = {Path(p).resolve() for p in in_use if p}
     purged = 0
+    receiving = receiving_root()
+    if receiving.is_dir():
+        # What a web process killed while receiving a file left (a finished request deletes
+        # its own).
+        for leftover in receiving.iterdir():
+            try:
+                if leftover.stat().st_mtime < cutoff:
+                    leftover.unlink()
+                    purged += 1
+            except FileNotFoundError:
+                continue
     for kind in UPLOAD_LIMITS:
         root = upload_root(kind)
         if not root.is_dir():

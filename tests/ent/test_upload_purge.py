@@ -32,8 +32,14 @@ def test_leftovers_older_than_the_delay_are_purged_and_nothing_else(db, tmp_path
     old, recent, needed = _saved(age_days=2), _saved(), _saved(age_days=2)
     outside = tmp_path / "livraison"
     outside.mkdir()
-    assert uploads.uploads_purge(in_use={str(needed)}) == 1
+    # A file a killed web process was receiving.
+    uploads.receiving_root().mkdir(parents=True)
+    received = uploads.receiving_root() / "tmpabc.upload"
+    received.write_bytes(b"<a/>")
+    os.utime(received, (time.time() - 2 * 86400,) * 2)
+    assert uploads.uploads_purge(in_use={str(needed)}) == 2
     assert not old.exists() and recent.exists() and needed.exists()
+    assert not received.exists()
     # The store never deletes what is not its own (the command line's folders).
     assert not uploads.upload_delete(outside) and outside.exists()
 

@@ -8,6 +8,7 @@ import time
 import tracemalloc
 import types
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import TemporaryUploadedFile
@@ -76,10 +77,16 @@ def test_an_upload_streams_to_disk_chunk_by_chunk_with_flat_memory():
     assert isinstance(received, TemporaryUploadedFile)
     assert received.size == 40 * MB
     assert os.path.getsize(received.temporary_file_path()) == 40 * MB
+    assert Path(received.temporary_file_path()).parent == uploads.receiving_root()
     assert post["note"] == "x"
     # 40 MB went through; the process never held more than a few chunks of it.
     assert peak < 2 * MB, peak
+    # Kept by a rename on the same disk: no second copy, the reception folder left empty.
+    folder, stored = uploads.upload_save(kind="aaf", files=[received])
     received.close()
+    assert stored == [{"name": "gros.xml", "stored": "00/gros.xml"}]
+    assert (folder / "00" / "gros.xml").stat().st_size == 40 * MB
+    assert not list(uploads.receiving_root().iterdir())
 
 
 def test_an_upload_is_cut_off_as_soon_as_it_passes_the_limit():
