@@ -148,3 +148,16 @@ def test_a_simulation_keeps_its_files_until_cancelled(world, login, run, setting
     imp.refresh_from_db()
     assert imp.status == AafImport.Status.CANCELLED
     assert imp.source_dir == "" and not _stored(settings, "aaf")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_upload_pages_still_check_the_csrf_token(world, settings, kind):
+    from django.test import Client
+
+    who, url, model, _setting = KINDS[kind]
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(getattr(world, who))
+    response = client.post(url(world), {**_fields(world, kind),
+                                        "files": [SimpleUploadedFile("a.xml", b"<a/>")]})
+    assert response.status_code == 403
+    assert not model.objects.exists() and not _stored(settings, kind)
