@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from annuaire.models import (
     Enseignement,
     Etablissement,
+    Fonction,
     Inscription,
     Parente,
     Person,
@@ -25,8 +26,6 @@ FULL_DIRECTORY_ROLES = {R.DIRECTION, R.ADMIN_ETAB, R.VIE_SCOLAIRE, R.DOCUMENTALI
 ETAB_ADMIN_ROLES = {R.DIRECTION, R.ADMIN_ETAB}
 STAFF_ROLES = {R.ENSEIGNANT, R.DIRECTION, R.VIE_SCOLAIRE, R.DOCUMENTALISTE, R.PERSONNEL,
                R.ADMIN_ETAB}
-# Staff a family sees in their child's establishment, besides the child's teachers.
-FAMILY_CONTACT_ROLES = {R.DIRECTION, R.VIE_SCOLAIRE}
 
 
 def roles_of(viewer):
@@ -86,11 +85,19 @@ def can_browse_directory(viewer):
         is_academy_admin(viewer) or roles_of(viewer))
 
 
+def full_directory_etab_ids(viewer):
+    """Establishments whose whole directory the viewer may browse (empty for the académie's
+    administrators, who see every establishment through ``full_directory_etabs_q``)."""
+    if is_academy_admin(viewer):
+        return set()
+    return etab_ids_with(viewer, FULL_DIRECTORY_ROLES)
+
+
 def full_directory_etabs_q(viewer):
     """Establishments whose whole directory the viewer may browse and filter."""
     if is_academy_admin(viewer):
         return Q()
-    return Q(id__in=etab_ids_with(viewer, FULL_DIRECTORY_ROLES))
+    return Q(id__in=full_directory_etab_ids(viewer))
 
 
 def full_directory_etabs(viewer):
@@ -133,53 +140,112 @@ def legal_children_ids(viewer):
     ).values("eleve_id")
 
 
-def persons_visible_q(viewer):
-    """The people the viewer may see in the directory."""
-    if not getattr(viewer, "is_authenticated", False):
-        return Q(pk__in=[])
-    if is_academy_admin(viewer):
-        return Q()
-    q = Q(pk=viewer.pk)
-    full = etab_ids_with(viewer, FULL_DIRECTORY_ROLES)
+# Staff every pupil and family may reach in their establishment: by role, and by AAF function
+# for those the feed gives no role of their own (the school nurse, the PsyEN).
+CONTACT_ROLES = {R.DIRECTION, R.VIE_SCOLAIRE, R.DOCUMENTALISTE}
+# ENTPersonFonctions codes: MDS is the médico-social staff (infirmière, assistante sociale),
+# ORI the psychologues de l'Éducation nationale (orientation).
+CONTACT_FUNCTIONS = {"MDS", "ORI"}
+
+
+def _active(qs, field):
+    """Only the rows whose ``field`` is an account still in the feed."""
+    return qs.filter(**{f"{field}__deactivated_at__isnull": True})
+
+
+def _ids(qs, field):
+    return qs.values_list(field, flat=True)
+
+
+def contact_ids(etab_ids):
+    """Ids of the staff contacts of these establishments (active accounts), as subqueries."""
+    return [
+        _ids(_active(Role.objects.filter(etablissement_id__in=etab_ids, role__in=CONTACT_ROLES),
+                     "person"), "person_id"),
+        _ids(_active(Fonction.objects.filter(etablissement_id__in=etab_ids,
+                                             code__in=CONTACT_FUNCTIONS), "person"), "person_id"),
+    ]
+
+
+def visible_id_parts(viewer):
+    """The sets of people the viewer sees, each a small subquery of ids that starts from the
+    viewer's own establishments, divisions, groups or children and joins outward.
+
+    Their UNION is the visibility: PostgreSQL computes each small set through indexes, then
+    fetches those people by primary key, where an OR of subqueries would be checked row by row
+    over the whole person table. Accounts gone from the feed are left out of every set but the
+    full directories', whose administrators filter by account state.
+    """
+    parts = [Person.objects.filter(pk=viewer.pk).values_list("pk", flat=True)]
+    full = full_directory_etab_ids(viewer)
     if full:
-        q |= _has_role(full)
+        pupils = Role.objects.filter(etablissement_id__in=full, role=R.ELEVE).values("person_id")
+        parts.append(_ids(Role.objects.filter(etablissement_id__in=full), "person_id"))
         # Relatives who are not legal guardians have no role: they come with their pupil.
-        q |= Q(pk__in=Parente.objects.filter(
-            eleve__roles__etablissement_id__in=full).values("responsable_id"))
-    active = Q(deactivated_at__isnull=True)
-    staff_etabs = etab_ids_with(viewer, STAFF_ROLES)
+        parts.append(_ids(Parente.objects.filter(eleve_id__in=pupils), "responsable_id"))
+    staff_etabs = etab_ids_with(viewer, STAFF_ROLES) - full
     if staff_etabs:
-        q |= active & _has_role(staff_etabs, STAFF_ROLES)
-    teacher_etabs = etab_ids_with(viewer, {R.ENSEIGNANT})
+        parts.append(_ids(_active(Role.objects.filter(
+            etablissement_id__in=staff_etabs, role__in=STAFF_ROLES), "person"), "person_id"))
+    teacher_etabs = etab_ids_with(viewer, {R.ENSEIGNANT}) - full
     if teacher_etabs:
-        taught = Regroupement.objects.filter(etablissement_id__in=teacher_etabs).filter(
-            Q(enseignements__enseignant=viewer) | Q(profs_principaux__enseignant=viewer))
-        pupils = Inscription.objects.filter(regroupement__in=taught).values("eleve_id")
-        q |= active & Q(pk__in=pupils)
-        q |= active & Q(pk__in=Parente.objects.filter(
-            eleve_id__in=pupils, representant_legal=True).values("responsable_id"))
+        taught = taught_regroupement_ids(viewer, teacher_etabs)
+        pupils = Inscription.objects.filter(regroupement_id__in=taught).values("eleve_id")
+        parts.append(_ids(_active(Inscription.objects.filter(regroupement_id__in=taught),
+                                  "eleve"), "eleve_id"))
+        parts.append(_ids(_active(Parente.objects.filter(
+            eleve_id__in=pupils, representant_legal=True), "responsable"), "responsable_id"))
     pupil_etabs = etab_ids_with(viewer, {R.ELEVE})
     if pupil_etabs:
         mine = Inscription.objects.filter(eleve=viewer).values("regroupement_id")
         own_divisions = Inscription.objects.filter(
             eleve=viewer, regroupement__nature=Regroupement.Nature.DIVISION,
         ).values("regroupement_id")
-        q |= active & Q(pk__in=Inscription.objects.filter(
-            regroupement_id__in=own_divisions).values("eleve_id"))
-        q |= active & Q(pk__in=Enseignement.objects.filter(
-            regroupement_id__in=mine).values("enseignant_id"))
-        q |= active & Q(pk__in=Parente.objects.filter(eleve=viewer).values("responsable_id"))
-    if any(r.role == R.PARENT for r in roles_of(viewer)):
+        parts.append(_ids(_active(Inscription.objects.filter(
+            regroupement_id__in=own_divisions), "eleve"), "eleve_id"))
+        parts.append(_ids(_active(Enseignement.objects.filter(
+            regroupement_id__in=mine), "enseignant"), "enseignant_id"))
+        parts.append(_ids(_active(Parente.objects.filter(eleve=viewer), "responsable"),
+                          "responsable_id"))
+        parts.extend(contact_ids(pupil_etabs))
+    parent_etabs = etab_ids_with(viewer, {R.PARENT})
+    if parent_etabs:
         children = legal_children_ids(viewer)
         child_regs = Inscription.objects.filter(eleve_id__in=children).values("regroupement_id")
-        q |= active & Q(pk__in=children)
-        q |= active & Q(pk__in=Enseignement.objects.filter(
-            regroupement_id__in=child_regs).values("enseignant_id"))
-        q |= active & Q(pk__in=ProfPrincipal.objects.filter(
-            regroupement_id__in=child_regs).values("enseignant_id"))
-        parent_etabs = etab_ids_with(viewer, {R.PARENT})
-        q |= active & _has_role(parent_etabs, FAMILY_CONTACT_ROLES)
-    return q
+        parts.append(_ids(Parente.objects.filter(
+            responsable=viewer, representant_legal=True, eleve__deactivated_at__isnull=True,
+        ), "eleve_id"))
+        parts.append(_ids(_active(Enseignement.objects.filter(
+            regroupement_id__in=child_regs), "enseignant"), "enseignant_id"))
+        parts.append(_ids(_active(ProfPrincipal.objects.filter(
+            regroupement_id__in=child_regs), "enseignant"), "enseignant_id"))
+        parts.extend(contact_ids(parent_etabs))
+    return parts
+
+
+def visible_ids(viewer):
+    """The ids of the people the viewer may see, as one subquery (a UNION)."""
+    first, *rest = visible_id_parts(viewer)
+    return first.union(*rest) if rest else first
+
+
+def persons_visible_q(viewer):
+    """The people the viewer may see in the directory."""
+    if not getattr(viewer, "is_authenticated", False):
+        return Q(pk__in=[])
+    if is_academy_admin(viewer):
+        return Q()
+    return Q(pk__in=visible_ids(viewer))
+
+
+def taught_regroupement_ids(viewer, etab_ids=None):
+    """The divisions and groups a teacher teaches or is professeur principal of (ids)."""
+    taught = Enseignement.objects.filter(enseignant=viewer)
+    principal = ProfPrincipal.objects.filter(enseignant=viewer)
+    if etab_ids is not None:
+        taught = taught.filter(regroupement__etablissement_id__in=etab_ids)
+        principal = principal.filter(regroupement__etablissement_id__in=etab_ids)
+    return _ids(taught, "regroupement_id").union(_ids(principal, "regroupement_id"))
 
 
 def persons_visible(viewer):

@@ -197,3 +197,26 @@ def test_query_count_does_not_grow_with_the_directory(world, login, django_asser
         response = client.get(URL, {"page": 2})
     assert response.context["page"].number == 2
     assert len(response.context["page"].object_list) == 25
+
+
+@pytest.mark.parametrize("who", ["pupil_a", "parent_a", "teacher_a"])
+def test_limited_viewers_query_count_does_not_grow(world, login, who,
+                                                   django_assert_max_num_queries):
+    client = login(getattr(world, who))
+    _fill(world.etab_a, world.div_3a, 5)
+    with django_assert_max_num_queries(12):
+        client.get(URL)
+    _fill(world.etab_a, world.div_3a, 40)
+    with django_assert_max_num_queries(12):
+        response = client.get(URL, {"q": "eleve"})
+    assert response.status_code == 200
+
+
+def test_visibility_is_one_union_of_small_sets(world):
+    """The rule is an IN over a UNION, never an OR of subqueries checked row by row."""
+    from ent import rights
+
+    for who in ("pupil_a", "parent_a", "teacher_a", "principal_a", "cpe_a"):
+        sql = str(rights.persons_visible(getattr(world, who)).query).upper()
+        assert "UNION" in sql
+        assert " OR " not in sql, who
