@@ -14,10 +14,11 @@ class DirectoryFilterForm(forms.Form):
     matiere = forms.ChoiceField(label="Matière enseignée", required=False)
     state = forms.ChoiceField(label="État du compte", required=False)
 
-    def __init__(self, data, *, options=None, show_states=False):
+    def __init__(self, data, *, options=None, show_states=False, profiles=None):
         super().__init__(data)
         all_ = [("", "Tous")]
-        self.fields["profile"].choices = all_ + PROFILE_FILTERS
+        self.fields["profile"].choices = all_ + (PROFILE_FILTERS if profiles is None
+                                                 else list(profiles))
         if options is None:
             for name in ("division", "groupe", "matiere", "state"):
                 del self.fields[name]

@@ -30,9 +30,13 @@ from .text import search_terms
 PROFILE_FILTERS = [
     ("eleve", "Élèves"), ("parent", "Parents"), ("enseignant", "Enseignants"),
     ("direction", "Direction"), ("vie_scolaire", "CPE / vie scolaire"),
-    ("documentaliste", "Documentalistes"), ("personnel", "Autres personnels"),
+    ("documentaliste", "Documentalistes"), ("sante", "Infirmière, service social"),
+    ("psyen", "Psychologues de l'Éducation nationale"), ("personnel", "Autres personnels"),
     ("admin_etab", "Administrateurs d'établissement"),
 ]
+# Profiles the feed gives no role of its own: found by their AAF function code.
+FUNCTION_PROFILES = {"sante": "MDS", "psyen": "ORI"}
+PROFILE_BY_FUNCTION = {code: key for key, code in FUNCTION_PROFILES.items()}
 
 
 @dataclass
@@ -73,6 +77,28 @@ def directory_filter_options(*, etab):
     }
 
 
+def directory_profiles(*, viewer, etab=None):
+    """The profile filter's choices that find someone: in ``etab``'s whole directory, or among
+    the people the viewer sees (a pupil is offered the CPE only if their collège has one).
+
+    One query: the roles and the contact functions present, as a UNION.
+    """
+    roles = Role.objects.all()
+    fonctions = Fonction.objects.filter(code__in=PROFILE_BY_FUNCTION)
+    if etab is not None:
+        roles = roles.filter(etablissement=etab)
+        fonctions = fonctions.filter(etablissement=etab)
+    elif not rights.is_academy_admin(viewer):
+        visible = rights.visible_ids(viewer)
+        scope = rights.visible_etab_ids(viewer)
+        roles = roles.filter(person_id__in=visible, etablissement_id__in=scope)
+        fonctions = fonctions.filter(person_id__in=visible, etablissement_id__in=scope)
+    found = set(roles.values_list("role", flat=True).distinct().union(
+        fonctions.values_list("code", flat=True).distinct()))
+    found |= {PROFILE_BY_FUNCTION[code] for code in found if code in PROFILE_BY_FUNCTION}
+    return [(key, label) for key, label in PROFILE_FILTERS if key in found]
+
+
 def directory_search(*, viewer, etab=None, filters=None):
     """People matching the filters, among those the viewer may see (in ``etab`` when given)."""
     filters = filters or DirectoryFilters()
@@ -90,7 +116,13 @@ def directory_search(*, viewer, etab=None, filters=None):
         people = people.annotate(search_compact=Replace("search_name", Value(" "), Value("")))
     for term in terms:
         people = people.filter(search_compact__contains=term)
-    if filters.profile:
+    if filters.profile in FUNCTION_PROFILES:
+        fonctions = Fonction.objects.filter(person=OuterRef("pk"),
+                                            code=FUNCTION_PROFILES[filters.profile])
+        if etab is not None:
+            fonctions = fonctions.filter(etablissement=etab)
+        people = people.filter(Exists(fonctions))
+    elif filters.profile:
         roles = Role.objects.filter(person=OuterRef("pk"), role=filters.profile)
         if etab is not None:
             roles = roles.filter(etablissement=etab)
@@ -125,14 +157,35 @@ def directory_page_prefetch(people, *, viewer, etab=None):
     """
     roles = Role.objects.select_related("etablissement")
     regs = Inscription.objects.select_related("regroupement").order_by("regroupement__code")
+    fonctions = Fonction.objects.filter(code__in=PROFILE_BY_FUNCTION).order_by("libelle")
     scope = {etab.pk} if etab is not None else rights.visible_etab_ids(viewer)
     if scope is not None:
         roles = roles.filter(etablissement_id__in=scope)
         regs = regs.filter(regroupement__etablissement_id__in=scope)
+        fonctions = fonctions.filter(etablissement_id__in=scope)
     return people.prefetch_related(
         Prefetch("roles", queryset=roles, to_attr="shown_roles"),
         Prefetch("inscriptions", queryset=regs, to_attr="shown_inscriptions"),
+        Prefetch("fonctions", queryset=fonctions, to_attr="shown_fonctions"),
     )
+
+
+def directory_row_labels(person, *, etab=None):
+    """What a row says the person is: their roles, where a contact function (« Infirmière »,
+    « Psychologue de l'Éducation nationale ») replaces the bare « Personnel »."""
+    functions = [f.contact_label for f in getattr(person, "shown_fonctions", [])]
+    labels = []
+    for role in person.shown_roles:
+        if role.role == Role.Kind.PERSONNEL and functions:
+            continue
+        label = role.get_role_display()
+        if etab is None:
+            label += f" — {role.etablissement.name if role.etablissement else 'académie'}"
+        labels.append(label)
+    for label in functions:
+        if label not in labels:
+            labels.append(label)
+    return labels
 
 
 @dataclass

@@ -116,6 +116,16 @@ class Fonction(models.Model):
             ),
         ]
 
+    # The labels pupils and families read for the staff contacts found by function.
+    CONTACT_LABELS = {"ORI": "Psychologue de l'Éducation nationale"}
+
+    @property
+    def contact_label(self):
+        if self.code in self.CONTACT_LABELS:
+            return self.CONTACT_LABELS[self.code]
+        label = (self.discipline_libelle or self.libelle or "").strip()
+        return label[:1].upper() + label[1:].lower() if label else "Personnel"
+
 
 class Parente(models.Model):
     """A pupil's link to a relative, with the flags of ``ENTElevePersRelEleve``."""

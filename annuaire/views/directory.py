@@ -34,10 +34,14 @@ def directory(request):
     if etab is not None:
         options = selectors.directory_filter_options(etab=etab)
     show_states = etab is not None and rights.can_see_account_details(viewer, {etab.pk})
-    form = DirectoryFilterForm(request.GET or None, options=options, show_states=show_states)
+    form = DirectoryFilterForm(request.GET or None, options=options, show_states=show_states,
+                               profiles=selectors.directory_profiles(viewer=viewer, etab=etab))
     people = selectors.directory_search(viewer=viewer, etab=etab, filters=form.filters())
     people = selectors.directory_page_prefetch(people, viewer=viewer, etab=etab)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for person in page.object_list:
+        person.row_labels = selectors.directory_row_labels(person, etab=etab)
     kept = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(request, "annuaire/directory.html", {
         "etabs": etabs, "etab": etab, "form": form, "page": page,
