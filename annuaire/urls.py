@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import directory, imports, letters, purges, siecle
+from .views import secretariat as secretariat_views
 
 app_name = "annuaire"
 urlpatterns = [
@@ -31,6 +32,7 @@ urlpatterns = [
          name="letter_batch_download"),
     path("comptes/<int:etab_id>/controles/", letters.controls, name="controls"),
     path("comptes/<int:etab_id>/parametres/", letters.account_settings, name="account_settings"),
+    path("comptes/<int:etab_id>/secretariat/", secretariat_views.secretariat, name="secretariat"),
 ]
 
 # --- Login blocks, suspension, deactivated accounts ---

@@ -87,10 +87,59 @@ def can_browse_directory(viewer):
 
 def full_directory_etab_ids(viewer):
     """Establishments whose whole directory the viewer may browse (empty for the académie's
-    administrators, who see every establishment through ``full_directory_etabs_q``)."""
+    administrators, who see every establishment through ``full_directory_etabs_q``): those of
+    their roles that see it all, and those whose secretariat they are."""
     if is_academy_admin(viewer):
         return set()
-    return etab_ids_with(viewer, FULL_DIRECTORY_ROLES)
+    return etab_ids_with(viewer, FULL_DIRECTORY_ROLES) | secretariat_etab_ids(viewer)
+
+
+# --- The establishment's secretariat --------------------------------------------------------
+# ENTPersonFonctions codes of the administrative staff (secrétariat de direction, gestion).
+SECRETARIAT_FUNCTIONS = {"ADF"}
+SECRETARIAT_RIGHTS = ("imports_siecle", "prints_letters")
+
+
+def secretariat_etab_ids(viewer):
+    """Establishments whose secretariat the viewer is: personnel there whose AAF function is
+    administrative, or whom the principal designated. Read once per request, and only for
+    people with the personnel role (the only ones who may be designated)."""
+    cached = getattr(viewer, "_secretariat_cache", None)
+    if cached is None:
+        cached = set()
+        candidates = etab_ids_with(viewer, {R.PERSONNEL})
+        if candidates:
+            from annuaire.models import SecretariatMember
+
+            by_function = Fonction.objects.filter(
+                person=viewer, etablissement_id__in=candidates, code__in=SECRETARIAT_FUNCTIONS)
+            designated = SecretariatMember.objects.filter(
+                person=viewer, etablissement_id__in=candidates)
+            cached = set(_ids(by_function, "etablissement_id").union(
+                _ids(designated, "etablissement_id")))
+        viewer._secretariat_cache = cached
+    return cached
+
+
+def secretariat_right_etab_ids(viewer, right):
+    """Establishments whose secretariat the viewer is and keeps ``right`` (one of
+    SECRETARIAT_RIGHTS) in: granted unless the principal withdrew it."""
+    from annuaire.models import SecretariatSettings
+
+    mine = secretariat_etab_ids(viewer)
+    if not mine:
+        return set()
+    cache = viewer.__dict__.setdefault("_secretariat_rights_cache", {})
+    if right not in cache:
+        withdrawn = SecretariatSettings.objects.filter(
+            etablissement_id__in=mine, **{right: False}).values_list("etablissement_id", flat=True)
+        cache[right] = mine - set(withdrawn)
+    return cache[right]
+
+
+def can_manage_secretariat(viewer, etab):
+    """Designate the secretariat and withdraw its rights: the establishment's administrators."""
+    return administers(viewer, etab)
 
 
 def full_directory_etabs_q(viewer):
@@ -317,11 +366,24 @@ def can_suspend(viewer, person):
 # --- Activation codes and distribution letters ----------------------------------------------
 
 def account_admin_etabs_q(viewer):
-    """Establishments whose letters, codes, charte and activation board the viewer manages."""
-    return administered_etabs_q(viewer)
+    """Establishments whose letters and activation board the viewer manages: those they
+    administer, and those whose secretariat prints the letters."""
+    if is_academy_admin(viewer):
+        return Q()
+    return Q(id__in=etab_ids_with(viewer, ETAB_ADMIN_ROLES)
+             | secretariat_right_etab_ids(viewer, "prints_letters"))
 
 
-def can_manage_letters(viewer, etab):
+def can_manage_letters(viewer, etab=None):
+    """Print letters for ``etab`` (for at least one establishment when None)."""
+    if administers(viewer, etab):
+        return True
+    mine = secretariat_right_etab_ids(viewer, "prints_letters")
+    return bool(mine) if etab is None else getattr(etab, "pk", etab) in mine
+
+
+def can_manage_account_settings(viewer, etab):
+    """The charte and who reissues codes: the establishment's administrators only."""
     return administers(viewer, etab)
 
 
@@ -363,16 +425,23 @@ def can_reissue_code(viewer, person, etab):
 
 
 # --- SIECLE / STS-web completion ------------------------------------------------------------
-# The establishment's secretariat (direction, admin_etab) uploads its own exports; the
-# académie's administrators may do it for any establishment.
+# The establishment's direction and administrators upload its own exports, and its
+# secretariat unless the principal withdrew it; the académie's administrators may do it for any
+# establishment.
 def siecle_etabs(viewer):
     """Establishments whose SIECLE and STS-web exports the viewer may import."""
-    return Etablissement.objects.filter(administered_etabs_q(viewer))
+    if is_academy_admin(viewer):
+        return Etablissement.objects.all()
+    return Etablissement.objects.filter(id__in=etab_ids_with(viewer, ETAB_ADMIN_ROLES)
+                                        | secretariat_right_etab_ids(viewer, "imports_siecle"))
 
 
 def can_import_siecle(viewer, etab=None):
     """With ``etab``: for that establishment; without: for at least one."""
-    return administers(viewer, etab)
+    if administers(viewer, etab):
+        return True
+    mine = secretariat_right_etab_ids(viewer, "imports_siecle")
+    return bool(mine) if etab is None else getattr(etab, "pk", etab) in mine
 
 
 # --- Emploi du temps ---

@@ -26,7 +26,7 @@ SERVICES = [
             "annuaire:directory", rights.can_browse_directory),
     Service("comptes", "Comptes et activation",
             "Fiches de connexion, suivi des activations, contrôles avant distribution, charte.",
-            "annuaire:accounts", rights.can_manage_accounts),
+            "annuaire:accounts", rights.can_manage_letters),
     Service("imports_aaf", "Imports de l'annuaire (AAF)",
             "Importer les fichiers de l'annuaire académique et consulter les rapports.",
             "annuaire:imports", rights.can_import_aaf),

@@ -4,6 +4,7 @@ from .imports import AafImport, ImportIssue, PurgeRun
 from .links import Enseignement, Fonction, Inscription, MatiereEnseignee, Parente, ProfPrincipal
 from .people import AccountState, Person, Population, Profile
 from .roles import Role, RoleSource
+from .secretariat import SecretariatMember, SecretariatSettings
 from .siecle import SiecleImport, SiecleIssue
 from .staging import StagedEtablissement, StagedLink, StagedMatiere, StagedMef, StagedPerson
 from .structures import Etablissement, Matiere, Mef, Regroupement
@@ -33,6 +34,8 @@ __all__ = [
     "Regroupement",
     "Role",
     "RoleSource",
+    "SecretariatMember",
+    "SecretariatSettings",
     "SiecleImport",
     "SiecleIssue",
     "StagedEtablissement",

@@ -15,6 +15,7 @@ from annuaire.activation.forms import AccountSettingsForm, LetterForm, RelanceFo
 from annuaire.models import LetterBatch, Person
 from annuaire.progress import progress_get
 from annuaire.tasks import letter_batch_task
+from ent import rights
 
 
 def _crumbs(etab, *more):
@@ -42,6 +43,7 @@ def accounts_etab(request, etab_id):
     profiles, divisions = selectors.activation_board(etab=etab)
     return render(request, "annuaire/letters/board.html", {
         "etab": etab, "profiles": profiles, "divisions": divisions,
+        "can_manage_settings": rights.can_manage_account_settings(request.user, etab),
         "batches": LetterBatch.objects.filter(etablissement=etab).select_related(
             "created_by")[:10],
         "crumbs": _crumbs(etab)[:1] + [(etab.name, None)],
@@ -212,6 +214,8 @@ def controls(request, etab_id):
 @login_required
 def account_settings(request, etab_id):
     etab = selectors.letter_etab_get(viewer=request.user, etab_id=etab_id)
+    if not rights.can_manage_account_settings(request.user, etab):
+        raise Http404
     current = services.account_settings_get(etab=etab)
     form = AccountSettingsForm(request.POST or None, initial={
         "charte": current.charte,
