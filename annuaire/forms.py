@@ -25,8 +25,11 @@ class DirectoryFilterForm(forms.Form):
             return
         self.fields["division"].choices = all_ + [(r.pk, r.code) for r in options["divisions"]]
         self.fields["groupe"].choices = all_ + [(r.pk, r.code) for r in options["groupes"]]
-        self.fields["matiere"].choices = all_ + [(m, m) for m in options["matieres"]]
-        if show_states:
+        if "matieres" in options:
+            self.fields["matiere"].choices = all_ + [(m, m) for m in options["matieres"]]
+        else:  # a teacher's own divisions and groups, without the establishment's subjects
+            del self.fields["matiere"]
+        if show_states and "states" in options:
             self.fields["state"].choices = all_ + list(options["states"])
         else:
             del self.fields["state"]

@@ -99,6 +99,81 @@ def directory_profiles(*, viewer, etab=None):
     return [(key, label) for key, label in PROFILE_FILTERS if key in found]
 
 
+def teacher_regroupements(*, viewer):
+    """The divisions and groups a teacher teaches, in the establishments where they teach:
+    their directory filters and class lists."""
+    teacher_etabs = rights.etab_ids_with(viewer, {Role.Kind.ENSEIGNANT})
+    if not teacher_etabs:
+        return []
+    return list(Regroupement.objects.filter(
+        pk__in=rights.taught_regroupement_ids(viewer, teacher_etabs),
+    ).select_related("etablissement").order_by("etablissement__name", "nature", "code"))
+
+
+def teacher_filter_options(*, regroupements):
+    """The directory's division and group filters for a teacher: only those they teach."""
+    return {
+        "divisions": [r for r in regroupements if r.nature == Regroupement.Nature.DIVISION],
+        "groupes": [r for r in regroupements if r.nature == Regroupement.Nature.GROUPE],
+    }
+
+
+def regroupement_matching(query, regroupements):
+    """The division or group the search box names (« 4C », « 4 c », « 3latin »), if any."""
+    wanted = "".join(search_terms(query))
+    if not wanted:
+        return None
+    for regroupement in regroupements:
+        if "".join(search_terms(regroupement.code)) == wanted:
+            return regroupement
+    return None
+
+
+def class_list_get(*, viewer, regroupement_id):
+    """A division or group whose class list the viewer may open; 404 otherwise."""
+    try:
+        return Regroupement.objects.filter(rights.class_list_regroupements_q(viewer)).select_related(
+            "etablissement").get(pk=regroupement_id)
+    except (Regroupement.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("Classe introuvable") from exc
+
+
+@dataclass
+class ClassList:
+    regroupement: Regroupement
+    pupils: list  # Person, with .divisions (codes of their divisions here) for a group
+    teachers: list  # (Person, [subject labels], is professeur principal)
+
+
+def class_list(*, regroupement):
+    """The pupils of a division or group (active accounts, in French name order) and its
+    teachers with their subjects, in four queries whatever the class's size."""
+    pupils = list(Person.objects.filter(
+        Exists(Inscription.objects.filter(eleve=OuterRef("pk"), regroupement=regroupement)),
+        deactivated_at__isnull=True,
+    ).order_by(*Person.NAME_ORDER).prefetch_related(Prefetch(
+        "inscriptions", to_attr="division_inscriptions",
+        queryset=Inscription.objects.filter(
+            regroupement__etablissement_id=regroupement.etablissement_id,
+            regroupement__nature=Regroupement.Nature.DIVISION,
+        ).select_related("regroupement").order_by("regroupement__code"))))
+    for pupil in pupils:
+        pupil.divisions = [i.regroupement.code for i in pupil.division_inscriptions]
+    subjects = {}
+    for enseignant, libelle in Enseignement.objects.filter(
+            regroupement=regroupement, enseignant__deactivated_at__isnull=True,
+    ).values_list("enseignant", "matiere__libelle"):
+        labels = subjects.setdefault(enseignant, [])
+        if libelle and libelle not in labels:
+            labels.append(libelle)
+    principals = set(ProfPrincipal.objects.filter(regroupement=regroupement).values_list(
+        "enseignant_id", flat=True))
+    people = Person.objects.filter(pk__in=set(subjects) | principals,
+                                   deactivated_at__isnull=True).order_by(*Person.NAME_ORDER)
+    teachers = [(p, sorted(subjects.get(p.pk, [])), p.pk in principals) for p in people]
+    return ClassList(regroupement=regroupement, pupils=pupils, teachers=teachers)
+
+
 def directory_search(*, viewer, etab=None, filters=None):
     """People matching the filters, among those the viewer may see (in ``etab`` when given)."""
     filters = filters or DirectoryFilters()

@@ -7,6 +7,7 @@ app_name = "annuaire"
 urlpatterns = [
     path("", directory.directory, name="directory"),
     path("personne/<int:pk>/", directory.person_detail, name="person"),
+    path("classe/<int:pk>/", directory.class_list, name="class_list"),
     path("personne/<int:pk>/identifiant/", directory.person_login, name="person_login"),
     path("imports/", imports.imports, name="imports"),
     path("imports/<int:pk>/", imports.import_detail, name="import"),

@@ -297,6 +297,20 @@ def taught_regroupement_ids(viewer, etab_ids=None):
     return _ids(taught, "regroupement_id").union(_ids(principal, "regroupement_id"))
 
 
+def class_list_regroupements_q(viewer):
+    """Divisions and groups whose class list the viewer may open: those a teacher teaches (or
+    is professeur principal of), every one of a directory they see whole."""
+    if not getattr(viewer, "is_authenticated", False):
+        return Q(pk__in=[])
+    if is_academy_admin(viewer):
+        return Q()
+    q = Q(etablissement_id__in=full_directory_etab_ids(viewer))
+    teacher_etabs = etab_ids_with(viewer, {R.ENSEIGNANT})
+    if teacher_etabs:
+        q |= Q(pk__in=taught_regroupement_ids(viewer, teacher_etabs))
+    return q
+
+
 def persons_visible(viewer):
     return Person.objects.filter(persons_visible_q(viewer))
 

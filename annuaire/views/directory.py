@@ -31,12 +31,29 @@ def directory(request):
         etab = selectors.directory_etab_get(viewer=viewer, etab_id=requested)
     elif etabs:
         etab = etabs[0]
+    taught = selectors.teacher_regroupements(viewer=viewer)
     if etab is not None:
         options = selectors.directory_filter_options(etab=etab)
+        regroupements = options["divisions"] + options["groupes"]
+    else:
+        # A teacher filters by the divisions and groups they teach.
+        regroupements = taught
+        if taught:
+            options = selectors.teacher_filter_options(regroupements=taught)
     show_states = etab is not None and rights.can_see_account_details(viewer, {etab.pk})
     form = DirectoryFilterForm(request.GET or None, options=options, show_states=show_states,
                                profiles=selectors.directory_profiles(viewer=viewer, etab=etab))
-    people = selectors.directory_search(viewer=viewer, etab=etab, filters=form.filters())
+    filters = form.filters()
+    # « 4C » in the search box names the class: list its pupils and teachers.
+    named = selectors.regroupement_matching(filters.q, regroupements)
+    if named is not None:
+        filters.q = ""
+        if named.nature == named.Nature.DIVISION:
+            filters.division = filters.division or named.pk
+        else:
+            filters.groupe = filters.groupe or named.pk
+    chosen = [r for r in regroupements if r.pk in {filters.division, filters.groupe}]
+    people = selectors.directory_search(viewer=viewer, etab=etab, filters=filters)
     people = selectors.directory_page_prefetch(people, viewer=viewer, etab=etab)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
@@ -47,6 +64,8 @@ def directory(request):
         "etabs": etabs, "etab": etab, "form": form, "page": page,
         "querystring_base": urlencode(kept) + "&" if kept else "",
         "show_account": show_states,
+        "named_regroupement": named, "chosen_regroupements": chosen, "taught": taught,
+        "taught_elsewhere": len({r.etablissement_id for r in taught}) > 1,
         "advanced_open": any(request.GET.get(k) for k in ("division", "groupe", "matiere", "state")),
         "crumbs": [("Annuaire", None)],
     })
@@ -90,3 +109,18 @@ def person_login(request, pk):
             if card.person.login != old:
                 messages.success(request, f"Identifiant changé : {old} → {card.person.login}.")
     return redirect("annuaire:person", pk=card.person.pk)
+
+
+@login_required
+def class_list(request, pk):
+    """A division's or group's list, for a teacher who teaches it or a whole directory's
+    reader: its pupils and teachers, on screen and printed."""
+    regroupement = selectors.class_list_get(viewer=request.user, regroupement_id=pk)
+    listing = selectors.class_list(regroupement=regroupement)
+    division = regroupement.nature == regroupement.Nature.DIVISION
+    title = f"Liste {'de la classe' if division else 'du groupe'} {regroupement.code}"
+    return render(request, "annuaire/class_list.html", {
+        "listing": listing, "regroupement": regroupement, "title": title,
+        "kind": "la classe" if division else "le groupe",
+        "crumbs": [("Annuaire", reverse("annuaire:directory")), (title, None)],
+    })
