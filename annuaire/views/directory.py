@@ -57,8 +57,12 @@ def directory(request):
     people = selectors.directory_page_prefetch(people, viewer=viewer, etab=etab)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
+    # A family reads each teacher as the subject and the child they teach.
+    teaching = selectors.family_teacher_labels(
+        viewer=viewer, person_ids=[p.pk for p in page.object_list]) if etab is None else {}
     for person in page.object_list:
-        person.row_labels = selectors.directory_row_labels(person, etab=etab)
+        person.row_labels = teaching.get(person.pk) or selectors.directory_row_labels(
+            person, etab=etab)
     kept = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(request, "annuaire/directory.html", {
         "etabs": etabs, "etab": etab, "form": form, "page": page,
