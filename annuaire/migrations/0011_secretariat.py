@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annuaire', '0009_lowercase_logins'),
+        ("annuaire", "0010_remove_siecle_created_links"),
     ]
 
     operations = [

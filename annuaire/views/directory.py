@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from ent import rights
 from .. import selectors, services
 from ..activation.selectors import code_reissue_etabs_for as reissue_etabs
 from ..forms import DirectoryFilterForm, LoginRenameForm, SuspendForm
+from ..paging import COUNT_CAP, CappedPaginator
 
 PAGE_SIZE = 25
 
@@ -55,7 +55,7 @@ def directory(request):
     chosen = [r for r in regroupements if r.pk in {filters.division, filters.groupe}]
     people = selectors.directory_search(viewer=viewer, etab=etab, filters=filters)
     people = selectors.directory_page_prefetch(people, viewer=viewer, etab=etab)
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(people, PAGE_SIZE, cap=COUNT_CAP).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     # A family reads each teacher as the subject and the child they teach.
     teaching = selectors.family_teacher_labels(
