@@ -95,6 +95,8 @@ def bilan_build(*, records, directory):
                            if m.target is None and m.how != "ignoré")
         return matched, unmatched
 
+    services_not_importable = [{"line": s.line, "problems": list(s.problems)}
+                               for s in upload.services if s.problems]
     counts = {
         "courses": len(courses),
         "courses_not_importable": len(not_importable),
@@ -104,6 +106,7 @@ def bilan_build(*, records, directory):
         "subjects": len(upload.named["subject"]),
         "rooms": len(upload.named["room"]),
         "services": len(upload.services),
+        "services_not_importable": len(services_not_importable),
         "alternances": len(upload.alternances),
         "closures": len(closures),
     }
@@ -129,6 +132,7 @@ def bilan_build(*, records, directory):
                  header.year_end.isoformat() if header.year_end else None],
         "counts": counts, "lists": lists,
         "not_importable": not_importable, "incomplete": incomplete[:500],
+        "services_not_importable": services_not_importable,
         "subject_only": subject_only[:500],
         "rooms": sorted(room.name for room in upload.named["room"].values()),
         "closures": [{"start": c.start.isoformat(), "end": c.end.isoformat(), "label": c.label}

@@ -26,8 +26,12 @@ def _all(bilan, kind):
 
 
 def _lines(entries, key):
-    return [f"ligne {e['line']} : {', '.join(e[key])}" if e.get("line") else ", ".join(e[key])
-            for e in entries]
+    """« ligne 68 : … » once, whether or not the parser's reasons already name the line."""
+    out = []
+    for e in entries:
+        text, where = ", ".join(e[key]), f"ligne {e['line']} : " if e.get("line") else ""
+        out.append(text if not where or text.startswith(where) else where + text)
+    return out
 
 
 # (count key, label, indent, list of the bilan it opens)
@@ -67,6 +71,8 @@ ROWS = [
      lambda b: [f"{a['label'] or a['code']} ({count_label(a['weeks'], 'semaine')})"
                 for a in b.get("alternances", [])]),
     ("services", "Services (STS-web)", 0, None),
+    ("services_not_importable", "dont non importables", 1,
+     lambda b: _lines(b.get("services_not_importable", []), "problems")),
 ]
 
 # What « séances dans le fichier » counts, against what validation adds.

@@ -116,6 +116,47 @@ def elements(data, name, paths, *, stop_after=None):
         raise syntax_error(exc, data, name, root) from exc
 
 
+def structures(data, name, tags):
+    """Yield every element whose tag is in ``tags`` at its end, wherever it sits in the tree:
+    real STS-web exports do not all nest their blocks alike (a ``<GROUPES>`` inside
+    ``<DIVISIONS>`` rather than beside it). While such an element is open, its ancestors stay
+    in the tree with their attributes (a ``COURS`` reads its ``SERVICE`` and ``ENSEIGNANT``),
+    and so do its descendants of other tags (a ``SERVICE`` reads its ``ENSEIGNANTS``); each
+    yielded element is cleared once handed over, anything else as soon as no wanted element
+    holds it, so memory stays flat whatever the file."""
+    check_prolog(data, name)
+    root, wanted, holding = None, [], 0
+    try:
+        for event, node in etree.iterparse(io.BytesIO(data), events=("start", "end"),
+                                           **PARSER_OPTIONS):
+            if event == "start":
+                root = root or node.tag
+                wanted.append(node.tag in tags)
+                holding += wanted[-1]
+                continue
+            if wanted.pop():
+                holding -= 1
+                yield node
+                node.clear(keep_tail=False)
+            elif not holding:
+                node.clear(keep_tail=False)
+            if not holding:
+                # Already read siblings, cleared: dropped from the tree as well.
+                parent = node.getparent()
+                while parent is not None and node.getprevious() is not None:
+                    del parent[0]
+    except etree.XMLSyntaxError as exc:
+        raise syntax_error(exc, data, name, root) from exc
+
+
+def ancestor(element, tags):
+    """The nearest open ancestor whose tag is in ``tags``, or None."""
+    for parent in element.iterancestors():
+        if parent.tag in tags:
+            return parent
+    return None
+
+
 def text(element, path):
     """Stripped text of a child: STS pretty-prints inside text nodes."""
     value = element.findtext(path)

@@ -126,6 +126,8 @@ class Service:
     hours: float | None = None
     modalite: str = ""
     line: int | None = None
+    # Why the service cannot be placed (« hors de toute division et de tout groupe »…).
+    problems: tuple = ()
 
 
 @dataclass(frozen=True)

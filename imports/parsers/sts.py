@@ -7,6 +7,11 @@ in this order: Header, Subject, Teacher, Division, Group (sts_emp), then from em
 Alternance, Room, and each Service followed by its Course records (a Division or Group only
 emp_sts knows comes just before its first Service), then the Services sts_emp declares that
 emp_sts did not send back. The pair has no closure period: no Closure is yielded.
+
+Blocks are found by what they are, not by a fixed path: real exports nest ``<GROUPES>``
+beside ``<DIVISIONS>``, inside it, or inside a ``<DIVISION>``. A service no division or group
+holds, and a course outside any service, are still yielded, with the line and the reason
+they cannot be placed (``problems``): nothing the file holds is dropped in silence.
 """
 
 import datetime
@@ -31,23 +36,14 @@ from .records import (
 STS_EMP_ROOT = "STS_EDT"
 EMP_STS_ROOT = "EDT_STS"
 
-_STS_EMP_PATHS = {
-    ("NOMENCLATURES", "MATIERES", "MATIERE"),
-    ("DONNEES", "INDIVIDUS", "INDIVIDU"),
-    ("DONNEES", "STRUCTURE", "DIVISIONS", "DIVISION", "SERVICES", "SERVICE"),
-    ("DONNEES", "STRUCTURE", "DIVISIONS", "DIVISION"),
-    ("DONNEES", "STRUCTURE", "GROUPES", "GROUPE", "SERVICES", "SERVICE"),
-    ("DONNEES", "STRUCTURE", "GROUPES", "GROUPE"),
-}
-_EMP_STS_PATHS = {
-    ("DONNEES", "HORAIRES", "HORAIRE"),
-    ("DONNEES", "ALTERNANCES", "ALTERNANCE"),
-    ("DONNEES", "SALLES_COURS", "SALLE_COURS"),
-    ("DONNEES", "STRUCTURE", "DIVISIONS", "DIVISION", "SERVICES", "SERVICE"),
-    ("DONNEES", "STRUCTURE", "DIVISIONS", "DIVISION"),
-    ("DONNEES", "STRUCTURE", "GROUPES", "GROUPE", "SERVICES", "SERVICE"),
-    ("DONNEES", "STRUCTURE", "GROUPES", "GROUPE"),
-}
+# What each file is read for. Tags, not paths: the blocks are found by what they are,
+# wherever an export nests them (``_sts_xml.structures``).
+AUDIENCE_TAGS = ("DIVISION", "GROUPE")
+_STS_EMP_TAGS = {"MATIERE", "INDIVIDU", *AUDIENCE_TAGS, "SERVICE"}
+# emp_sts in two passes: its calendar (hours, alternations, rooms) before its structure, so
+# a course finds its weeks whichever block comes first.
+_EMP_STS_CALENDAR_TAGS = {"HORAIRE", "ALTERNANCE", "SALLE_COURS"}
+_EMP_STS_STRUCTURE_TAGS = {*AUDIENCE_TAGS, "SERVICE", "COURS"}
 
 
 def _iso_date(value):
@@ -181,15 +177,30 @@ def _records(sts_emp, emp_sts):
 
 
 def _service(node):
-    audience = node.getparent().getparent()
+    """The service an element declares, placed on the division or group holding it; one
+    held by neither is kept, not importable, with its line and why."""
+    audience = sx.ancestor(node, AUDIENCE_TAGS)
     subject = sx.attr(node, "CODE_MATIERE")
     teachers = tuple(dict.fromkeys(
         sx.attr(e, "ID") for e in node.iterfind("ENSEIGNANTS/ENSEIGNANT") if sx.attr(e, "ID")))
-    kind = "division" if audience.tag == "DIVISION" else "group"
+    placed, problems = {}, ()
+    if audience is None:
+        problems = (f"ligne {node.sourceline} : service de la matière « {subject} » placé hors "
+                    "de toute division et de tout groupe : sa classe est inconnue",)
+    elif not sx.attr(audience, "CODE"):
+        holder = "d'une division" if audience.tag == "DIVISION" else "d'un groupe"
+        problems = (f"ligne {node.sourceline} : service de la matière « {subject} » {holder} "
+                    f"sans code (ligne {audience.sourceline}) : sa classe est inconnue",)
+    else:
+        placed = {_audience_kind(audience): sx.attr(audience, "CODE")}
     return Service(
         subject=subject, teachers=teachers, hours=_hours(sx.text(node, "HEURES_STRUCTURE")),
-        modalite=sx.attr(node, "CODE_MOD_COURS"), line=node.sourceline,
-        **{kind: sx.attr(audience, "CODE")})
+        modalite=sx.attr(node, "CODE_MOD_COURS"), line=node.sourceline, problems=problems,
+        **placed)
+
+
+def _audience_kind(node):
+    return "division" if node.tag == "DIVISION" else "group"
 
 
 def _service_key(service):
@@ -197,8 +208,8 @@ def _service_key(service):
 
 
 def _read_sts_emp(f, known, declared_services):
-    for path, node in sx.elements(f.data, f.name, _STS_EMP_PATHS):
-        tag = path[-1]
+    for node in sx.structures(f.data, f.name, _STS_EMP_TAGS):
+        tag = node.tag
         if tag == "MATIERE":
             code = sx.attr(node, "CODE")
             known["subjects"].add(code)
@@ -214,7 +225,7 @@ def _read_sts_emp(f, known, declared_services):
                 or sx.text(node, "NOM_PATRONYMIQUE"), first_name=sx.text(node, "PRENOM"),
                 birth_date=_iso_date(sx.text(node, "DATE_NAISSANCE")), sts_id=ident,
                 line=node.sourceline)
-        elif tag in ("DIVISION", "GROUPE"):
+        elif tag in AUDIENCE_TAGS:
             yield from _new_audience(node, known)
         elif tag == "SERVICE":
             service = _service(node)
@@ -223,8 +234,8 @@ def _read_sts_emp(f, known, declared_services):
 
 def _read_emp_sts(f, known, declared_services):
     hours, alternances = {}, {}
-    for path, node in sx.elements(f.data, f.name, _EMP_STS_PATHS):
-        tag = path[-1]
+    for node in sx.structures(f.data, f.name, _EMP_STS_CALENDAR_TAGS):
+        tag = node.tag
         if tag == "HORAIRE":
             start = _minutes(sx.text(node, "DEBUT_COURS"))
             end = _minutes(sx.text(node, "FIN_COURS"))
@@ -234,25 +245,38 @@ def _read_emp_sts(f, known, declared_services):
             alternance = _alternance(node)
             alternances[alternance.code] = alternance
             yield alternance
-        elif tag == "SALLE_COURS":
+        else:
             code = sx.attr(node, "CODE")
             place = " ".join(filter(None, (sx.text(node, "GROUPE_SALLE"),
                                            sx.text(node, "LOCALISATION"))))
             yield Room(ident=code, name=f"{code} ({place})" if place else code,
                        line=node.sourceline)
-        elif tag in ("DIVISION", "GROUPE"):
+    # The placed courses of each open service, gathered as its COURS end: the SERVICE's
+    # element, kept alive as the key, is the one its COURS find among their ancestors.
+    placed = {}
+    for node in sx.structures(f.data, f.name, _EMP_STS_STRUCTURE_TAGS):
+        tag = node.tag
+        if tag in AUDIENCE_TAGS:
             yield from _new_audience(node, known)
-        elif tag == "SERVICE":
+        elif tag == "COURS":
+            service = sx.ancestor(node, ("SERVICE",))
+            if service is None:
+                yield _stray_course(node)
+            else:
+                _course_gather(placed.setdefault(service, {}), node)
+        else:
             # An audience only emp_sts knows comes before its services, not after them.
-            yield from _new_audience(node.getparent().getparent(), known)
+            audience = sx.ancestor(node, AUDIENCE_TAGS)
+            if audience is not None:
+                yield from _new_audience(audience, known)
             service = _service(node)
             declared_services.pop(_service_key(service), None)
             yield service
-            yield from _courses(node, service, hours, alternances, known)
+            yield from _courses(placed.pop(node, {}), service, hours, alternances, known)
 
 
 def _new_audience(node, known):
-    kind = "division" if node.tag == "DIVISION" else "group"
+    kind = _audience_kind(node)
     code = sx.attr(node, "CODE")
     if (kind, code) in known["audiences"]:
         return
@@ -267,8 +291,39 @@ def _new_audience(node, known):
 
 
 def _member_divisions(node):
-    return tuple(sx.attr(e, "CODE")
-                 for e in node.iterfind("DIVISIONS_APPARTENANCE/DIVISION_APPARTENANCE"))
+    """The divisions a group draws from: its DIVISIONS_APPARTENANCE, or else the division
+    whose element holds it."""
+    codes = tuple(sx.attr(e, "CODE")
+                  for e in node.iterfind("DIVISIONS_APPARTENANCE/DIVISION_APPARTENANCE"))
+    if not codes:
+        holder = sx.ancestor(node, ("DIVISION",))
+        codes = (sx.attr(holder, "CODE"),) if holder is not None else ()
+    return codes
+
+
+_COURS_FIELDS = ("CODE_ALTERNANCE", "JOUR", "HEURE_DEBUT", "DUREE", "CODE_SALLE")
+
+
+def _course_gather(merged, cours):
+    """One COURS of a service into its courses: one placed under several teachers
+    (co-teaching) is one course with all of them."""
+    key = tuple(sx.text(cours, t) for t in _COURS_FIELDS)
+    entry = merged.setdefault(key, {"line": cours.sourceline, "teachers": []})
+    teacher = sx.ancestor(cours, ("ENSEIGNANT",))
+    teacher_id = sx.attr(teacher, "ID") if teacher is not None else ""
+    if teacher_id and teacher_id not in entry["teachers"]:
+        entry["teachers"].append(teacher_id)
+
+
+def _stray_course(cours):
+    """A COURS outside any SERVICE: no subject, no class, counted as not importable."""
+    line = cours.sourceline
+    fields = " ".join(filter(None, (sx.text(cours, t) for t in _COURS_FIELDS)))
+    return Course(
+        ident=f"ligne {line}", day=0, start=datetime.time(0), end=datetime.time(0),
+        line=line, problems=(
+            f"ligne {line} : cours ({fields or 'vide'}) placé hors de tout service "
+            "(SERVICE d'une division ou d'un groupe) : sa matière et sa classe sont inconnues",))
 
 
 def _alternance(node):
@@ -284,19 +339,14 @@ def _alternance(node):
                       weeks=frozenset(weeks), line=node.sourceline)
 
 
-def _courses(service_node, service, hours, alternances, known):
-    """The service's placed courses; one placed under several teachers (co-teaching) is one
-    course with all of them."""
-    audience = ("division", service.division) if service.division else ("group", service.group)
-    merged = {}
-    for teacher in service_node.iterfind("ENSEIGNANTS/ENSEIGNANT"):
-        teacher_id = sx.attr(teacher, "ID")
-        for cours in teacher.iterfind("COURS_RATTACHES/COURS"):
-            key = tuple(sx.text(cours, t) for t in
-                        ("CODE_ALTERNANCE", "JOUR", "HEURE_DEBUT", "DUREE", "CODE_SALLE"))
-            entry = merged.setdefault(key, {"line": cours.sourceline, "teachers": []})
-            if teacher_id and teacher_id not in entry["teachers"]:
-                entry["teachers"].append(teacher_id)
+def _courses(merged, service, hours, alternances, known):
+    """The service's placed courses, gathered by ``_course_gather``."""
+    if service.division:
+        audience = ("division", service.division)
+    elif service.group:
+        audience = ("group", service.group)
+    else:
+        audience = None
     for (alternance, day, start, duration, room), entry in merged.items():
         yield _course(service, audience, alternance, day, start, duration, room, entry,
                       hours, alternances, known)
@@ -345,11 +395,15 @@ def _course(service, audience, alternance_code, day_text, start_text, duration_t
     for teacher in entry["teachers"]:
         if teacher not in known["teachers"]:
             problem(f"enseignant d'identifiant STS « {teacher} » absent du sts_emp")
+    if audience is None:
+        problem(f"cours d'un service sans division ni groupe (ligne {service.line}) : "
+                "sa classe est inconnue")
     items = [CourseItem(kind="teacher", ident=t) for t in entry["teachers"]]
-    items.append(CourseItem(kind=audience[0], ident=audience[1]))
+    if audience is not None:
+        items.append(CourseItem(kind=audience[0], ident=audience[1]))
     if room:
         items.append(CourseItem(kind="room", ident=room))
-    ident = "/".join((audience[1], service.subject, service.modalite, alternance_code,
+    ident = "/".join((audience[1] if audience else "", service.subject, service.modalite, alternance_code,
                       day_text, start_text, duration_text, room))
     return Course(
         ident=ident, day=day,
