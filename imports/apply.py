@@ -3,6 +3,12 @@
 One transaction, whatever the size, in a bounded number of queries: courses are matched to
 those in force by a key that survives a reimport (day, hours, subject, audience), so a course
 that did not change keeps its row and its séances; séances already past are never touched.
+
+Which séances are written is decided once, by ``_seance_changes``: the bilan préliminaire
+announces its figures (``seances_forecast``) and the validation writes them, so the two
+cannot disagree. Only séances of the file's school year are written, from today on; the
+first validated import of a school year also fills the weeks already past, from the year's
+first day, so they do not show empty. An export of a school year already over writes nothing.
 """
 
 import hashlib
@@ -10,9 +16,11 @@ from collections import defaultdict
 
 from django.db import transaction
 
+from ent.french import french_date
 from viescolaire.models import Cours, Seance
 
-from .course_dates import cancelled_dates, course_date, seance_dates
+from .course_dates import cancelled_dates, course_date, in_year, seance_dates
+from .models import TimetableImport
 from .upload_records import (
     IMPORTABLE,
     course_audience,
@@ -26,7 +34,7 @@ Through = {"enseignants": Cours.enseignants.through, "regroupements": Cours.regr
 
 
 def _planned(records, directory):
-    """The importable courses with what they match, keyed as ``Cours.key``."""
+    """The header and the importable courses with what they match, keyed as ``Cours.key``."""
     upload = records_sort(records)
     header, closures, room_records = upload.header, upload.closures, upload.named["room"]
     matched = names_match(upload.named, directory)
@@ -49,7 +57,8 @@ def _planned(records, directory):
         while key in planned:  # two parallel courses alike: told apart by their order
             n += 1
             key = hashlib.sha256(f"{base}#{n}".encode()).hexdigest()[:40]
-        dates = set(seance_dates(course, header=header, closures=closures))
+        every = seance_dates(course, header=header, closures=closures, within_year=False)
+        dates = {d for d in every if in_year(d, header)}
         planned[key] = {
             "course": course,
             "matiere": subject.target if subject else None,
@@ -59,11 +68,12 @@ def _planned(records, directory):
             "structures": sorted({m.target for m in structures if m.target}),
             "unmatched": sorted({m.label for m in (*teachers, *structures) if not m.target}),
             "dates": dates,
-            "cancelled": cancelled_dates(course, closures=closures) - dates,
+            "outside_year": len(every) - len(dates),
+            "cancelled": cancelled_dates(course, header=header, closures=closures) - dates,
             "changes": _week_changes(course, regular, occasional, room_items, room_changes,
                                      matched["teacher"], room_records),
         }
-    return planned
+    return header, planned
 
 
 def _regular_and_occasional(course, kind):
@@ -98,10 +108,142 @@ def _week_changes(course, teachers, replacing, rooms, other_rooms, teacher_match
     return changes
 
 
+def year_label(header):
+    """« 2013-2014 »: the school year a file's header names."""
+    start, end = header.year_start, header.year_end
+    if start and end:
+        return f"{start.year}-{end.year}" if end.year != start.year else str(start.year)
+    if start or end:
+        year = (start or end).year
+        return f"{year}-{year + 1}" if start else f"{year - 1}-{year}"
+    return ""
+
+
+def _year_key(header):
+    return [header.year_start.isoformat() if header.year_start else None,
+            header.year_end.isoformat() if header.year_end else None]
+
+
+def year_first_import(*, etab, header, exclude=None):
+    """Whether no import of this school year has been validated for ``etab`` yet."""
+    if header is None or not header.year_start:
+        return False
+    validated = TimetableImport.objects.filter(
+        etablissement=etab, status=TimetableImport.Status.VALIDE)
+    if exclude is not None:
+        validated = validated.exclude(pk=exclude.pk)
+    key = _year_key(header)
+    return not any(year == key for year in validated.values_list("bilan__year", flat=True))
+
+
+def seance_window(*, header, today, first_of_year):
+    """The dates validation writes séances on: ``(start, end)``, end None for no bound, or
+    None when the file's school year is over. Séances are written from today on; the first
+    validated import of a year also fills the weeks already past, from the year's first day."""
+    if header.year_end and header.year_end < today:
+        return None
+    start = today
+    if first_of_year and header.year_start and header.year_start < today:
+        start = header.year_start
+    return start, header.year_end
+
+
+def _seance_changes(*, etab, planned, ids, today, window):
+    """What validation does to the séances: rows to add ``(key, date, cancelled, remplacant,
+    salle)``, rows to change ``(pk, key, date, ...)``, pks to drop, and how many stay.
+
+    Within ``window`` only: a séance before today is added when missing (the first import of
+    the year) but never changed nor removed; séances of other school years are not looked at.
+    ``ids``: course key -> pk of the courses in force (a planned course without one is new).
+    """
+    add, flip, drop, kept = [], [], [], 0
+    if window is None:
+        return add, flip, drop, kept
+    start, end = window
+    existing = Seance.objects.filter(cours__etablissement=etab, date__gte=start)
+    if end is not None:
+        existing = existing.filter(date__lte=end)
+    in_force = defaultdict(dict)
+    # Tuples, not model instances: a lycée has some 50,000 séances to come.
+    for pk, cours_id, date, cancelled, begins, ends, remplacant, salle in existing.values_list(
+            "pk", "cours_id", "date", "cancelled", "start", "end", "remplacant_id", "salle"):
+        in_force[cours_id][date] = (pk, cancelled, begins, ends, remplacant, salle)
+    for key, plan in planned.items():
+        c = plan["course"]
+        wanted = {d: False for d in plan["dates"] if d >= start}
+        wanted.update({d: True for d in plan["cancelled"] if d >= start})
+        have = in_force.pop(ids.get(key), {})
+        for date, cancelled in wanted.items():
+            seance = have.pop(date, None)
+            remplacant, salle = plan["changes"].get(date, (None, ""))
+            if seance is None:
+                add.append((key, date, cancelled, remplacant, salle))
+            elif date >= today and seance[1:] != (cancelled, c.start, c.end, remplacant, salle):
+                flip.append((seance[0], key, date, cancelled, remplacant, salle))
+            else:
+                kept += 1
+        drop.extend(s[0] for date, s in have.items() if date >= today)
+    for leftovers in in_force.values():  # courses no longer in the timetable
+        drop.extend(s[0] for date, s in leftovers.items() if date >= today)
+    return add, flip, drop, kept
+
+
+def seances_forecast(*, etab, records, directory, today):
+    """The bilan's séance figures: what the file holds, what validating today would create,
+    change and remove, and what it leaves aside (past, outside the school year), with the
+    French sentences that say why. Reads, writes nothing."""
+    header, planned = _planned(records, directory)
+    ids = dict(Cours.objects.filter(etablissement=etab).values_list("key", "pk"))
+    first = year_first_import(etab=etab, header=header)
+    window = seance_window(header=header, today=today, first_of_year=first)
+    add, flip, drop, kept = _seance_changes(etab=etab, planned=planned, ids=ids, today=today,
+                                            window=window)
+    in_year_dates = sum(len(p["dates"]) for p in planned.values())
+    start = window[0] if window else None
+    past = sum(1 for p in planned.values() for d in p["dates"] if start is None or d < start)
+    outside = sum(p["outside_year"] for p in planned.values())
+    label, notes = year_label(header), []
+    if window is None:
+        notes.append(f"L'export concerne l'année {label}, terminée : aucune séance ne sera "
+                     "créée, et l'emploi du temps en vigueur ne changera pas.")
+    elif start < today:
+        notes.append(f"Premier import validé de l'année {label} : les séances sont créées "
+                     f"depuis le premier jour de l'année scolaire, le {french_date(start)}, "
+                     "semaines déjà passées comprises.")
+    elif past:
+        notes.append(f"Les séances passées (avant le {french_date(today)}) ne changent pas : "
+                     "seules celles d'aujourd'hui et des jours à venir suivent ce fichier.")
+    if outside:
+        bounds = []
+        if header.year_start:
+            bounds.append(f"du {french_date(header.year_start)}")
+        if header.year_end:
+            bounds.append(f"au {french_date(header.year_end)}")
+        notes.append(f"Des séances du fichier tombent hors de l'année scolaire {label} "
+                     f"({' '.join(bounds)}) : elles ne seront pas créées.")
+    counts = {
+        "seances_in_year": in_year_dates,
+        "seances_outside_year": outside,
+        "seances_past": past,
+        "seances_to_create": len(add),
+        "seances_to_change": len(flip),
+        "seances_to_remove": len(drop),
+        "seances_kept": kept,
+    }
+    return {"counts": counts, "notes": notes, "today": today.isoformat(),
+            "first_of_year": first, "year_label": label}
+
+
 @transaction.atomic
 def timetable_apply(*, etab, imp, records, directory, today):
     """Returns what changed: courses created, updated, removed; séances added, removed."""
-    planned = _planned(records, directory)
+    header, planned = _planned(records, directory)
+    first = year_first_import(etab=etab, header=header, exclude=imp)
+    window = seance_window(header=header, today=today, first_of_year=first)
+    if window is None:
+        # The school year of the file is over: the timetable in force stays as it is.
+        return {"courses_created": 0, "courses_updated": 0, "courses_removed": 0,
+                "seances_added": 0, "seances_removed": 0, "seances_changed": 0}
     existing = {c.key: c for c in Cours.objects.select_for_update().filter(etablissement=etab)}
     to_create, to_update, changed = [], [], []
     for key, plan in planned.items():
@@ -118,6 +260,11 @@ def timetable_apply(*, etab, imp, records, directory, today):
             for name, value in fields.items():
                 setattr(current, name, value)
             changed.append(current)
+    # The séances are compared with the courses in force before any is written: the bilan's
+    # forecast made the same comparison.
+    old_ids = {key: c.pk for key, c in existing.items()}
+    add, flip, drop, _kept = _seance_changes(etab=etab, planned=planned, ids=old_ids,
+                                             today=today, window=window)
     Cours.objects.bulk_create(to_create, batch_size=1000)
     # Every course kept now comes from this import: one statement. Django's bulk_update
     # builds a CASE per field and row, seconds of Python for a lycée: only for the courses
@@ -128,7 +275,7 @@ def timetable_apply(*, etab, imp, records, directory, today):
                                             "salle", "unmatched", "active"], batch_size=1000)
     removed = [c for key, c in existing.items() if key not in planned and c.active]
     Cours.objects.filter(pk__in=[c.pk for c in removed]).update(active=False)
-    ids = {key: c.pk for key, c in existing.items()}
+    ids = dict(old_ids)
     ids.update({c.key: c.pk for c in to_create})
     live = [ids[key] for key in planned]
 
@@ -141,36 +288,18 @@ def timetable_apply(*, etab, imp, records, directory, today):
             through(cours_id=ids[key], **{column: target})
             for key, plan in planned.items() for target in plan[source]], batch_size=2000)
 
-    # Séances from today on; the past is history and stays as it was.
-    future = defaultdict(dict)
-    # Tuples, not model instances: a lycée has some 50,000 séances to come.
-    for pk, cours_id, date, cancelled, start, end, remplacant, salle in Seance.objects.filter(
-            cours__etablissement=etab, date__gte=today).values_list(
-            "pk", "cours_id", "date", "cancelled", "start", "end", "remplacant_id", "salle"):
-        future[cours_id][date] = (pk, cancelled, start, end, remplacant, salle)
-    add, drop, flip = [], [], []
-    for key, plan in planned.items():
-        pk, c = ids[key], plan["course"]
-        wanted = {d: False for d in plan["dates"] if d >= today}
-        wanted.update({d: True for d in plan["cancelled"] if d >= today})
-        have = future.pop(pk, {})
-        for date, cancelled in wanted.items():
-            seance = have.pop(date, None)
-            remplacant, salle = plan["changes"].get(date, (None, ""))
-            if seance is None:
-                add.append(Seance(cours_id=pk, date=date, start=c.start, end=c.end,
-                                  cancelled=cancelled, remplacant_id=remplacant, salle=salle))
-            elif seance[1:] != (cancelled, c.start, c.end, remplacant, salle):
-                flip.append(Seance(pk=seance[0], cours_id=pk, date=date, cancelled=cancelled,
-                                   start=c.start, end=c.end, remplacant_id=remplacant,
-                                   salle=salle))
-        drop.extend(s[0] for s in have.values())
-    for leftovers in future.values():  # courses no longer in the timetable
-        drop.extend(s[0] for s in leftovers.values())
+    courses = {key: plan["course"] for key, plan in planned.items()}
     Seance.objects.filter(pk__in=drop).delete()
-    Seance.objects.bulk_create(add, batch_size=5000)
-    Seance.objects.bulk_update(flip, ["cancelled", "start", "end", "remplacant", "salle"],
-                               batch_size=2000)
+    Seance.objects.bulk_create([
+        Seance(cours_id=ids[key], date=date, start=courses[key].start, end=courses[key].end,
+               cancelled=cancelled, remplacant_id=remplacant, salle=salle)
+        for key, date, cancelled, remplacant, salle in add], batch_size=5000)
+    Seance.objects.bulk_update([
+        Seance(pk=pk, cours_id=ids[key], date=date, cancelled=cancelled,
+               start=courses[key].start, end=courses[key].end, remplacant_id=remplacant,
+               salle=salle)
+        for pk, key, date, cancelled, remplacant, salle in flip],
+        ["cancelled", "start", "end", "remplacant", "salle"], batch_size=2000)
     return {"courses_created": len(to_create), "courses_updated": len(to_update),
             "courses_removed": len(removed), "seances_added": len(add),
             "seances_removed": len(drop), "seances_changed": len(flip)}

@@ -77,7 +77,10 @@ def bilan_build(*, records, directory):
             missing.append("matière non rapprochée")
         if missing:
             incomplete.append({"line": course.line, "missing": missing})
-        seances += len(seance_dates(course, header=header, closures=closures))
+        # Every séance the file describes, in its school year or not: the forecast
+        # (``apply.seances_forecast``) tells which validation would write.
+        seances += len(seance_dates(course, header=header, closures=closures,
+                                    within_year=False))
         audience = course_audience(course, matches)
         _service_add(services_found, course, matches, subject, audience, bool(missing),
                      school_weeks)

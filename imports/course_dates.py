@@ -16,21 +16,28 @@ def is_closed(date, closures):
     return any(c.start <= date <= c.end for c in closures)
 
 
-def seance_dates(course, *, header, closures):
-    """The dates a course takes place: its weeks, less cancelled weeks and closures."""
+def in_year(date, header):
+    """Whether a date falls within the school year the file's header names."""
+    return not ((header.year_start and date < header.year_start)
+                or (header.year_end and date > header.year_end))
+
+
+def seance_dates(course, *, header, closures, within_year=True):
+    """The dates a course takes place: its weeks, less cancelled weeks and closures; only
+    those of the file's school year unless ``within_year`` is False (the bilan counts the
+    others, which are never written)."""
     dates = []
     for monday in sorted(course.weeks - course.cancelled):
         date = course_date(monday, course.day)
-        if header.year_start and date < header.year_start:
-            continue
-        if header.year_end and date > header.year_end:
+        if within_year and not in_year(date, header):
             continue
         if not is_closed(date, closures):
             dates.append(date)
     return dates
 
 
-def cancelled_dates(course, *, closures):
-    """The dates of the weeks the source cancels, but for those a closure empties anyway."""
+def cancelled_dates(course, *, header, closures):
+    """The dates of the weeks the source cancels in the school year, but for those a closure
+    empties anyway."""
     return {date for date in (course_date(monday, course.day) for monday in course.cancelled)
-            if not is_closed(date, closures)}
+            if in_year(date, header) and not is_closed(date, closures)}

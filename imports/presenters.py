@@ -63,6 +63,13 @@ ROWS = [
     ("courses_incomplete", "dont incomplets", 1,
      lambda b: _lines(b.get("incomplete", []), "missing")),
     ("seances", "Séances dans le fichier", 0, None),
+    ("seances_outside_year", "dont hors de l'année scolaire (jamais créées)", 1, None),
+    ("seances_in_year", "dont dans l'année scolaire", 1, None),
+    ("seances_past", "dont passées (laissées telles quelles)", 1, None),
+    ("seances_to_create", "Séances que la validation créera", 0, None),
+    ("seances_to_change", "Séances que la validation modifiera", 0, None),
+    ("seances_to_remove", "Séances que la validation retirera", 0, None),
+    ("seances_kept", "Séances déjà en place, inchangées", 0, None),
     ("rooms", "Salles", 0, lambda b: b.get("rooms", [])),
     ("closures", "Périodes de fermeture", 0,
      lambda b: [f"du {c['start']} au {c['end']}{' : ' + c['label'] if c.get('label') else ''}"
@@ -76,10 +83,10 @@ ROWS = [
 ]
 
 # What « séances dans le fichier » counts, against what validation adds.
-SEANCES_HELP = ("Toutes les séances que l'export décrit sur l'année. La validation n'ajoute "
-                "que celles qui manquent à l'emploi du temps en vigueur (« séances "
-                "ajoutées ») : les séances passées ne changent jamais, et un cours inchangé "
-                "garde les siennes.")
+SEANCES_HELP = ("Toutes les séances que l'export décrit. La validation n'ajoute que celles "
+                "qui manquent à l'emploi du temps en vigueur, dans l'année scolaire du fichier "
+                "(« séances que la validation créera ») : les séances passées ne changent "
+                "jamais, et un cours inchangé garde les siennes.")
 APPLIED_HELP = ("« Séances ajoutées » ne compte que les séances créées par cette validation : "
                 "les séances passées et celles des cours inchangés, déjà là, n'y figurent pas ; "
                 "le nombre de séances dans le fichier peut donc être bien plus grand.")
@@ -107,8 +114,16 @@ def bilan_rows(bilan):
             # The bilan keeps the first 500 lines of a long list.
             items = [*items, f"… et {count_label(value - len(items), 'autre')}"]
         rows.append({"key": key, "label": label, "indent": indent, "value": value,
-                     "items": items, "help": SEANCES_HELP if key == "seances" else ""})
+                     "items": items, "help": seances_help(bilan) if key == "seances" else ""})
     return _shown(rows + change_rows(bilan))
+
+
+def seances_help(bilan):
+    """Why the séances validation writes are fewer than those of the file: the forecast's
+    sentences for this file (« l'export concerne l'année 2013-2014, terminée… »), then what
+    the count means."""
+    notes = (bilan.get("seances_plan") or {}).get("notes", [])
+    return " ".join([*notes, SEANCES_HELP])
 
 
 def _signed(n):

@@ -141,8 +141,13 @@ def remembered_for(*, etab):
     return found
 
 
-def timetable_import_analyse(*, import_id):
-    """Parse, match, count: the bilan préliminaire. Writes nothing but the import's row."""
+def timetable_import_analyse(*, import_id, today=None):
+    """Parse, match, count: the bilan préliminaire. Writes nothing but the import's row.
+    ``today``: the day its séance figures are computed for (validating that day writes
+    them)."""
+    from .apply import seances_forecast
+
+    today = today or timezone.localdate()
     imp = TimetableImport.objects.select_related("etablissement").get(pk=import_id)
     if imp.status not in TimetableImport.PENDING:
         raise ImportStateError(f"{imp} est {imp.get_status_display().lower()}")
@@ -151,16 +156,21 @@ def timetable_import_analyse(*, import_id):
         with _classified(imp) as upload:
             directory = selectors.directory_for_matching(etab=etab,
                                                          remembered=remembered_for(etab=etab))
-            bilan = bilan_build(records=records_of(upload, uai=etab.uai), directory=directory)
+            records = list(records_of(upload, uai=etab.uai))
+            bilan = bilan_build(records=records, directory=directory)
             if bilan["uai"] and bilan["uai"].upper() != etab.uai.upper():
                 raise TimetableFileError(
                     f"ce fichier est celui de l'établissement {bilan['uai']}, pas de {etab.name} "
                     f"({etab.uai})", file=next(iter(upload.names.values())))
+            forecast = seances_forecast(etab=etab, records=records, directory=directory,
+                                        today=today)
     except TimetableFileError as exc:
         imp.status, imp.error = TimetableImport.Status.ECHEC, str(exc)
         imp.bilan = {"status": "failed", "error": str(exc), "file": exc.file, "line": exc.line}
         imp.save(update_fields=["status", "error", "bilan"])
         return imp
+    bilan["counts"].update(forecast.pop("counts"))
+    bilan["seances_plan"] = forecast
     in_force = TimetableImport.objects.filter(
         etablissement=etab, status=TimetableImport.Status.VALIDE).order_by("-decided_at").first()
     bilan["changes"] = bilan_compare(previous=in_force.bilan if in_force else None,

@@ -112,8 +112,8 @@ def test_validated_or_stale_imports_cannot_be_applied(college):
         services.timetable_import_cancel(imp=new, user=None)
 
 
-def test_an_interrupted_validation_delivered_late_does_not_replace_a_newer_one(college,
-                                                                                tmp_path):
+def test_an_interrupted_validation_delivered_late_does_not_replace_a_newer_one(
+        college, tmp_path, in_sample_year):
     from imports.tasks import timetable_validate_task
 
     etab = college[0]
@@ -287,3 +287,54 @@ def test_a_reimport_writes_what_changed_in_a_kept_course(college, tmp_path):
     assert Cours.objects.filter(salle="B 101").count() == moved
     assert not Cours.objects.filter(salle="1").exists()
     assert set(Cours.objects.values_list("timetable_import", flat=True)) == {imp.pk}
+
+
+def _analysed_on(etab, today, path=EDT):
+    imp = services.timetable_import_create(etab=etab, files=[(path.name, path.read_bytes())])
+    return services.timetable_import_analyse(import_id=imp.pk, today=today)
+
+
+def test_an_export_of_a_year_over_announces_no_séance_and_validation_writes_none(college):
+    """The real 2013-2014 export, analysed and validated years later: its bilan no longer
+    promises the séances of the file, and says why."""
+    from imports.presenters import bilan_rows
+
+    today = datetime.date(2026, 12, 7)
+    imp = _analysed_on(college[0], today)
+    counts = imp.bilan["counts"]
+    assert counts["seances"] > 10000 and counts["seances_to_create"] == 0
+    note = ("L'export concerne l'année 2013-2014, terminée : aucune séance ne sera créée, et "
+            "l'emploi du temps en vigueur ne changera pas.")
+    assert imp.bilan["seances_plan"]["notes"] == [note]
+    seances_row = next(row for row in bilan_rows(imp.bilan) if row["key"] == "seances")
+    assert seances_row["help"].startswith(note)
+    imp = services.timetable_import_validate(imp=imp, user=None, today=today)
+    assert imp.bilan["applied"]["seances_added"] == 0
+    assert not Seance.objects.exists() and not Cours.objects.exists()
+
+
+def test_a_first_import_in_december_fills_the_autumn(college, tmp_path):
+    """The real export validated mid-year: September to November are not left empty, and
+    validation writes the séances its bilan announced; a later import leaves them as they
+    are."""
+    etab = college[0]
+    today = datetime.date(2013, 12, 2)
+    imp = _analysed_on(etab, today)
+    counts = imp.bilan["counts"]
+    assert counts["seances_past"] == 0 and imp.bilan["seances_plan"]["first_of_year"]
+    imp = services.timetable_import_validate(imp=imp, user=None, today=today)
+    assert imp.bilan["applied"]["seances_added"] == counts["seances_to_create"] > 10000
+    autumn = set(Seance.objects.filter(date__lt=today).values_list(
+        "pk", "cours_id", "date", "start", "end", "cancelled"))
+    assert Seance.objects.filter(date__lt=datetime.date(2013, 9, 9)).exists()
+    later = datetime.date(2014, 1, 6)
+    again = _analysed_on(etab, later, _one_course_less(tmp_path))
+    forecast = again.bilan["counts"]
+    assert forecast["seances_past"] > 0 and not again.bilan["seances_plan"]["first_of_year"]
+    again = services.timetable_import_validate(imp=again, user=None, today=later)
+    applied = again.bilan["applied"]
+    assert (applied["seances_added"], applied["seances_changed"], applied["seances_removed"]) \
+        == (forecast["seances_to_create"], forecast["seances_to_change"],
+            forecast["seances_to_remove"])
+    assert set(Seance.objects.filter(date__lt=today).values_list(
+        "pk", "cours_id", "date", "start", "end", "cancelled")) == autumn

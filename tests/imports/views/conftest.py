@@ -8,8 +8,9 @@ EDT = SAMPLES / "service-cahiertextes" / "Edt_To_LaclasseCom_0134567A_Enclair.xm
 
 
 @pytest.fixture
-def college(world):
-    """The ``world`` whose collège A is the establishment of the real EDT sample."""
+def college(world, in_sample_year):
+    """The ``world`` whose collège A is the establishment of the real EDT sample, on a day
+    of the sample's school year."""
     if not EDT.exists():
         pytest.skip("l'échantillon EDT (../shared/samples/service-cahiertextes) est absent")
     world.etab_a.uai = "0134567A"
