@@ -24,6 +24,19 @@ INSCRIPTION = m.Inscription._meta.db_table
 ENSEIGNEMENT = m.Enseignement._meta.db_table
 PRINCIPAL = m.ProfPrincipal._meta.db_table
 MATIERE_ENS = m.MatiereEnseignee._meta.db_table
+
+# Where to correct two records of one person: pupils and relatives come from SIECLE, staff
+# from STS-web and the rectorat's personnel base.
+DUPLICATE_FIX = {
+    "Eleve": "Dans SIECLE, vérifier s'il s'agit de la même personne saisie deux fois ; si oui, "
+             "fusionner les deux fiches pour qu'un seul identifiant subsiste.",
+    "PersRelEleve": "Dans SIECLE (Responsables), vérifier s'il s'agit de la même personne "
+                    "saisie deux fois ; si oui, fusionner les deux fiches pour qu'un seul "
+                    "identifiant subsiste.",
+    "PersEducNat": "Dans STS-web (personnels enseignants) ou dans la base des personnels du "
+                   "rectorat, vérifier s'il s'agit de la même personne saisie deux fois ; si "
+                   "oui, demander la fusion des fiches pour qu'un seul identifiant subsiste.",
+}
 FONCTION = m.Fonction._meta.db_table
 PARENTE = m.Parente._meta.db_table
 S_ETAB = m.StagedEtablissement._meta.db_table
@@ -834,8 +847,7 @@ class Merge:
                 "message": f"{last.upper()} {first}, né(e) le {birth:%d/%m/%Y}"
                 if hasattr(birth, "strftime") else f"{last.upper()} {first}, né(e) le {birth}",
                 "detail": f"même nom et même date de naissance que {first_of[group]}",
-                "fix": "Dans SIECLE, vérifier s'il s'agit de la même personne saisie deux fois ; "
-                       "si oui, fusionner les deux fiches pour qu'un seul identifiant subsiste.",
+                "fix": DUPLICATE_FIX.get(population, DUPLICATE_FIX["Eleve"]),
             })
         pupils = "" if whole else (
             "AND pa.eleve_id IN (SELECT pid FROM t_person WHERE population = 'Eleve' "

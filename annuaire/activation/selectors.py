@@ -263,6 +263,12 @@ class Control:
     items: list = field(default_factory=list)
 
 
+STAFF_DUPLICATE_FIX = (
+    "Dans STS-web (personnels enseignants) ou dans la base des personnels du rectorat, "
+    "vérifier s'il s'agit de la même personne saisie deux fois ; si oui, demander la fusion "
+    "des fiches pour qu'un seul identifiant subsiste.")
+
+
 def distribution_controls(*, etab):
     """The records to fix in SIECLE before printing letters, each with the fix to make."""
     members = Person.objects.filter(
@@ -280,9 +286,13 @@ def distribution_controls(*, etab):
                                   "profile": profile})
 
     duplicates = Control(
-        "doublon_probable", "Doublons probables",
+        "doublon_probable", "Doublons probables (élèves et responsables)",
         "Dans SIECLE, vérifier s'il s'agit de la même personne saisie deux fois ; si oui, "
         "fusionner les fiches pour qu'un seul identifiant subsiste.")
+    # Staff records come from STS-web and the rectorat's personnel base, not from SIECLE.
+    staff_duplicates = Control(
+        "doublon_probable_personnel", "Doublons probables (personnels)",
+        STAFF_DUPLICATE_FIX)
     keys = members.exclude(birth_date__isnull=True).values(
         "population", "search_name", "birth_date").annotate(n=Count("pk")).filter(n__gt=1)
     key_q = Q(pk__in=[])
@@ -290,7 +300,8 @@ def distribution_controls(*, etab):
         key_q |= Q(population=key["population"], search_name=key["search_name"],
                    birth_date=key["birth_date"])
     for person in members.filter(key_q).order_by("search_name", "birth_date", "pk"):
-        duplicates.items.append({
+        target = staff_duplicates if person.population == "PersEducNat" else duplicates
+        target.items.append({
             "pk": person.pk, "name": person.display_name, "profile": person.profile,
             "detail": f"même nom et même date de naissance ({person.birth_date:%d/%m/%Y}) "
                       "qu'une autre fiche"})
@@ -345,11 +356,11 @@ def distribution_controls(*, etab):
         idle_teachers.items.append({"pk": person.pk, "name": person.display_name,
                                     "profile": person.profile,
                                     "detail": "aucune division ni aucun groupe"})
-    return [several, duplicates, no_ine, orphan_parents, idle_teachers]
+    return [several, duplicates, staff_duplicates, no_ine, orphan_parents, idle_teachers]
 
 
 # The controls that make a letter doubtful: printing it asks for confirmation.
-BLOCKING_CONTROLS = {"plusieurs_personnes", "doublon_probable"}
+BLOCKING_CONTROLS = {"plusieurs_personnes", "doublon_probable", "doublon_probable_personnel"}
 
 
 def flagged_person_ids(*, etab):

@@ -338,3 +338,30 @@ def test_a_first_import_in_december_fills_the_autumn(college, tmp_path):
             forecast["seances_to_remove"])
     assert set(Seance.objects.filter(date__lt=today).values_list(
         "pk", "cours_id", "date", "start", "end", "cancelled")) == autumn
+
+
+# Keys every import command's --json prints (import_aaf's shape; see test_import_aaf_command).
+JSON_KEYS = {"import_id", "status", "error", "counts", "rejected"}
+
+
+@pytest.mark.parametrize("content", [b"JOUR;HEURE;DIV\n1;0800;3A\n", None])
+def test_command_prints_json_when_it_refuses_a_file(db, tmp_path, capsys, content):
+    path = tmp_path / "cours.csv"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(SystemExit) as exit_:
+        call_command("import_timetable", str(path), "--json")
+    assert exit_.value.code == 1
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) >= JSON_KEYS
+    assert (out["import_id"], out["status"], out["counts"]) == (None, "echec", {})
+    assert str(path.name) in out["error"] or str(path) in out["error"]
+    assert out["rejected"][0]["reason"] == out["error"]
+    assert not TimetableImport.objects.exists()
+
+
+def test_command_json_has_the_shape_of_the_other_imports(college, capsys):
+    call_command("import_timetable", str(EDT), "--json")
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) >= JSON_KEYS and out["import_id"] == TimetableImport.objects.get().pk
+    assert len(out["rejected"]) == out["counts"]["courses_not_importable"]

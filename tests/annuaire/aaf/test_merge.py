@@ -592,6 +592,17 @@ def test_probable_duplicates_are_listed_under_controls(run):
     assert result.report["controls_count"] == 2
 
 
+def test_staff_duplicates_are_sent_to_sts_web_not_siecle(run):
+    """Two staff records of one person: staff do not come from SIECLE."""
+    run({"EtabEducNat": [COLLEGE], "PersEducNat": [staff("500", "Durand", "Paul")]})
+    result = run({"PersEducNat": [staff("501", "DURAND", "Paul")]}, kind="Delta")
+    [control] = [i for i in issues(result, "controle") if i["code"] == "doublon_probable"]
+    assert control["identifier"] == "501"
+    assert control["fix"].startswith("Dans STS-web (personnels enseignants) ou dans la base "
+                                     "des personnels du rectorat, vérifier")
+    assert "SIECLE" not in control["fix"]
+
+
 # --- Relations ------------------------------------------------------------------------------
 def test_every_relation_of_a_school(run):
     school = _school()

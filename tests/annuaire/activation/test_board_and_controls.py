@@ -46,3 +46,19 @@ def test_controls_list_what_to_fix(world):
     assert controls["enseignant_sans_service"] == {idle.pk}
     assert world.pupil_b.pk not in set().union(*controls.values())
     assert selectors.flagged_person_ids(etab=world.etab_a) >= {two.pk, twin.pk}
+
+
+def test_staff_duplicates_name_sts_web_and_pupils_siecle(world):
+    birth = datetime.date(1980, 1, 1)
+    Person.objects.filter(pk=world.teacher_a.pk).update(birth_date=birth)
+    twin = PersonFactory(population="PersEducNat", profile="enseignant",
+                         first_name=world.teacher_a.first_name,
+                         last_name=world.teacher_a.last_name, birth_date=birth)
+    RoleFactory(person=twin, etablissement=world.etab_a, role="enseignant")
+    controls = {c.code: c for c in selectors.distribution_controls(etab=world.etab_a)}
+    staff = controls["doublon_probable_personnel"]
+    assert {item["pk"] for item in staff.items} == {world.teacher_a.pk, twin.pk}
+    assert "STS-web" in staff.fix and "rectorat" in staff.fix and "SIECLE" not in staff.fix
+    assert not controls["doublon_probable"].items
+    assert controls["doublon_probable"].fix.startswith("Dans SIECLE")
+    assert selectors.flagged_person_ids(etab=world.etab_a) >= {world.teacher_a.pk, twin.pk}
