@@ -10,6 +10,7 @@ from django.core.cache import cache
 
 from annuaire.models import Population, Profile, Regroupement, Role
 from ent.celery import app as celery_app
+from tests.samples import samples_missing
 
 from .factories import (
     EnseignementFactory,
@@ -50,7 +51,7 @@ def _clean_cache():
 @pytest.fixture
 def aaf_samples():
     if not AAF_SAMPLES.exists():
-        pytest.skip("les échantillons AAF (../shared/samples/aaf) sont absents")
+        samples_missing("les échantillons AAF (../shared/samples/aaf) sont absents")
     return AAF_SAMPLES
 
 

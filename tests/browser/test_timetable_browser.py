@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from imports import services
 from tests.conftest import SAMPLES
 from tests.factories import EtablissementFactory, PersonFactory, RoleFactory
+from tests.samples import samples_missing
 from viescolaire.models import Seance
 
 EDT = SAMPLES / "service-cahiertextes" / "Edt_To_LaclasseCom_0134567A_Enclair.xml"
@@ -18,7 +19,7 @@ WEEK = "2013-09-16"
 @pytest.fixture
 def bachelet(transactional_db):
     if not EDT.exists():
-        pytest.skip("l'échantillon EDT (../shared/samples/service-cahiertextes) est absent")
+        samples_missing("l'échantillon EDT (../shared/samples/service-cahiertextes) est absent")
     etab = EtablissementFactory(uai="0134567A", name="COLLEGE DE DEMONSTRATION")
     teacher = PersonFactory(profile="enseignant", first_name="Hélène", last_name="Bachelet")
     RoleFactory(person=teacher, etablissement=etab, role="enseignant")

@@ -10,6 +10,7 @@ from annuaire.models import Role
 from imports.models import Rapprochement, TimetableImport
 from tests.conftest import SAMPLES
 from tests.factories import EtablissementFactory, PersonFactory, RegroupementFactory, RoleFactory
+from tests.samples import samples_missing
 from viescolaire.models import Cours, Seance
 
 EDT = SAMPLES / "service-cahiertextes" / "Edt_To_LaclasseCom_0134567A_Enclair.xml"
@@ -18,7 +19,7 @@ EDT = SAMPLES / "service-cahiertextes" / "Edt_To_LaclasseCom_0134567A_Enclair.xm
 @pytest.fixture
 def college(db):
     if not EDT.exists():
-        pytest.skip("l'échantillon EDT (../shared/samples/service-cahiertextes) est absent")
+        samples_missing("l'échantillon EDT (../shared/samples/service-cahiertextes) est absent")
     etab = EtablissementFactory(uai="0134567A", name="COLLEGE DE DEMONSTRATION")
     principal = PersonFactory(profile="personnel", first_name="Claire", last_name="Principal")
     RoleFactory(person=principal, etablissement=etab, role=Role.Kind.DIRECTION)

@@ -23,6 +23,7 @@ from tests.factories import (
     PersonFactory,
     RoleFactory,
 )
+from tests.samples import samples_missing
 from viescolaire.models import Cours, Seance
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def test_calendar_of_this_school_year():
 
 def test_generated_edt_has_the_shape_of_the_real_sample(college, tmp_path):
     if not EDT.exists():
-        pytest.skip("l'échantillon EDT (../shared/samples/service-cahiertextes) est absent")
+        samples_missing("l'échantillon EDT (../shared/samples/service-cahiertextes) est absent")
     tt = timetable_build(etab=college, today=TODAY, seed=3)
     path = edt_write(tt, tmp_path / f"Edt_To_ENT_{college.uai}.xml")
     generated, real = _records(path), _records(EDT)
@@ -141,7 +142,7 @@ def test_a_generated_timetable_is_imported_for_every_teacher_and_division(colleg
 def test_generated_sts_pair_has_the_shape_of_the_real_pairs(college, tmp_path):
     cases = [SAMPLES / "edt" / f"case{n}" for n in (1, 2)]
     if not all(c.exists() for c in cases):
-        pytest.skip("les paires STS-web (../shared/samples/edt) sont absentes")
+        samples_missing("les paires STS-web (../shared/samples/edt) sont absentes")
     tt = timetable_build(etab=college, today=TODAY, seed=3)
     paths = sts_write(tt, tmp_path / "sts")
     assert [p.name[:8] for p in paths] == ["sts_emp_", "emp_sts_"]

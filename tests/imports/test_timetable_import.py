@@ -16,6 +16,7 @@ from tests.factories import (
     RegroupementFactory,
     RoleFactory,
 )
+from tests.samples import samples_missing
 from viescolaire.models import Cours, Seance
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ START = datetime.date(2013, 9, 1)
 @pytest.fixture
 def college():
     if not EDT.exists():
-        pytest.skip("l'échantillon EDT (../shared/samples/service-cahiertextes) est absent")
+        samples_missing("l'échantillon EDT (../shared/samples/service-cahiertextes) est absent")
     etab = EtablissementFactory(uai="0134567A", name="COLLEGE DE DEMONSTRATION")
     teacher = PersonFactory(profile="enseignant", first_name="Hélène", last_name="Bachelet")
     RoleFactory(person=teacher, etablissement=etab, role="enseignant")

@@ -6,6 +6,7 @@ import pytest
 
 from annuaire.models import Population, Profile
 from tests.factories import ParenteFactory, PersonFactory
+from tests.samples import samples_missing
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLES = Path(__file__).resolve().parents[4] / "shared" / "samples"
@@ -30,7 +31,7 @@ def fixture_copy(tmp_path):
 def siecle_samples():
     folder = SAMPLES / "siecle" / "dossiersco"
     if not folder.exists():
-        pytest.skip("les échantillons SIECLE (../shared/samples/siecle) sont absents")
+        samples_missing("les échantillons SIECLE (../shared/samples/siecle) sont absents")
     return folder
 
 
@@ -38,7 +39,7 @@ def siecle_samples():
 def sts_samples():
     folder = SAMPLES / "edt"
     if not folder.exists():
-        pytest.skip("les échantillons STS-web (../shared/samples/edt) sont absents")
+        samples_missing("les échantillons STS-web (../shared/samples/edt) sont absents")
     return folder
 
 

@@ -30,6 +30,7 @@ from imports.parsers.records import (
     Teacher,
     TimetableFileError,
 )
+from tests.samples import samples_missing
 
 from ...conftest import SAMPLES
 
@@ -57,7 +58,7 @@ def ranges(text):
 @pytest.fixture(scope="module")
 def edt_samples():
     if not EDT_SAMPLES.exists():
-        pytest.skip("les échantillons EDT (../shared/samples/service-cahiertextes) sont absents")
+        samples_missing("les échantillons EDT (../shared/samples/service-cahiertextes) sont absents")
     return EDT_SAMPLES
 
 

@@ -20,6 +20,7 @@ from imports.parsers.records import (
     TimetableFileError,
 )
 from imports.parsers.sts import parse_sts
+from tests.samples import samples_missing
 
 EDT_SAMPLES = Path(__file__).resolve().parents[4] / "shared" / "samples" / "edt"
 D = datetime.date
@@ -28,7 +29,7 @@ D = datetime.date
 @pytest.fixture
 def edt_samples():
     if not EDT_SAMPLES.exists():
-        pytest.skip("les échantillons STS-web (../shared/samples/edt) sont absents")
+        samples_missing("les échantillons STS-web (../shared/samples/edt) sont absents")
     return EDT_SAMPLES
 
 

@@ -3,6 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.conftest import SAMPLES
+from tests.samples import samples_missing
 
 EDT = SAMPLES / "service-cahiertextes" / "Edt_To_LaclasseCom_0134567A_Enclair.xml"
 
@@ -12,7 +13,7 @@ def college(world, in_sample_year):
     """The ``world`` whose collège A is the establishment of the real EDT sample, on a day
     of the sample's school year."""
     if not EDT.exists():
-        pytest.skip("l'échantillon EDT (../shared/samples/service-cahiertextes) est absent")
+        samples_missing("l'échantillon EDT (../shared/samples/service-cahiertextes) est absent")
     world.etab_a.uai = "0134567A"
     world.etab_a.save(update_fields=["uai"])
     return world
