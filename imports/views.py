@@ -1,7 +1,6 @@
 """The timetable import in the browser: upload, progress, bilan préliminaire, validate or
 cancel, history, rapprochements of the files' names to the directory."""
 
-import csv
 import io
 from urllib.parse import urlencode
 
@@ -17,7 +16,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
 from annuaire.progress import progress_get
-from ent import rights, uploads
+from ent import csvsafe, rights, uploads
 
 from . import presenters, selectors, services
 from .forms import TimetableUploadForm, rapprochement_choices
@@ -151,7 +150,7 @@ def import_csv(request, etab_id, pk):
     imp = _bilan_of(request, etab_id, pk)
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";")
+    writer = csvsafe.writer(out)
     writer.writerow(["rubrique", "nombre", "détail"])
     rows = presenters.bilan_rows(imp.bilan)
     for row in rows:

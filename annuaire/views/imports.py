@@ -1,4 +1,3 @@
-import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from ent import rights, uploads
+from ent import csvsafe, rights, uploads
 
 from .. import selectors, services
 from ..aaf.errors import AafImportError
@@ -120,13 +119,8 @@ def import_issues(request, pk, level):
     })
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _issues_csv(imp, level, issues):
-    writer = csv.writer(_Echo(), delimiter=";")
+    writer = csvsafe.writer(csvsafe.Echo())
     header = ["population", "fichier", "ligne", "identifiant", "structure", "message", "correction"]
 
     def rows():

@@ -1,6 +1,5 @@
 """Upload of an establishment's SIECLE and STS-web exports, progress, report."""
 
-import csv
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -8,7 +7,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from ent import rights, uploads
+from ent import csvsafe, rights, uploads
 
 from ..models import SiecleIssue
 from ..progress import progress_get
@@ -90,16 +89,9 @@ def siecle_import_progress(request, pk):
     return response
 
 
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _issues_csv(imp, issues):
     """The records to examine as a spreadsheet (semicolons, BOM: opens as is in a tableur)."""
-    writer = csv.writer(_Echo(), delimiter=";")
+    writer = csvsafe.writer(csvsafe.Echo())
 
     def rows():
         yield "\ufeff" + writer.writerow(
