@@ -7,8 +7,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -65,12 +65,24 @@ def deactivated_accounts(request):
     return render(request, "annuaire/blocking/deactivated.html", context)
 
 
+def safe_next(request, target):
+    """``target`` when it is a path of this portal, else None.
+
+    Only an absolute path ("/…") is followed, and never through ``redirect()``, which would
+    take « abc » for a view name and answer 500: another host, a scheme, a relative or
+    malformed address falls back to the page the action belongs to.
+    """
+    if (target and target.startswith("/") and "\x00" not in target
+            and url_has_allowed_host_and_scheme(target, {request.get_host()},
+                                                require_https=request.is_secure())):
+        return target
+    return None
+
+
 def _back(request, person, default=None):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()},
-                                                  require_https=request.is_secure()):
-        return redirect(target)
-    return redirect(default or reverse("annuaire:person", args=[person.pk]))
+    target = safe_next(request, request.POST.get("next", ""))
+    return HttpResponseRedirect(
+        target or default or reverse("annuaire:person", args=[person.pk]))
 
 
 @require_POST
@@ -135,7 +147,7 @@ def person_purge(request, pk):
                                   "supprimées.")
         return _back(request, person, default=reverse("annuaire:deactivated_accounts"))
     return render(request, "annuaire/blocking/purge_confirm.html", {
-        "person": person, "next": request.GET.get("next", ""),
+        "person": person, "next": safe_next(request, request.GET.get("next", "")) or "",
         "crumbs": [("Comptes désactivés", reverse("annuaire:deactivated_accounts")),
                    (person.display_name, None)],
     })
