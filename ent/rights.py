@@ -159,12 +159,68 @@ def can_see_account_details(viewer, etab_ids):
 
 
 def can_manage_account(viewer, person):
-    """Rename a login (and, later, suspend or reissue codes): the person's establishment
-    administrators and the académie's."""
+    """Rename a login: see ``account_action_refusal``."""
+    return can_act_on_account(viewer, person)
+
+
+# --- Actions on one account (new code, login, suspension, reactivation, purge) ---------------
+# An account is one person's in every establishment that holds them: a new code, a new login,
+# a reactivation or a purge changes it everywhere. An establishment's administrator acts on it
+# only when they administer every one of those establishments; a parent with a child in
+# another collège, or a teacher shared by two, is the académie's (or both directions' together)
+# to change. An establishment's administrators themselves (direction, admin_etab) are the
+# académie's: a principal cannot take over the account of the other administrator of his
+# collège with a new code, nor rename it.
+SHARED_ACCOUNT_REFUSAL = (
+    "Ce compte est aussi rattaché à un établissement que vous n'administrez pas : seule "
+    "l'académie peut le modifier (nouveau code, identifiant, réactivation, purge).")
+ADMIN_ACCOUNT_REFUSAL = (
+    "Le compte d'un administrateur d'établissement ou de l'académie ne peut être modifié que "
+    "par l'académie.")
+
+
+def person_etab_ids(person):
+    """The establishments that hold a person: those of their roles, and for a relative those
+    of the pupils they are linked to (a relative who is not a legal guardian has no role).
+    Read once per object."""
+    cached = getattr(person, "_held_etab_ids_cache", None)
+    if cached is None:
+        children = Parente.objects.filter(responsable=person).values("eleve_id")
+        cached = frozenset(Role.objects.filter(
+            Q(person=person) | Q(person__in=children, role=R.ELEVE),
+            etablissement__isnull=False).values_list("etablissement_id", flat=True))
+        person._held_etab_ids_cache = cached
+    return cached
+
+
+def is_etab_administrator(person):
+    return Role.objects.filter(person=person, role__in=ETAB_ADMIN_ROLES).exists()
+
+
+def account_action_refusal(viewer, person, *, allowed_etabs=None):
+    """Why ``viewer`` may not change ``person``'s account as a whole (a French sentence),
+    or None when they may.
+
+    ``allowed_etabs`` are the establishments where the viewer's role lets them act (by
+    default those they administer; the académie's administrators act everywhere).
+    """
+    if not getattr(viewer, "is_authenticated", False) or person.pk == viewer.pk:
+        return ADMIN_ACCOUNT_REFUSAL
+    if person.is_superuser and not viewer.is_superuser:
+        return ADMIN_ACCOUNT_REFUSAL
     if is_academy_admin(viewer):
-        return True
-    mine = etab_ids_with(viewer, ETAB_ADMIN_ROLES)
-    return bool(mine) and Role.objects.filter(person=person, etablissement_id__in=mine).exists()
+        return None
+    if is_academy_admin(person) or is_etab_administrator(person):
+        return ADMIN_ACCOUNT_REFUSAL
+    held = person_etab_ids(person)
+    allowed = etab_ids_with(viewer, ETAB_ADMIN_ROLES) if allowed_etabs is None else allowed_etabs
+    if not held or not held <= set(allowed):
+        return SHARED_ACCOUNT_REFUSAL
+    return None
+
+
+def can_act_on_account(viewer, person, *, allowed_etabs=None):
+    return account_action_refusal(viewer, person, allowed_etabs=allowed_etabs) is None
 
 
 def visible_etab_ids(viewer):
@@ -366,15 +422,10 @@ def can_manage_account_state(viewer, person):
 
 
 def can_suspend(viewer, person):
-    """Suspend, reinstate, reactivate or purge one account: never one's own, and an
-    establishment's direction never an académie administrator's or a superuser's."""
-    if person.pk == viewer.pk:
-        return False
-    if person.is_superuser and not viewer.is_superuser:
-        return False
-    if not is_academy_admin(viewer) and is_academy_admin(person):
-        return False
-    return can_manage_account_state(viewer, person)
+    """Suspend, reinstate, reactivate or purge one account: never one's own, and the rule of
+    ``account_action_refusal`` (every establishment that holds the person, administrators
+    left to the académie)."""
+    return can_manage_account_state(viewer, person) and can_act_on_account(viewer, person)
 
 
 # --- Activation codes and distribution letters ----------------------------------------------
@@ -419,15 +470,14 @@ def code_reissue_etabs(viewer):
 
 def can_reissue_code(viewer, person, etab):
     """A new code for one person of ``etab``: the person must belong to it, and the code
-    opens their account to whoever prints it — so never one's own account, never an
-    académie administrator's or a superuser's unless the viewer is one, and for vie scolaire
-    (by the principal's leave) only pupils' and parents'."""
-    if person.pk == viewer.pk:
-        return False
-    if (person.is_superuser or is_academy_admin(person)) and not is_academy_admin(viewer):
-        return False
+    opens their account to whoever prints it — so the rule of ``account_action_refusal``
+    (never one's own account, every establishment that holds the person, administrators left
+    to the académie), and for vie scolaire (by the principal's leave) only pupils' and
+    parents'."""
     allowed = code_reissue_etabs(viewer)
     if allowed is not None and etab.pk not in allowed:
+        return False
+    if not can_act_on_account(viewer, person, allowed_etabs=allowed):
         return False
     roles = set(Role.objects.filter(person=person, etablissement=etab).values_list(
         "role", flat=True))

@@ -95,12 +95,43 @@ def person_code_reissue(*, etab, person, actor):
     with transaction.atomic():
         if person.activated_at is not None:
             account_reset_for_code(person=person)
+            transaction.on_commit(lambda: reissue_notify(person=person, etab=etab))
         batch = letter_batch_create(etab=etab, actor=actor, audience=selectors.Audience.PERSONNE,
                                     person_id=person.pk, only_not_activated=False)
         if not batch.total:
             transaction.set_rollback(True)
             return None
         return letter_batch_render(batch_id=batch.pk, to_file=False)
+
+
+def reissue_recipients(*, person):
+    """Where an account's owner is told their account changed: every address they confirmed
+    on the portal, and the directory's (the one the establishment sends letters to)."""
+    addresses = list(EmailAddress.objects.filter(user=person, verified=True).order_by(
+        "-primary", "email").values_list("email", flat=True))
+    if person.email:
+        addresses.append(person.email)
+    seen, unique = set(), []
+    for address in addresses:
+        key = address.strip().lower()
+        if key and key not in seen:
+            seen.add(key)
+            unique.append(address.strip())
+    return unique
+
+
+def reissue_notify(*, person, etab, now=None):
+    """Tell the owner of an activated account that a new code replaced their password: whoever
+    holds the code could open the account, and only the owner knows it was not them."""
+    context = {"user": person, "etab_name": etab.name, "timestamp": now or timezone.now(),
+               "site_name": settings.ENT_SITE_NAME,
+               "portal_url": settings.ENT_PUBLIC_URL.rstrip("/")}
+    subject = render_to_string("account/email/code_reissued_subject.txt", context).strip()
+    body = render_to_string("account/email/code_reissued_message.txt", context)
+    recipients = reissue_recipients(person=person)
+    for address in recipients:
+        send_mail(f"[{settings.ENT_SITE_NAME}] {subject}", body, None, [address])
+    return recipients
 
 
 def chartes_for(*, person):

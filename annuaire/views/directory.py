@@ -82,6 +82,8 @@ def person_detail(request, pk):
     can_manage = rights.can_manage_account(request.user, person)
     can_manage_state = rights.can_manage_account_state(request.user, person)
     can_suspend = can_manage_state and rights.can_suspend(request.user, person)
+    account_refusal = (rights.account_action_refusal(request.user, person)
+                       if can_manage_state and not can_suspend else None)
     can_reissue = (person.deactivated_at is None and person.suspended_at is None
                    and bool(reissue_etabs(viewer=request.user, person=person)))
     purge_on = person.deactivated_at and person.deactivated_at + timedelta(
@@ -91,7 +93,7 @@ def person_detail(request, pk):
         "login_form": LoginRenameForm(initial={"login": person.login}) if can_manage else None,
         "can_manage_state": can_manage_state, "can_suspend": can_suspend, "purge_on": purge_on,
         "suspend_form": SuspendForm() if can_suspend else None,
-        "can_reissue_code": can_reissue,
+        "can_reissue_code": can_reissue, "account_refusal": account_refusal,
         "crumbs": [("Annuaire", reverse("annuaire:directory")), (card.person.display_name, None)],
     })
 
