@@ -7,7 +7,8 @@ their own (not a legal guardian) counts as a parent in each of their children's 
 A unit is blocked by a current block of its establishment that targets the whole
 establishment, the unit's profile, or (pupils) a division the pupil is in.
 
-A person is refused when **every** unit they hold is blocked. A parent with children in two
+A person is refused when **every** unit they hold is blocked. An establishment's suspension
+of the person (``annuaire.suspensions``) refuses their units there the same way. A parent with children in two
 collèges, one of which closes to parents during its exams, still logs in for the other; a
 teacher who is also a parent in the same collège is not locked out by a block of parents. A
 division block targets its pupils directly: a pupil belongs to one establishment, so their only
@@ -36,7 +37,15 @@ from django.utils import formats, timezone
 
 from ent import rights
 
-from .models import Etablissement, Inscription, LoginBlock, Parente, Regroupement, Role
+from .models import (
+    Etablissement,
+    Inscription,
+    LoginBlock,
+    Parente,
+    Regroupement,
+    Role,
+    Suspension,
+)
 
 VERSION_KEY = "loginblocks:version"
 LIST_TTL = 3600
@@ -159,6 +168,8 @@ class Units:
     exempt: bool
     units: frozenset  # {(etab_id, role)}
     divisions: frozenset  # regroupement ids the person is a pupil of
+    # Establishments that suspended the person (annuaire.suspensions): refused units there.
+    suspended: frozenset = frozenset()
 
 
 def person_units(*, person):
@@ -183,7 +194,15 @@ def _read_units(person):
         divisions = set(Inscription.objects.filter(
             eleve=person, regroupement__nature=Regroupement.Nature.DIVISION,
         ).values_list("regroupement_id", flat=True))
-    return Units(exempt=False, units=frozenset(units), divisions=frozenset(divisions))
+    # Held by one establishment only, its suspension is a whole one (``suspended_at``): only
+    # a person of several establishments costs the query.
+    suspended = frozenset()
+    if len({etab_id for etab_id, _ in units}) > 1:
+        suspended = frozenset(Suspension.objects.filter(
+            person=person, etablissement__isnull=False,
+        ).values_list("etablissement_id", flat=True))
+    return Units(exempt=False, units=frozenset(units), divisions=frozenset(divisions),
+                 suspended=suspended)
 
 
 def _reaches(block, etab_id, role, divisions):
@@ -206,6 +225,8 @@ def blocks_applying_to(*, person, now=None):
         return []
     applying = []
     for etab_id, role in sorted(units.units):
+        if etab_id in units.suspended:
+            continue  # refused there by a suspension: the other units decide
         hits = [b for b in by_etab.get(etab_id, ()) if _reaches(b, etab_id, role, units.divisions)]
         if not hits:
             return []

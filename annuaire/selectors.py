@@ -442,10 +442,13 @@ def accounts_in_state(*, viewer, state, etab=None):
     """Suspended or deactivated accounts the viewer administers, in ``etab`` when given."""
     if not rights.can_manage_accounts(viewer):
         raise Http404
-    people = Person.objects.filter(rights.managed_accounts_q(viewer)).filter(
-        Person.objects.state_filter(state))
-    order = ("-suspended_at",) if state == AccountState.SUSPENDU else ("deactivated_at",)
-    return _in_etab(people, etab).order_by(*order, *Person.NAME_ORDER)
+    people = Person.objects.filter(rights.managed_accounts_q(viewer))
+    if state == AccountState.SUSPENDU:
+        from .suspensions import suspended_accounts_in
+
+        return suspended_accounts_in(people=_in_etab(people, etab), viewer=viewer)
+    people = people.filter(Person.objects.state_filter(state))
+    return _in_etab(people, etab).order_by("deactivated_at", *Person.NAME_ORDER)
 
 
 def accounts_page_prefetch(people):

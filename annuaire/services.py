@@ -411,26 +411,30 @@ class AccountStateError(Exception):
 
 
 def account_suspend(*, person, reason, user):
-    """Suspend one account: its sessions end at their next request, its logins are refused."""
+    """Suspend one account where ``user`` decides (``annuaire.suspensions``): once every
+    establishment that holds the person (or the académie) has, its sessions end at their next
+    request and its logins are refused."""
+    from .suspensions import SuspensionError, person_suspend
+
     reason = (reason or "").strip()
     if not reason:
         raise AccountStateError("Indiquez le motif de la suspension.")
     if person.deactivated_at:
         raise AccountStateError("Ce compte est désactivé : il n'y a rien à suspendre.")
-    person.suspended_at = timezone.now()
-    person.suspended_reason = reason[:255]
-    person.is_active = False
-    person.save(update_fields=["suspended_at", "suspended_reason", "is_active", "updated_at"])
-    return person
+    try:
+        return person_suspend(person=person, reason=reason, user=user)
+    except SuspensionError as exc:
+        raise AccountStateError(str(exc)) from exc
 
 
 def account_reinstate(*, person, user):
-    if not person.suspended_at:
-        raise AccountStateError("Ce compte n'est pas suspendu.")
-    person.suspended_at = None
-    person.suspended_reason = ""
-    person.is_active = person.deactivated_at is None
-    person.save(update_fields=["suspended_at", "suspended_reason", "is_active", "updated_at"])
+    """Lift the suspensions of one account that ``user``'s level decided (or below)."""
+    from .suspensions import SuspensionError, person_reinstate
+
+    try:
+        person_reinstate(person=person, user=user)
+    except SuspensionError as exc:
+        raise AccountStateError(str(exc)) from exc
     return person
 
 

@@ -421,11 +421,43 @@ def can_manage_account_state(viewer, person):
         managed_accounts_q(viewer), pk=person.pk).exists()
 
 
-def can_suspend(viewer, person):
-    """Suspend, reinstate, reactivate or purge one account: never one's own, and the rule of
+def can_change_account_state(viewer, person):
+    """Reactivate or purge one account (everywhere at once): the rule of
     ``account_action_refusal`` (every establishment that holds the person, administrators
     left to the académie)."""
     return can_manage_account_state(viewer, person) and can_act_on_account(viewer, person)
+
+
+# A suspension is an establishment's refusal (the académie's: everyone's). The README's rule
+# for blocks holds: a person is refused only where every establishment that holds them has
+# refused them, so a direction suspends a shared parent in its own collège only. It records its
+# level, and only that level or above lifts it.
+def suspension_levels(viewer, person):
+    """Where the viewer's suspension of ``person`` applies: [None] for the académie's (every
+    establishment), else the ids of the person's establishments the viewer administers
+    ([] when they may not suspend them: themselves, an administrator, a superuser)."""
+    if not getattr(viewer, "is_authenticated", False) or person.pk == viewer.pk:
+        return []
+    if person.is_superuser and not viewer.is_superuser:
+        return []
+    if is_academy_admin(viewer):
+        return [None]
+    if is_academy_admin(person) or is_etab_administrator(person):
+        return []
+    return sorted(person_etab_ids(person) & etab_ids_with(viewer, ETAB_ADMIN_ROLES))
+
+
+def can_suspend(viewer, person):
+    """Suspend one account where the viewer administers it, or lift such suspensions."""
+    return can_manage_account_state(viewer, person) and bool(suspension_levels(viewer, person))
+
+
+def can_lift_suspension(viewer, suspension):
+    """The level that decided a suspension, or the académie, lifts it."""
+    if is_academy_admin(viewer):
+        return True
+    return (suspension.etablissement_id is not None
+            and suspension.etablissement_id in etab_ids_with(viewer, ETAB_ADMIN_ROLES))
 
 
 # --- Activation codes and distribution letters ----------------------------------------------

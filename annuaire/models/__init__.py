@@ -1,5 +1,5 @@
 from .activation import ActivationCode, CharteAcceptance, EtabAccountSettings, LetterBatch
-from .blocking import LoginBlock
+from .blocking import LoginBlock, Suspension
 from .imports import AafImport, ImportIssue, PurgeRun
 from .links import Enseignement, Fonction, Inscription, MatiereEnseignee, Parente, ProfPrincipal
 from .people import AccountState, Person, Population, Profile
@@ -43,4 +43,5 @@ __all__ = [
     "StagedMatiere",
     "StagedMef",
     "StagedPerson",
+    "Suspension",
 ]

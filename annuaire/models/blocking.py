@@ -83,3 +83,40 @@ class LoginBlock(models.Model):
         if self.target == self.Target.DIVISION:
             return f"Division {self.regroupement.code}" if self.regroupement_id else "Division"
         return "Tout l'établissement"
+
+
+class Suspension(models.Model):
+    """One establishment's refusal of one person's account, or the académie's.
+
+    A person is refused login where every establishment that holds them has suspended them, or
+    everywhere when the académie has (``annuaire.services.suspension_sync`` keeps
+    ``Person.suspended_at`` for that case, which the login and every request check). A
+    suspension records who decided it and at which level; only that level or above lifts it:
+    an establishment's direction its own, the académie any.
+    """
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="suspensions")
+    # None: decided by the académie, for every establishment.
+    etablissement = models.ForeignKey(
+        "annuaire.Etablissement", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="suspensions", verbose_name="établissement")
+    reason = models.CharField("motif", max_length=255)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField("décidée le")
+
+    class Meta:
+        verbose_name = "suspension"
+        constraints = [
+            models.UniqueConstraint(fields=["person", "etablissement"],
+                                    name="suspension_one_per_etab"),
+            models.UniqueConstraint(fields=["person"], condition=Q(etablissement__isnull=True),
+                                    name="suspension_one_academie"),
+        ]
+        indexes = [models.Index(fields=["etablissement", "person"],
+                                name="suspension_etab_idx")]
+
+    @property
+    def level_label(self):
+        return "l'académie" if self.etablissement_id is None else self.etablissement.name

@@ -47,6 +47,11 @@ def _list_context(request, state):
 @login_required
 def suspended_accounts(request):
     context = _list_context(request, AccountState.SUSPENDU)
+    for person in context["page"].object_list:
+        for suspension in person.shown_suspensions:
+            suspension.liftable = rights.can_lift_suspension(request.user, suspension)
+        person.liftable = any(s.liftable for s in person.shown_suspensions) or (
+            person.suspended_at is not None and not person.shown_suspensions)
     context["crumbs"] = [("Comptes suspendus", None)]
     return render(request, "annuaire/blocking/suspended.html", context)
 
@@ -101,15 +106,20 @@ def person_suspend(request, pk):
     except services.AccountStateError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Compte de {person.display_name} suspendu : ses sessions "
-                                  "ouvertes sont fermées.")
+        if person.suspended_at:
+            messages.success(request, f"Compte de {person.display_name} suspendu : ses "
+                                      "sessions ouvertes sont fermées.")
+        else:
+            messages.success(request, f"Compte de {person.display_name} suspendu dans votre "
+                                      "établissement : la personne se connecte encore pour ses "
+                                      "autres établissements.")
     return _back(request, person)
 
 
 def _change_state(request, pk, change, done):
     """Apply ``change`` to one managed account, then say ``done`` (formatted with its name)."""
     person = selectors.managed_account_get(viewer=request.user, person_id=pk)
-    if not rights.can_suspend(request.user, person):
+    if not rights.can_change_account_state(request.user, person):
         raise Http404
     try:
         change(person=person, user=request.user)
@@ -123,7 +133,21 @@ def _change_state(request, pk, change, done):
 @require_POST
 @login_required
 def person_reinstate(request, pk):
-    return _change_state(request, pk, services.account_reinstate, "Compte de {name} rétabli.")
+    person = selectors.managed_account_get(viewer=request.user, person_id=pk)
+    if not rights.can_suspend(request.user, person):
+        raise Http404
+    try:
+        services.account_reinstate(person=person, user=request.user)
+    except services.AccountStateError as exc:
+        messages.error(request, str(exc))
+    else:
+        person.refresh_from_db()
+        if person.suspensions.exists():
+            messages.success(request, f"Suspension levée pour votre part : le compte de "
+                                      f"{person.display_name} reste suspendu ailleurs.")
+        else:
+            messages.success(request, f"Compte de {person.display_name} rétabli.")
+    return _back(request, person)
 
 
 @require_POST
@@ -138,7 +162,7 @@ def person_reactivate(request, pk):
 def person_purge(request, pk):
     """Confirm (GET), then delete (POST) one deactivated account now."""
     person = selectors.managed_account_get(viewer=request.user, person_id=pk)
-    if not person.deactivated_at or not rights.can_suspend(request.user, person):
+    if not person.deactivated_at or not rights.can_change_account_state(request.user, person):
         raise Http404
     if request.method == "POST":
         name = person.display_name

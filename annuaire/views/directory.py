@@ -15,6 +15,7 @@ from .. import selectors, services
 from ..activation.selectors import code_reissue_etabs_for as reissue_etabs
 from ..forms import DirectoryFilterForm, LoginRenameForm, SuspendForm
 from ..paging import COUNT_CAP, CappedPaginator
+from ..suspensions import suspensions_shown
 
 PAGE_SIZE = 25
 
@@ -82,8 +83,16 @@ def person_detail(request, pk):
     can_manage = rights.can_manage_account(request.user, person)
     can_manage_state = rights.can_manage_account_state(request.user, person)
     can_suspend = can_manage_state and rights.can_suspend(request.user, person)
+    can_change_state = can_manage_state and rights.can_change_account_state(request.user, person)
     account_refusal = (rights.account_action_refusal(request.user, person)
-                       if can_manage_state and not can_suspend else None)
+                       if can_manage_state and not can_change_state else None)
+    suspensions = (suspensions_shown(viewer=request.user, person=person)
+                   if can_manage_state else [])
+    levels = rights.suspension_levels(request.user, person) if can_suspend else []
+    decided = {s.etablissement_id for s in suspensions}
+    can_suspend_more = bool(set(levels) - decided)
+    can_lift = can_suspend and (any(s.liftable for s in suspensions)
+                                or (person.suspended_at is not None and not suspensions))
     can_reissue = (person.deactivated_at is None and person.suspended_at is None
                    and bool(reissue_etabs(viewer=request.user, person=person)))
     purge_on = person.deactivated_at and person.deactivated_at + timedelta(
@@ -92,10 +101,22 @@ def person_detail(request, pk):
         "card": card, "person": person,
         "login_form": LoginRenameForm(initial={"login": person.login}) if can_manage else None,
         "can_manage_state": can_manage_state, "can_suspend": can_suspend, "purge_on": purge_on,
-        "suspend_form": SuspendForm() if can_suspend else None,
+        "suspend_form": SuspendForm() if can_suspend_more else None,
+        "suspend_scope": _suspend_scope(levels, person),
+        "suspensions": suspensions, "can_lift": can_lift, "can_change_state": can_change_state,
         "can_reissue_code": can_reissue, "account_refusal": account_refusal,
         "crumbs": [("Annuaire", reverse("annuaire:directory")), (card.person.display_name, None)],
     })
+
+
+def _suspend_scope(levels, person):
+    """What a suspension by this viewer will refuse, when not everything."""
+    if not levels or levels == [None]:
+        return ""
+    if set(levels) >= rights.person_etab_ids(person):
+        return ""
+    return ("La suspension vaudra pour votre établissement seulement : la personne se "
+            "connectera encore pour ses autres établissements.")
 
 
 @require_POST

@@ -239,6 +239,7 @@ class Command(BaseCommand):
             person.is_active = person.deactivated_at is None
             person.save(update_fields=["password", "activated_at", "suspended_at",
                                        "suspended_reason", "is_active"])
+            person.suspensions.all().delete()
             rows.append((label, person, where))
         return rows
 
