@@ -90,6 +90,9 @@ class CachedBlock:
     ends_at: datetime
     message: str
     announce: bool
+    # Defaults: a list cached before these fields existed still reads.
+    by_academie: bool = False
+    etab_uai: str = ""
 
     def running(self, now):
         return self.starts_at <= now < self.ends_at
@@ -145,7 +148,8 @@ def _pending_read(version):
                 pk=b.pk, etab_id=b.etablissement_id, etab_name=b.etablissement.name,
                 target=b.target, profile=b.profile, regroupement_id=b.regroupement_id,
                 target_label=b.target_label, starts_at=b.starts_at, ends_at=b.ends_at,
-                message=b.message, announce=b.announce)
+                message=b.message, announce=b.announce, by_academie=b.by_academie,
+                etab_uai=b.etablissement.uai)
             for b in LoginBlock.objects.filter(ends_at__gt=timezone.now())
             .select_related("etablissement", "regroupement").order_by("starts_at", "pk")
         ]
@@ -267,13 +271,43 @@ def login_refusal(*, person, now=None):
     return None
 
 
-def login_announcements(*, now=None, limit=20):
-    """Running blocks their author chose to show on the login page, to anyone.
+# Announcements on the login page. The académie's (blocks it decided) are shown to everyone,
+# with their establishment's name: only the académie speaks to the whole académie. An
+# establishment's are shown only where it applies: on the login page opened for that
+# establishment (``?etab=<UAI>``, the address its letters and its site give) and on the home
+# page of its members; at most ``ANNOUNCES_PER_ETAB`` of them, which its direction cannot
+# exceed (``_check``). The person a block refuses reads its message when they log in anyway.
+ACADEMIE_ANNOUNCES = 20
+ANNOUNCES_PER_ETAB = 3
 
-    They say what an establishment decided for a whole profile or division, never anything
-    about one account: the page shows the same list whoever looks at it.
+
+def login_announcements(*, now=None, etab_ids=(), limit=ACADEMIE_ANNOUNCES):
+    """Running announced blocks for a page: the académie's, and those of ``etab_ids``.
+
+    They say what was decided for a whole establishment, profile or division, never anything
+    about one account.
     """
-    return [b for b in blocks_running(now=now) if b.announce][:limit]
+    shown, per_etab = [], {}
+    for block in blocks_running(now=now):
+        if not block.announce:
+            continue
+        if not block.by_academie:
+            if block.etab_id not in etab_ids:
+                continue
+            if per_etab.get(block.etab_id, 0) >= ANNOUNCES_PER_ETAB:
+                continue
+            per_etab[block.etab_id] = per_etab.get(block.etab_id, 0) + 1
+        shown.append(block)
+    return shown[:limit]
+
+
+def announced_etab_ids(*, uai):
+    """The establishment a login page is opened for (``?etab=<UAI>``), read from the cached
+    list of blocks: no query, and an unknown UAI shows nothing more."""
+    uai = (uai or "").strip().upper()[:16]
+    if not uai:
+        return set()
+    return {b.etab_id for b in blocks_pending() if b.etab_uai.upper() == uai}
 
 
 # --- Reads ----------------------------------------------------------------------------------
@@ -315,7 +349,8 @@ def block_divisions(*, etab):
 
 
 # --- Writes ---------------------------------------------------------------------------------
-def _check(*, viewer, etab, target, profile, regroupement, starts_at, ends_at, message):
+def _check(*, viewer, etab, target, profile, regroupement, starts_at, ends_at, message,
+           announce=False, block=None):
     if not rights.can_block_logins(viewer, etab):
         raise Http404
     if target == LoginBlock.Target.ETABLISSEMENT and not rights.can_block_whole_etab(viewer):
@@ -333,6 +368,15 @@ def _check(*, viewer, etab, target, profile, regroupement, starts_at, ends_at, m
         raise BlockError("Ce blocage serait déjà terminé : choisissez une fin à venir.")
     if not (message or "").strip():
         raise BlockError("Écrivez le message que verront les personnes bloquées.")
+    if announce and not rights.is_academy_admin(viewer):
+        others = LoginBlock.objects.filter(etablissement=etab, announce=True, by_academie=False,
+                                           ends_at__gt=timezone.now())
+        if block is not None:
+            others = others.exclude(pk=block.pk)
+        if others.count() >= ANNOUNCES_PER_ETAB:
+            raise BlockError(
+                f"L'établissement a déjà {ANNOUNCES_PER_ETAB} messages affichés sur la page de "
+                "connexion : décochez « Afficher aussi ce message », ou retirez-en un.")
 
 
 def _fields(target, profile, regroupement):
@@ -346,11 +390,12 @@ def _fields(target, profile, regroupement):
 def login_block_create(*, viewer, etab, target, starts_at, ends_at, message, profile="",
                        regroupement=None, announce=True):
     _check(viewer=viewer, etab=etab, target=target, profile=profile, regroupement=regroupement,
-           starts_at=starts_at, ends_at=ends_at, message=message)
+           starts_at=starts_at, ends_at=ends_at, message=message, announce=announce)
     with transaction.atomic():
         block = LoginBlock.objects.create(
             etablissement=etab, starts_at=starts_at, ends_at=ends_at, message=message.strip(),
             announce=announce, created_by=viewer, updated_by=viewer,
+            by_academie=rights.is_academy_admin(viewer),
             **_fields(target, profile, regroupement))
         _changed()
     return block
@@ -363,10 +408,12 @@ def login_block_update(*, viewer, block, target, starts_at, ends_at, message, pr
         raise BlockError("Ce blocage de tout l'établissement a été décidé par l'académie : "
                          "seule l'académie peut le modifier.")
     _check(viewer=viewer, etab=block.etablissement, target=target, profile=profile,
-           regroupement=regroupement, starts_at=starts_at, ends_at=ends_at, message=message)
+           regroupement=regroupement, starts_at=starts_at, ends_at=ends_at, message=message,
+           announce=announce, block=block)
     for name, value in {**_fields(target, profile, regroupement), "starts_at": starts_at,
                         "ends_at": ends_at, "message": message.strip(),
-                        "announce": announce, "updated_by": viewer}.items():
+                        "announce": announce, "updated_by": viewer,
+                        "by_academie": rights.is_academy_admin(viewer)}.items():
         setattr(block, name, value)
     with transaction.atomic():
         block.save()

@@ -109,8 +109,10 @@ class LoginBlockForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "Fermé pendant les examens"}),
         help_text="Ce que lisent les personnes bloquées quand elles essaient de se connecter.")
     announce = forms.BooleanField(
-        label="Afficher aussi ce message sur la page de connexion, pour tous", required=False,
-        initial=True)
+        label="Afficher aussi ce message sur la page de connexion de l'établissement et sur "
+              "la page d'accueil de ses membres", required=False, initial=True,
+        help_text="Trois messages affichés au plus par établissement ; seuls ceux de "
+                  "l'académie s'affichent pour toute l'académie.")
 
     def __init__(self, *args, divisions=(), whole_etab=False, **kwargs):
         from .models import LoginBlock

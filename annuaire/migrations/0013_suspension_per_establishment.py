@@ -36,7 +36,7 @@ def suspensions_per_etab(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annuaire', '0009_lowercase_logins'),
+        ('annuaire', '0012_person_search_indexes'),
     ]
 
     operations = [

@@ -47,6 +47,10 @@ class LoginBlock(models.Model):
     ends_at = models.DateTimeField("fin")
     message = models.CharField("message affiché à la connexion", max_length=300)
     announce = models.BooleanField("afficher aussi le message sur la page de connexion", default=True)
+    # Decided (last changed) by the académie: its announcement is the académie's, shown on the
+    # login page to everyone; an establishment's is shown only where it applies
+    # (annuaire.blocking.login_announcements).
+    by_academie = models.BooleanField("décidé par l'académie", default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",

@@ -23,8 +23,10 @@ def test_principal_blocks_pupils_then_a_pupil_is_refused(world, phone, live_serv
     expect(page.get_by_role("status")).to_contain_text("Blocage enregistré")
     expect(page.get_by_role("button", name=re.compile("Lever le blocage Tous les élèves"))).to_be_visible()
     axe_check(page)
+    # The establishment's login page (the link the blocks page gives) announces it.
+    login_link = page.get_by_role("link", name=re.compile(r"\?etab=0690001A")).get_attribute("href")
     page.get_by_role("button", name="Se déconnecter").click()
-
+    page.goto(f"{live_server.url}{login_link}")
     expect(page.get_by_role("heading", name="Connexions fermées en ce moment")).to_be_visible()
     axe_check(page)
     page.get_by_label("Identifiant").fill(world.pupil_a.login)

@@ -74,4 +74,7 @@ def test_announcements_list_running_announced_blocks_only(world, block):
     block(profile=P.ELEVES, message="Examens")
     block(profile=P.PARENTS, message="Discret", announce=False)
     block(profile=P.ENSEIGNANTS, message="Plus tard", starts=3, ends=4)
-    assert [b.message for b in blocking.login_announcements()] == ["Examens"]
+    assert [b.message for b in blocking.login_announcements(etab_ids={world.etab_a.pk})] == [
+        "Examens"]
+    # An establishment's announcement is not the académie's: not shown to everyone.
+    assert blocking.login_announcements() == []

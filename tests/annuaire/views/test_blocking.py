@@ -144,10 +144,12 @@ def test_the_block_message_needs_the_right_password(world, client, running):
     assert unknown.content.decode().count("incorrect") == text.count("incorrect")
 
 
-def test_the_login_page_announces_running_blocks_to_everyone(world, client, running):
+def test_the_login_page_opened_for_the_establishment_announces_its_running_blocks(
+        world, client, running):
     running()
     running(profile=P.PARENTS, announce=False)
-    text = client.get(LOGIN).content.decode()
+    assert "Connexions fermées en ce moment" not in client.get(LOGIN).content.decode()
+    text = client.get(LOGIN, {"etab": world.etab_a.uai}).content.decode()
     assert "Connexions fermées en ce moment" in text
     assert "COLLEGE JEAN MOULIN (LYON)" in text and "Fermé pendant les examens" in text
     assert "Tous les parents" not in text
