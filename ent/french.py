@@ -6,6 +6,7 @@ narrow no-break space (« 12 345 »), which neither breaks a line nor reads as a
 Templates reach these through the ``french`` tag library (``ent/templatetags/french.py``).
 """
 
+import unicodedata
 from decimal import Decimal
 
 from django.utils import dateformat
@@ -88,3 +89,25 @@ def french_size(n):
             value = round(n / factor, 1)
             return f"{french_number(int(value) if value == int(value) else value)} {unit}"
     return count_label(n, "octet")
+
+
+def _elides(word):
+    """Whether « de » elides before ``word``: a vowel sound, as a name or noun is spoken.
+
+    A vowel elides (« d'Emma », « d'ADAM Mathilde », « d'Éloïse »), and so does an h, mute in
+    nearly every name (« d'Hélène », « d'Hugo »); a y before a vowel is a consonant
+    (« de Yasmine », « de Yann ») but a vowel before a consonant (« d'Yves »).
+    """
+    bare = "".join(c for c in unicodedata.normalize("NFD", word.strip())
+                   if not unicodedata.combining(c)).lower()
+    if not bare:
+        return False
+    if bare[0] == "y":
+        return len(bare) > 1 and bare[1] not in "aeiouy"
+    return bare[0] in "aeiouh"
+
+
+def de(words):
+    """« de » before ``words``, elided where French elides it: « d'Emma », « de Léa »."""
+    words = str(words).strip()
+    return f"d'{words}" if _elides(words) else f"de {words}"

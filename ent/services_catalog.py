@@ -1,6 +1,7 @@
-"""The services of the portal and who may use each; the home page lists those allowed."""
+"""The services of the portal and who may use each: the home page's cards and the header's
+menu list those allowed, the menu marking the one the page belongs to."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.urls import reverse
@@ -15,50 +16,103 @@ class Service:
     description: str
     url_name: str
     allowed: object
+    # The header's menu names it shortly; pages under other addresses may belong to it.
+    nav_label: str = ""
+    also_under: tuple = field(default=())
 
     @property
     def url(self):
         return reverse(self.url_name)
 
+    def describe(self, viewer):
+        """The card's text, naming the viewer's own people (a pupil has no children)."""
+        return self.description(viewer) if callable(self.description) else self.description
+
+
+def _timetable_description(viewer):
+    kinds = {r.role for r in rights.roles_of(viewer)}
+    whose = []
+    if kinds & {rights.R.ELEVE, rights.R.ENSEIGNANT}:
+        whose.append("les vôtres")
+    if rights.R.PARENT in kinds:
+        children = rights.timetable_children(viewer)
+        whose.append("ceux de votre enfant" if len(children) == 1 else "ceux de vos enfants")
+    if rights.R.ELEVE in kinds:
+        whose.append("ceux de votre classe et de vos groupes")
+    elif rights.R.ENSEIGNANT in kinds:
+        whose.append("ceux de vos classes et groupes")
+    if rights.is_academy_admin(viewer) or kinds & rights.TIMETABLE_ALL_ROLES:
+        whose.append("ceux d'un élève, d'une division, d'un enseignant ou d'une salle")
+    listed = ", ".join(whose[:-1]) + (" et " if len(whose) > 1 else "") + whose[-1] if whose \
+        else "les vôtres"
+    return (f"Les cours de la semaine : {listed} ; changements et annulations signalés.")
+
 
 SERVICES = [
     Service("annuaire", "Annuaire", "Rechercher les personnes de vos établissements et classes.",
             "annuaire:directory", rights.can_browse_directory),
+    Service("emploi_du_temps", "Emploi du temps", _timetable_description,
+            "viescolaire:timetable", rights.can_use_timetable),
     Service("comptes", "Comptes et activation",
             "Fiches de connexion, suivi des activations, contrôles avant distribution, charte.",
-            "annuaire:accounts", rights.can_manage_letters),
-    Service("imports_aaf", "Imports de l'annuaire (AAF)",
-            "Importer les fichiers de l'annuaire académique et consulter les rapports.",
-            "annuaire:imports", rights.can_import_aaf),
-    Service("purges", "Comptes désactivés et purges",
-            "Suivre les comptes sortis de l'annuaire et l'historique des purges.",
-            "annuaire:purges", rights.can_purge_accounts),
-    Service("blocages", "Blocages de connexion",
-            "Fermer les connexions d'un profil ou d'une division pour une période, avec un message.",
-            "annuaire:blocks", rights.can_block_logins),
+            "annuaire:accounts", rights.can_manage_letters, nav_label="Comptes"),
     Service("comptes_suspendus", "Comptes suspendus",
             "Suspendre un compte depuis la fiche d'une personne ; rétablir les comptes suspendus.",
-            "annuaire:suspended_accounts", rights.can_manage_accounts),
+            "annuaire:suspended_accounts", rights.can_manage_accounts, nav_label="Suspendus"),
+    # One card for the accounts gone from the directory: their list leads to the purges'
+    # history for those who may purge them all.
     Service("comptes_desactives", "Comptes désactivés",
             "Comptes sortis de l'annuaire : date de purge, réactivation, purge immédiate.",
-            "annuaire:deactivated_accounts", rights.can_manage_accounts),
-    Service("administration", "Administration technique", "Interface d'administration Django.",
-            "admin:index", lambda viewer: settings.ENT_DJANGO_ADMIN
-            and rights.can_use_django_admin(viewer)),
+            "annuaire:deactivated_accounts", rights.can_manage_accounts, nav_label="Désactivés",
+            also_under=("annuaire:purges",)),
+    Service("blocages", "Blocages de connexion",
+            "Fermer les connexions d'un profil ou d'une division pour une période, avec un message.",
+            "annuaire:blocks", rights.can_block_logins, nav_label="Blocages"),
     Service("siecle", "Compléments SIECLE et STS-web",
             "Compléter l'annuaire de l'établissement avec ses exports SIECLE (INE, régime, "
             "options, groupes, sorties, responsables) et STS-web (services des enseignants).",
-            "annuaire:siecle_imports", rights.can_import_siecle),
+            "annuaire:siecle_imports", rights.can_import_siecle, nav_label="SIECLE et STS-web"),
     Service("imports_edt", "Imports d'emploi du temps",
             "Importer l'emploi du temps (EDT / PRONOTE, UnDeuxTemps, STS-web) : bilan "
             "préliminaire, validation ou annulation, rapprochements avec l'annuaire.",
-            "imports:home", rights.can_import_timetable),
-    Service("emploi_du_temps", "Emploi du temps",
-            "Les cours de la semaine : les vôtres, ceux de vos enfants, d'une division, "
-            "d'un enseignant ou d'une salle ; changements et annulations signalés.",
-            "viescolaire:timetable", rights.can_use_timetable),
+            "imports:home", rights.can_import_timetable, nav_label="Imports EDT"),
+    Service("imports_aaf", "Imports de l'annuaire (AAF)",
+            "Importer les fichiers de l'annuaire académique et consulter les rapports.",
+            "annuaire:imports", rights.can_import_aaf, nav_label="Imports AAF"),
+    Service("administration", "Administration technique", "Interface d'administration Django.",
+            "admin:index", lambda viewer: settings.ENT_DJANGO_ADMIN
+            and rights.can_use_django_admin(viewer), nav_label="Administration"),
 ]
 
 
 def services_for(viewer):
     return [service for service in SERVICES if service.allowed(viewer)]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    # aria-current: "page" on the section's own page, "true" on a page under it.
+    current: str
+
+
+def nav_for(viewer, path):
+    """The header's menu: home, then each service the viewer has; the one whose address is
+    the longest start of ``path`` is the current section (home only on the home page)."""
+    services = services_for(viewer)
+    prefixes = []
+    for service in services:
+        urls = [service.url] + [reverse(name) for name in service.also_under]
+        prefixes.extend((url, service.key) for url in urls)
+    home = reverse("home")
+    under = [(url, key) for url, key in prefixes if path.startswith(url)]
+    current = max(under, key=lambda pair: len(pair[0]))[1] if under else (
+        "accueil" if path == home else None)
+
+    def mark(key, url):
+        return ("page" if path == url else "true") if key == current else ""
+
+    return [NavItem("Accueil", home, mark("accueil", home))] + [
+        NavItem(service.nav_label or service.label, service.url, mark(service.key, service.url))
+        for service in services]

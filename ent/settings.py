@@ -138,6 +138,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ent.context_processors.portal",
+                "ent.context_processors.navigation",
             ],
         },
     },

@@ -17,7 +17,8 @@ from .services_catalog import services_for
 @login_required
 def home(request):
     return render(request, "home.html", {
-        "services": services_for(request.user),
+        "services": [(service, service.describe(request.user))
+                     for service in services_for(request.user)],
         "roles_by_etab": home_summary(viewer=request.user),
         "today": timezone.localdate(),
         "timetables_today": today_timetables(viewer=request.user, day=timezone.localdate()),

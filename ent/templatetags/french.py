@@ -4,14 +4,15 @@
 - ``{{ n|pluriel:"séance" }}`` → « séance » or « séances » (0 and 1 take the singular);
 - ``{{ n|pluriel:"compte désactivé,comptes désactivés" }}`` for a phrase or an irregular word;
 - ``{{ n|effectif:"séance" }}`` → « 12 345 séances », number and noun together;
-- ``{{ day|date_fr:"l j F" }}`` → « mardi 1er décembre »: Django's ``date``, the first an ordinal.
+- ``{{ day|date_fr:"l j F" }}`` → « mardi 1er décembre »: Django's ``date``, the first an ordinal;
+- ``{{ name|de }}`` → « d'Emma », « de Léa »: « de » elided before a vowel sound.
 
 Django's ``pluralize`` follows the English rule (« 0 comptes ») and must not be used.
 """
 
 from django import template
 
-from ent.french import count_label, french_date, french_number, plural_form
+from ent.french import count_label, de, french_date, french_number, plural_form
 
 register = template.Library()
 
@@ -19,6 +20,11 @@ register = template.Library()
 def _forms(arg):
     singular, _, plural = arg.partition(",")
     return singular, plural or None
+
+
+@register.filter(name="de")
+def de_filter(value):
+    return de(value)
 
 
 @register.filter

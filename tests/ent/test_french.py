@@ -91,3 +91,14 @@ def test_the_deactivated_list_writes_the_first_of_the_month_as_french_does(world
     person.save()
     page = login(world.academy_admin).get(reverse("annuaire:deactivated_accounts"))
     assert "1er décembre 2026" in page.content.decode()
+
+
+@pytest.mark.parametrize("words, expected", [
+    ("Emma", "d'Emma"), ("ADAM Mathilde", "d'ADAM Mathilde"), ("Éloïse", "d'Éloïse"),
+    ("Hélène", "d'Hélène"), ("Yves", "d'Yves"), ("Yasmine", "de Yasmine"),
+    ("Léa", "de Léa"), ("DUPONT Léa", "de DUPONT Léa"), ("4C", "de 4C"), ("", "de "),
+])
+def test_de_elides_before_a_vowel_sound(words, expected):
+    from ent.french import de
+
+    assert de(words).rstrip() == expected.rstrip()
