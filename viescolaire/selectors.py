@@ -15,6 +15,7 @@ from django.urls import reverse
 from annuaire.models import Etablissement, Inscription, Person, Regroupement, Role
 from ent import rights
 from ent.dates import monday_of
+from ent.french import de
 
 from .models import Cours, Seance
 
@@ -49,7 +50,7 @@ class Target:
     @property
     def heading(self):
         return {
-            "eleve": f"de {self.label}", "enseignant": f"de {self.label}",
+            "eleve": de(self.label), "enseignant": de(self.label),
             "division": f"de la division {self.label}", "groupe": f"du groupe {self.label}",
             "salle": f"de la salle {self.label}",
         }[self.kind]
@@ -171,6 +172,9 @@ class SeanceView:
     remplacant: str = ""
     salle_habituelle: str = ""
     others: list = field(default_factory=list)
+    # Its place on the desktop's hour grid (viescolaire.week_grid).
+    grid_class: str = ""
+    free = False
 
     @property
     def changed(self):
@@ -181,6 +185,9 @@ class SeanceView:
 class Day:
     date: datetime.date
     seances: list
+    # The séances and the gaps between them, placed on the hour grid (viescolaire.week_grid).
+    items: list = field(default_factory=list)
+    lanes: int = 1
 
     @property
     def is_weekend(self):
@@ -267,7 +274,7 @@ def today_timetables(*, viewer, day):
     if Role.Kind.PARENT in kinds:
         for child in rights.timetable_children(viewer):
             targets.append((Target("eleve", child.display_name, child.pk),
-                            f"Cours du jour de {child.first_name or child.display_name}"))
+                            f"Cours du jour {de(child.first_name or child.display_name)}"))
     if not targets:
         return []
     q = Q(pk__in=[])

@@ -11,6 +11,7 @@ from ent import rights
 from ent.dates import monday_of
 
 from . import selectors
+from .week_grid import week_grid
 
 WEEK = 7
 
@@ -39,18 +40,26 @@ def _week(request, *, kind, pk, room=""):
     if error:
         messages.error(request, error)
     seances = selectors.week_seances(viewer=request.user, target=target, monday=monday)
+    days = selectors.week_days(monday=monday, seances=seances)
+    grid = week_grid(days)
+    # The day a phone shows first: today, else the week's first day with courses.
+    shown = next((d for d in days if d.date == today), None) or next(
+        (d for d in days if d.seances), days[0])
     children = []
     if kind == "eleve" and target.pk != request.user.pk:
         children = selectors.timetable_index_children(viewer=request.user)
     return render(request, "viescolaire/week.html", {
         "target": target,
+        "own": target.kind in ("eleve", "enseignant") and target.pk == request.user.pk,
         "monday": monday,
         "sunday": monday + selectors.DAY * (WEEK - 1),
         "previous": monday - selectors.DAY * WEEK,
         "next": monday + selectors.DAY * WEEK,
         "this_week": monday_of(today) == monday,
         "today": today,
-        "days": selectors.week_days(monday=monday, seances=seances),
+        "days": days,
+        "grid": grid,
+        "shown_day": shown.date,
         "count": len(seances),
         "unplaced": not seances and selectors.timetable_pupil_unplaced(target=target),
         "children": children if len(children) > 1 else [],

@@ -22,12 +22,16 @@ def test_pupil_week_shows_their_divisions_and_groups(world, timetable, login):
     response, html = _week(login(world.pupil_a),
                            reverse("viescolaire:week_eleve", args=[world.pupil_a.pk]))
     text = _text(html)
-    assert "Emploi du temps de DUPONT Léa" in text
+    # Their own week is « Mon emploi du temps »; their parent reads whose it is.
+    assert "<h1>Mon emploi du temps</h1>" in html
+    _, parents = _week(login(world.parent_a),
+                       reverse("viescolaire:week_eleve", args=[world.pupil_a.pk]))
+    assert "<h1>Emploi du temps de DUPONT Léa</h1>" in parents
     assert "Semaine du 15 septembre 2025 au 21 septembre 2025" in text
     assert "MATHEMATIQUES" in text and "LATIN" in text and "ANGLAIS" not in text
     assert "8h00 – 9h00" in text and "MARTIN Hélène" in text and "Salle S101" in text
     # Cancelled: a word, not only a colour or a strike-through.
-    assert re.search(r'class="seance cancelled".*?Annulé.*?LATIN', html, re.S)
+    assert re.search(r'class="seance cancelled[" ].*?Annulé.*?LATIN', html, re.S)
     # Room change on Thursday: the new room and the usual one.
     assert "Salle B12 (changement de salle, au lieu de S101)" in text
     assert response.context["count"] == 3
@@ -164,10 +168,11 @@ def test_another_week_links_back_to_this_week_and_this_week_marks_today(world, t
     client = login(world.pupil_a)
     url = reverse("viescolaire:week_eleve", args=[world.pupil_a.pk])
     _, html = _week(client, url)
-    assert f'<a class="button secondary" href="{url}">Revenir à cette semaine</a>' in html
+    assert (f'<a class="button secondary small edt-now" href="{url}">'
+            "Revenir à la semaine en cours</a>") in html
     assert "Aujourd'hui" not in html
     html = client.get(url).content.decode()
-    assert "Revenir à cette semaine" not in html
+    assert "Revenir à la semaine en cours" not in html
     assert html.count("Aujourd'hui</span>") == 1
 
 
@@ -209,3 +214,12 @@ def test_a_pupil_in_no_division_is_told_why_the_week_is_empty(world, timetable, 
                     reverse("viescolaire:week_eleve", args=[world.pupil_a.pk]),
                     semaine=MONDAY + datetime.timedelta(days=7))
     assert "Aucune division" not in html
+
+
+def test_families_do_not_read_the_uai(world, timetable, login):
+    url = reverse("viescolaire:week_eleve", args=[world.pupil_a.pk])
+    for family in (world.pupil_a, world.parent_a):
+        _, html = _week(login(family), url)
+        assert "COLLEGE JEAN MOULIN (LYON)" in html and "0690001A" not in html
+    _, html = _week(login(world.principal_a), url)
+    assert "COLLEGE JEAN MOULIN (LYON) (0690001A)" in html
