@@ -9,10 +9,12 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, Value
+from django.db.models.functions import Replace
 from django.urls import reverse
 
-from annuaire.models import Etablissement, Inscription, Person, Regroupement, Role
+from annuaire.models import Etablissement, Inscription, Person, Profile, Regroupement, Role
+from annuaire.text import search_terms
 from ent import rights
 from ent.dates import monday_of
 from ent.french import de
@@ -345,6 +347,39 @@ def timetable_index(*, viewer, etab_id=None):
             teaching).order_by(*Person.NAME_ORDER)]
         rooms = [Target("salle", name, etab.pk, etab, name) for name in timetable_rooms(etab=etab)]
     return TimetableIndex(me, children, etabs, etab, regroupements, teachers, rooms)
+
+
+PUPIL_SEARCH_LIMIT = 30
+
+
+def timetable_pupil_search(*, viewer, etab, query):
+    """Pupils of ``etab`` whose timetable the viewer may open, matching ``query`` (name words,
+    without accents or case): the first ``PUPIL_SEARCH_LIMIT`` and whether there are more."""
+    terms = search_terms(query)
+    if etab is None or not terms:
+        return [], False
+    people = Person.objects.filter(
+        rights.timetable_pupils_q(viewer), deactivated_at__isnull=True,
+        pk__in=Role.objects.filter(etablissement=etab, role=Role.Kind.ELEVE).values("person_id"))
+    # As the directory searches: also without the key's spaces (« lefloch » finds LE FLOCH).
+    people = people.annotate(search_compact=Replace("search_name", Value(" "), Value("")))
+    for term in terms:
+        people = people.filter(search_compact__contains=term)
+    found = list(people.order_by(*Person.NAME_ORDER)[:PUPIL_SEARCH_LIMIT + 1])
+    return ([Target("eleve", p.display_name, p.pk, etab) for p in found[:PUPIL_SEARCH_LIMIT]],
+            len(found) > PUPIL_SEARCH_LIMIT)
+
+
+def timetable_person_url(*, viewer, person):
+    """The week of a pupil or teacher, when the viewer may open it (a person card's link):
+    one query, none for other profiles."""
+    kind, allowed = {
+        Profile.ELEVE: ("eleve", rights.timetable_pupils_q),
+        Profile.ENSEIGNANT: ("enseignant", rights.timetable_teachers_q),
+    }.get(person.profile, (None, None))
+    if kind is None or not Person.objects.filter(allowed(viewer), pk=person.pk).exists():
+        return ""
+    return reverse(f"viescolaire:week_{kind}", args=[person.pk])
 
 
 def timetable_index_children(*, viewer):

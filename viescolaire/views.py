@@ -27,7 +27,15 @@ def timetable_index(request):
     own = [*index.me, *index.children]
     if len(own) == 1 and own[0].kind == "eleve" and not index.etabs:
         return redirect(own[0].url)
-    return render(request, "viescolaire/index.html", {"index": index})
+    # Staff who see their establishment's every timetable find a pupil's by name.
+    can_search = index.etab is not None and rights.timetable_full_etab_ids(request.user) != set()
+    query = request.GET.get("eleve", "").strip()[:100] if can_search else ""
+    pupils, more = selectors.timetable_pupil_search(viewer=request.user, etab=index.etab,
+                                                     query=query)
+    return render(request, "viescolaire/index.html", {
+        "index": index, "can_search": can_search, "query": query, "pupils": pupils,
+        "more_pupils": more,
+    })
 
 
 def _week(request, *, kind, pk, room=""):
