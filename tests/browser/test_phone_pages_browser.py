@@ -66,6 +66,7 @@ def test_form_controls_fit_a_thumb_and_the_card(
 
     page.goto(f"{live_server.url}/emploi-du-temps/")
     page.get_by_role("link", name="3A").click()
+    page.locator("summary", has_text="Aller à une autre semaine").click()
     assert page.get_by_label("Aller à la semaine du").bounding_box()["height"] >= 44
     _no_horizontal_scroll(page)
 

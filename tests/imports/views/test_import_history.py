@@ -31,9 +31,9 @@ def test_the_command_line_is_named_where_nobody_is(college, login):
     client = login(college.principal_a)
     page = _text(client.get(reverse("imports:etab", args=[college.etab_a.pk])))
     rows = re.findall(r"<tr>(.*?)</tr>", page, re.S)[1:]
-    assert "N°\xa02" in rows[0] and "<td>Compte supprimé</td>" in rows[0]
+    assert "N°\xa02" in rows[0] and '<td data-label="Par">Compte supprimé</td>' in rows[0]
     assert "Annulé par Compte supprimé" in rows[0]
-    assert "N°\xa01" in rows[1] and "<td>Ligne de commande</td>" in rows[1]
+    assert "N°\xa01" in rows[1] and '<td data-label="Par">Ligne de commande</td>' in rows[1]
     assert "Validé par Ligne de commande" in rows[1]
     assert "—</td>" not in rows[1]
     detail = _text(client.get(reverse("imports:detail", args=[college.etab_a.pk, cli.pk])))
@@ -69,7 +69,7 @@ def test_siecle_imports_are_numbered_within_their_establishment_and_name_the_cli
     page = _text(client.get(reverse("annuaire:siecle_imports")))
     rows = re.findall(r"<tr>(.*?)</tr>", page, re.S)[1:]
     assert [re.search(r"N°\xa0(\d+)", r).group(1) for r in rows] == ["2", "1", "1"]
-    assert "<td>Ligne de commande</td>" in rows[2]
+    assert '<td data-label="Lancé par">Ligne de commande</td>' in rows[2]
     first = SiecleImport.objects.order_by("pk").first()
     detail = _text(client.get(reverse("annuaire:siecle_import", args=[first.pk])))
     assert "Compléments SIECLE et STS-web n°\xa01" in detail and "par Ligne de commande" in detail
