@@ -200,7 +200,7 @@ def _seances_query(q):
     # Lists on each course (to_attr), not managers: a manager's all() clones a queryset per
     # séance and per relation, a good part of a week page's time.
     return (Seance.objects.filter(q)
-            .select_related("cours", "remplacant")
+            .select_related("cours", "cours__matiere", "remplacant")
             .prefetch_related(
                 Prefetch("cours__enseignants", to_attr="shown_enseignants",
                          queryset=Person.objects.order_by(*Person.NAME_ORDER)),
@@ -209,11 +209,19 @@ def _seances_query(q):
             .order_by("date", "start", "cours__matiere_label", "pk"))
 
 
+def _subject(cours):
+    """The subject in proper case (« Mathématiques ») where SIECLE or STS-web gave its edition
+    label, else as the timetable's file names it (« MATHEMATIQUES », a code)."""
+    if cours.matiere is not None and cours.matiere.libelle_edition:
+        return cours.matiere.libelle_edition
+    return cours.matiere_label
+
+
 def _present(seance):
     cours = seance.cours
     salle = seance.salle or cours.salle
     return SeanceView(
-        date=seance.date, start=seance.start, end=seance.end, matiere=cours.matiere_label,
+        date=seance.date, start=seance.start, end=seance.end, matiere=_subject(cours),
         enseignants=[p.display_name for p in cours.shown_enseignants],
         regroupements=[{"pk": r.pk, "code": r.code, "url": ""} for r in cours.shown_regroupements],
         salle=salle, cancelled=seance.cancelled,

@@ -41,6 +41,11 @@ class Matiere(models.Model):
 
     code = models.CharField(max_length=16, unique=True)
     libelle = models.CharField("libellé", max_length=255)
+    # The label in proper case and accents (« Mathématiques ») that SIECLE and STS-web print
+    # (LIBELLE_EDITION), where AAF gives the uppercase one (« MATHEMATIQUES »).
+    # A database default too: the AAF import inserts subjects in SQL, naming its own columns.
+    libelle_edition = models.CharField("libellé d'édition", max_length=255, blank=True,
+                                       default="", db_default="")
     aaf_hash = models.CharField(max_length=32, blank=True)
 
     class Meta:
@@ -49,6 +54,11 @@ class Matiere(models.Model):
 
     def __str__(self):
         return self.libelle
+
+    @property
+    def shown_label(self):
+        """The edition label where SIECLE or STS-web gave one, else AAF's."""
+        return self.libelle_edition or self.libelle
 
 
 class Mef(models.Model):

@@ -474,6 +474,7 @@ class Applier:
             matieres.update({m.code: m for m in Matiere.objects.filter(
                 code__in=[m.code for m in missing])})
             self.out.wrote("matieres", len(missing))
+        self._edition_labels(matieres, sts.matieres)
         existing = set(Enseignement.objects.filter(
             regroupement__etablissement=self.etab).values_list(
             "enseignant_id", "regroupement_id", "matiere_id"))
@@ -494,6 +495,19 @@ class Applier:
                     new.append(Enseignement(enseignant=person, regroupement=reg, matiere=matiere))
         Enseignement.objects.bulk_create(new, batch_size=1000)
         self.out.wrote("enseignements", len(new))
+
+    @staticmethod
+    def _edition_labels(matieres, labels):
+        """Keep the nomenclature's edition label (« Mathématiques »): the timetable shows it
+        rather than AAF's uppercase one. Only a label in mixed case is one (LIBELLE_EDITION);
+        LIBELLE_LONG and LIBELLE_COURT, its fallbacks, are uppercase."""
+        changed = []
+        for code, matiere in matieres.items():
+            label = (labels.get(code) or "").strip()[:255]
+            if label != label.upper() and label != matiere.libelle_edition:
+                matiere.libelle_edition = label
+                changed.append(matiere)
+        Matiere.objects.bulk_update(changed, ["libelle_edition"])
 
     def finish(self):
         self.out.wrote("personnes", self.changes.flush())

@@ -223,3 +223,14 @@ def test_families_do_not_read_the_uai(world, timetable, login):
         assert "COLLEGE JEAN MOULIN (LYON)" in html and "0690001A" not in html
     _, html = _week(login(world.principal_a), url)
     assert "COLLEGE JEAN MOULIN (LYON) (0690001A)" in html
+
+
+def test_subjects_read_in_their_edition_label_where_one_is_known(world, timetable, login):
+    """SIECLE and STS-web give « Mathématiques »: the week shows it; a course whose subject
+    has none (LATIN, matched to no subject) keeps the file's uppercase label."""
+    world.maths.libelle_edition = "Mathématiques"
+    world.maths.save()
+    _, html = _week(login(world.pupil_a),
+                    reverse("viescolaire:week_eleve", args=[world.pupil_a.pk]))
+    text = _text(html)
+    assert "Mathématiques" in text and "MATHEMATIQUES" not in text and "LATIN" in text

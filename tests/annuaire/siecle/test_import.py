@@ -366,3 +366,16 @@ def test_one_account_is_completed_from_one_record_only(siecle_world, fixture_cop
     assert warning.level == "avertissement" and "correspond déjà à l'élève de la ligne 26" in \
         warning.message
     assert Person.objects.get(pk=siecle_world.pupil_a2.pk).siecle["eleve_id"] == "1000002"
+
+
+def test_sts_edition_labels_are_kept_for_the_timetable(siecle_world, fixture_copy):
+    """STS-web prints each subject's LIBELLE_EDITION in proper case and accents
+    (« Mathématiques »), beside the uppercase LIBELLE_LONG AAF also gives: the edition label
+    is kept, AAF's label left as it was."""
+    aaf_label = Matiere.objects.get(code="061300").libelle
+    imp = run(siecle_world.etab_a, fixture_copy(*SET))
+    assert imp.status == SiecleImport.Status.APPLIED, imp.error
+    maths = Matiere.objects.get(code="061300")
+    assert (maths.libelle, maths.libelle_edition) == (aaf_label, "Mathématiques")
+    assert aaf_label == "MATHEMATIQUES"
+    assert Matiere.objects.get(code="020700").libelle_edition == "Français"
