@@ -83,6 +83,9 @@ def test_teacher_week_on_a_phone(bachelet, phone, live_server, sign_in, axe_chec
     expect(page).to_have_url(re.compile(r"#jour-2013-09-18$"))
     expect(visible).to_have_count(1)
     expect(visible.locator("h3")).to_have_text("Mercredi 18 septembre")
+    # The tabs stay within reach after the jump, above the day's heading.
+    expect(tabs.first).to_be_in_viewport()
+    expect(visible.locator("h3")).to_be_in_viewport()
     assert tabs.nth(2).evaluate("el => getComputedStyle(el).color") == "rgb(255, 255, 255)"
     assert tabs.nth(0).evaluate("el => getComputedStyle(el).color") != "rgb(255, 255, 255)"
     # The tabs and the week's navigation fit above the fold with the day's first course.
