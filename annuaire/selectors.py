@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, Value
-from django.db.models.functions import Replace
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, Value
+from django.db.models.functions import Coalesce, NullIf, Replace
 from django.http import Http404
 from django.utils import timezone
 
@@ -26,6 +26,13 @@ from .models import (
     Role,
 )
 from .text import search_terms
+
+
+def _subject_label(matiere: str):
+    """The subject as people read it: SIECLE / STS-web's edition label (« Mathématiques »), else
+    AAF's uppercase one, as Matiere.shown_label does for a loaded subject."""
+    return Coalesce(NullIf(F(f"{matiere}__libelle_edition"), Value("")), F(f"{matiere}__libelle"))
+
 
 PROFILE_FILTERS = [
     ("eleve", "Élèves"), ("parent", "Parents"), ("enseignant", "Enseignants"),
@@ -162,7 +169,7 @@ def class_list(*, regroupement):
     subjects = {}
     for enseignant, libelle in Enseignement.objects.filter(
             regroupement=regroupement, enseignant__deactivated_at__isnull=True,
-    ).values_list("enseignant", "matiere__libelle"):
+    ).values_list("enseignant", _subject_label("matiere")):
         labels = subjects.setdefault(enseignant, [])
         if libelle and libelle not in labels:
             labels.append(libelle)
@@ -262,7 +269,7 @@ def family_teacher_labels(*, viewer, person_ids):
     pupil = "regroupement__inscriptions__eleve"
     taught = Enseignement.objects.filter(
         enseignant_id__in=person_ids, **{f"{pupil}_id__in": children},
-    ).values_list("enseignant_id", "matiere__libelle", f"{pupil}__first_name", f"{pupil}_id")
+    ).values_list("enseignant_id", _subject_label("matiere"), f"{pupil}__first_name", f"{pupil}_id")
     principal = ProfPrincipal.objects.filter(
         enseignant_id__in=person_ids, **{f"{pupil}_id__in": children},
     ).values_list("enseignant_id", f"{pupil}__first_name", f"{pupil}_id")

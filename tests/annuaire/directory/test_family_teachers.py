@@ -82,3 +82,12 @@ def test_parent_page_queries_do_not_grow_with_the_teachers(world, emma, login,
     with django_assert_max_num_queries(14):
         response = client.get(URL)
     assert len([r for r in labels(response).values() if "d'Emma" in r[0]]) == 10
+
+
+def test_subjects_read_by_their_edition_label_where_siecle_gave_one(world, emma, login):
+    world.maths.libelle_edition = "Mathématiques"
+    world.maths.save(update_fields=["libelle_edition"])
+    rows = labels(login(world.parent_a).get(URL))
+    assert rows[world.teacher_a.pk][0] == "Mathématiques — professeur d'Emma et de Léa"
+    card = login(world.principal_a).get(reverse("annuaire:person", args=[world.teacher_a.pk]))
+    assert "3B — Mathématiques" in card.content.decode()
