@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from ent import uploads
+from ent.notifications.jobs import job_end_notify
 
 from . import selectors
 from .aaf import pipeline
@@ -234,6 +235,7 @@ def _finish(imp, status, *, report, error=""):
     imp.save(update_fields=["status", "report", "error", "kind", "files", "rows_written",
                             "finished_at", "source_dir"])
     progress_set(kind="aaf", pk=imp.pk, phase="Terminé", fraction=1)
+    job_end_notify(job=imp)
 
 
 def _upload_delete(imp):

@@ -670,3 +670,8 @@ def timetable_import_etabs_q(viewer):
 def can_import_timetable(viewer, etab=None):
     """With ``etab``: for that establishment; without: for at least one."""
     return administers(viewer, etab)
+
+
+def notifications_visible_q(viewer):
+    """A person's notifications are theirs alone: no role sees anyone else's."""
+    return Q(recipient_id=getattr(viewer, "pk", None) or 0)

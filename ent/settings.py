@@ -5,6 +5,7 @@ Celery tasks executed eagerly in the calling process. ``DATABASE_URL`` and
 ``CELERY_BROKER_URL`` switch to PostgreSQL and Redis with real workers.
 """
 
+import datetime
 import ipaddress
 import os
 from pathlib import Path
@@ -102,6 +103,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "ent",
+    "ent.notifications",
     "annuaire",
     "imports",
     "viescolaire",
@@ -374,6 +376,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ent.tasks.uploads_purge_task",
         "schedule": crontab(minute=40),
     },
+    "send-notification-emails": {
+        "task": "ent.notifications.tasks.notifications_email_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 CACHE_URL = os.environ.get("ENT_CACHE_URL") or (
@@ -429,6 +435,15 @@ ENT_TIMETABLE_MAX_UNZIPPED_BYTES = int(
 # An encrypted EDT/PRONOTE export opens with the key Index Éducation registered for the ENT.
 ENT_EDT_PARTNER_NAME = os.environ.get("ENT_EDT_PARTNER_NAME", "")
 ENT_EDT_PRIVATE_KEY_PATH = os.environ.get("ENT_EDT_PRIVATE_KEY_PATH", "")
+
+# --- Notification centre -------------------------------------------------------------------
+# When the daily digest leaves (then after the person's quiet hours), as HH:MM local time.
+ENT_NOTIFICATIONS_DIGEST_TIME = datetime.time.fromisoformat(
+    os.environ.get("ENT_NOTIFICATIONS_DIGEST_TIME", "07:30"))
+# Due rows the beat task claims at a time; a claim older than this is a stopped worker's.
+ENT_NOTIFICATIONS_EMAIL_BATCH = int(os.environ.get("ENT_NOTIFICATIONS_EMAIL_BATCH", "500"))
+ENT_NOTIFICATIONS_CLAIM_STALE_SECONDS = int(
+    os.environ.get("ENT_NOTIFICATIONS_CLAIM_STALE_SECONDS", "900"))
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

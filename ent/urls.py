@@ -18,6 +18,7 @@ urlpatterns = [
     path("annuaire/", include("annuaire.urls")),
     path("emploi-du-temps/imports/", include("imports.urls")),
     path("emploi-du-temps/", include("viescolaire.urls")),
+    path("notifications/", include("ent.notifications.urls")),
 ]
 if settings.ENT_DJANGO_ADMIN:
     urlpatterns.append(path("django-admin/", admin.site.urls))

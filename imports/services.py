@@ -14,6 +14,7 @@ from django.utils import timezone
 from annuaire.models import Etablissement
 from annuaire.progress import Heartbeat, progress_clear, progress_set, progress_stopped
 from ent import uploads
+from ent.notifications.jobs import job_end_notify
 
 from . import selectors
 from .bilan import bilan_build
@@ -303,8 +304,10 @@ def timetable_import_execute(*, import_id):
             status=TimetableImport.Status.ECHEC,
             error="Erreur inattendue pendant l'analyse : rien n'a changé. Déposez à nouveau "
                   "les fichiers ; si l'erreur revient, signalez-la à l'assistance.")
+        job_end_notify(job=imp)
         raise
     progress_set(kind=PROGRESS_KIND, pk=import_id, phase="Terminé", fraction=1)
+    job_end_notify(job=imp)
     return imp
 
 
@@ -545,6 +548,7 @@ def timetable_validate_execute(*, import_id, attempt=None):
     except TimetableFileError as exc:
         ours.update(status=TimetableImport.Status.ECHEC, error=f"Import non appliqué : {exc}")
         progress_clear(kind=PROGRESS_KIND, pk=imp.pk)
+        job_end_notify(job=imp)
         return None
     except Exception:
         # A bug, not a bad file: the validation rolled back; say so rather than leave the
@@ -556,6 +560,8 @@ def timetable_validate_execute(*, import_id, attempt=None):
                   "Déposez à nouveau les fichiers ; si l'erreur revient, signalez-la à "
                   "l'assistance.")
         progress_clear(kind=PROGRESS_KIND, pk=imp.pk)
+        job_end_notify(job=imp)
         raise
     progress_clear(kind=PROGRESS_KIND, pk=imp.pk)
+    job_end_notify(job=imp)
     return done

@@ -22,6 +22,7 @@ from annuaire.models import (
     Person,
 )
 from annuaire.progress import progress_clear, progress_set
+from ent.notifications.jobs import job_end_notify
 
 from . import selectors
 from .codes import code_digest, code_display, code_matches, code_new
@@ -252,6 +253,8 @@ def letter_batch_render(*, batch_id, to_file=True):
         raise
     finally:
         progress_clear(kind=PROGRESS_KIND, pk=batch.pk)
+        if to_file:  # a division printed in the request is handed over at once
+            job_end_notify(job=batch)
     return pdf
 
 

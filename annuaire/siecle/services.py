@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ent import uploads
+from ent.notifications.jobs import job_end_notify
 
 from ..models import SiecleImport, SiecleIssue
 from ..progress import Heartbeat, progress_set, progress_stopped
@@ -159,6 +160,7 @@ def _finish(imp, status, *, report, error=""):
     imp.save(update_fields=["status", "report", "error", "files", "rows_written",
                             "finished_at", "source_dir"])
     progress_set(kind=PROGRESS_KIND, pk=imp.pk, phase="Terminé", fraction=1)
+    job_end_notify(job=imp)
 
 
 def siecle_uploads_expire():
