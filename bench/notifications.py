@@ -86,7 +86,7 @@ def main():
             body="Les rendez-vous sont ouverts.", url="/", now=at)
     took = time.perf_counter() - started
     print(f"  Envoi (lignes écrites par lots, dans une transaction) : {took:5.2f} s pour "
-          f"{written:,} notifications ({written / took:,.0f} par seconde)   cible < 10 s"
+          f"{written:,} notifications ({written / took:,.0f} par seconde) ; cible < 10 s"
           .replace(",", " "))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE notifications_notification")

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import QuerySet
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 # Rows written per INSERT, and recipients whose preferences are read per query.
 FAN_OUT_BATCH = 5000
+# From this many recipients in a batch, their preferences are read by range of ids.
+RANGE_FROM = 500
 
 
 def notification_send(*, recipients: QuerySet | Iterable, kind: str, title: str, body: str = "",
@@ -42,32 +44,62 @@ def notification_send(*, recipients: QuerySet | Iterable, kind: str, title: str,
     if isinstance(recipients, QuerySet):
         ids = recipients.values_list("pk", flat=True).order_by("pk").iterator(chunk_size=10000)
     else:
-        ids = (getattr(r, "pk", r) for r in recipients)
+        ids = list(dict.fromkeys(getattr(r, "pk", r) for r in recipients))  # each told once
     title, url = title[:200], url[:500]
     etab_id = getattr(establishment, "pk", establishment)
     written = due_now = 0
+    plans = {}  # the same choice and quiet hours make the same plan: computed once
     for chunk in _chunks(ids, FAN_OUT_BATCH):
-        chunk = [pid for pid in dict.fromkeys(chunk) if pid is not None]
-        modes = dict(NotificationPreference.objects.filter(
-            person_id__in=chunk, kind=kind).values_list("person_id", "email"))
+        chunk = [pid for pid in chunk if pid is not None]
+        wanted = _people_filter(chunk)
+        modes = dict(NotificationPreference.objects.filter(wanted, kind=kind).values_list(
+            "person_id", "email"))
         quiet = {row.person_id: QuietHours.of(row)
-                 for row in NotificationSettings.objects.filter(person_id__in=chunk)}
+                 for row in NotificationSettings.objects.filter(wanted)}
         rows = []
         for pid in chunk:
-            mode = modes.get(pid, kind_obj.default_email)
-            state, due = _email_plan(mode, quiet.get(pid, QuietHours.of(None)), now)
+            key = (modes.get(pid, kind_obj.default_email), quiet.get(pid, QuietHours.of(None)))
+            if key not in plans:
+                plans[key] = _email_plan(*key, now)
+            state, due = plans[key]
             due_now += state == EmailState.PENDING and due <= now
-            rows.append(Notification(
-                recipient_id=pid, kind=kind, title=title, body=body, url=url,
-                etablissement_id=etab_id, created_at=now, email_mode=mode, email_state=state,
-                email_due_at=due))
-        Notification.objects.bulk_create(rows, batch_size=FAN_OUT_BATCH)
+            rows.append((pid, key[0], state, due))
+        _rows_insert(rows, kind=kind, title=title, body=body, url=url, etab_id=etab_id, now=now)
         written += len(rows)
     if due_now:
         from .tasks import notifications_email_task
 
         transaction.on_commit(notifications_email_task.delay)
     return written
+
+
+COPY_COLUMNS = ("recipient_id", "kind", "title", "body", "url", "etablissement_id", "created_at",
+                "email_mode", "email_state", "email_due_at", "email_attempts")
+
+
+def _rows_insert(rows, *, kind, title, body, url, etab_id, now):
+    """One batch of rows: COPY on PostgreSQL (a fan-out to a whole académie's families is
+    hundreds of thousands of rows), bulk_create elsewhere."""
+    if connection.vendor == "postgresql":
+        table = Notification._meta.db_table
+        with connection.cursor() as cursor, cursor.copy(
+                f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN") as copy:
+            for pid, mode, state, due in rows:
+                copy.write_row((pid, kind, title, body, url, etab_id, now, mode, state, due, 0))
+        return
+    Notification.objects.bulk_create([Notification(
+        recipient_id=pid, kind=kind, title=title, body=body, url=url, etablissement_id=etab_id,
+        created_at=now, email_mode=mode, email_state=state, email_due_at=due)
+        for pid, mode, state, due in rows], batch_size=FAN_OUT_BATCH)
+
+
+def _people_filter(chunk):
+    """Rows of these people: a large chunk by its range of ids (an IN of thousands of values
+    costs more to build than to run), the extra rows of others in the range ignored by the
+    lookups, which go by id."""
+    if len(chunk) < RANGE_FROM:
+        return Q(person_id__in=chunk)
+    return Q(person_id__gte=min(chunk), person_id__lte=max(chunk))
 
 
 def _chunks(iterable, size):

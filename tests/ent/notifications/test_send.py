@@ -87,10 +87,28 @@ def test_fan_out_inserts_in_batches(world, kind, monkeypatch, django_assert_num_
     people = Person.objects.order_by("pk")
     total = people.count()
     batches = -(-total // 4)
-    # One query for the ids, then per batch: preferences, quiet hours, one INSERT.
+    # One query for the ids, then per batch: preferences, quiet hours, and one INSERT (a COPY
+    # on PostgreSQL).
     with django_assert_num_queries(1 + 3 * batches):
         assert send(people, WEDNESDAY_21H) == total
     assert Notification.objects.count() == total
+
+
+def test_large_fan_out_reads_preferences_by_range(world, kind, monkeypatch):
+    """Batches of RANGE_FROM people or more read preferences by their range of ids: a person in the
+    range but not among the recipients changes nothing, and each recipient keeps theirs."""
+    monkeypatch.setattr(services, "RANGE_FROM", 2)
+    people = list(Person.objects.order_by("pk"))
+    NotificationPreference.objects.create(person=people[1], kind="essai", email=EmailMode.NEVER)
+    NotificationSettings.objects.create(person=people[2], quiet_hours=False,
+                                        quiet_weekends=False)
+    chosen = [p.pk for p in people if p != people[3]] * 50  # repeated: told once each
+    assert send(chosen, WEDNESDAY_21H) == len(people) - 1
+    plans = {r.recipient_id: (r.email_state, r.email_due_at) for r in Notification.objects.all()}
+    assert plans[people[1].pk] == (EmailState.NONE, None)
+    assert plans[people[2].pk] == (EmailState.PENDING, WEDNESDAY_21H)
+    assert plans[people[0].pk] == (EmailState.PENDING, paris(2027, 1, 14, 7))
+    assert people[3].pk not in plans
 
 
 def test_unknown_kind_is_refused(world):
