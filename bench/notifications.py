@@ -68,6 +68,7 @@ def main():
 
     call_command("migrate", verbosity=0)
     from annuaire.models import Person
+    from ent.french import french_number
     from ent.notifications import selectors, services
     from ent.notifications.kinds import kind_register
     from ent.notifications.models import Notification
@@ -76,7 +77,7 @@ def main():
     ids = _people(args.recipients)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
-    print(f"Notifications : envoi à {len(ids):,} personnes".replace(",", " "))
+    print(f"Notifications : envoi à {french_number(len(ids))} personnes")
     # A weekday evening: most e-mails wait for the morning, as after a late mass send.
     at = timezone.make_aware(dt.datetime(2027, 1, 13, 21))
     started = time.perf_counter()
@@ -85,9 +86,9 @@ def main():
             recipients=Person.objects.all(), kind="banc", title="Réunion parents-professeurs",
             body="Les rendez-vous sont ouverts.", url="/", now=at)
     took = time.perf_counter() - started
-    print(f"  Envoi (lignes écrites par lots, dans une transaction) : {took:5.2f} s pour "
-          f"{written:,} notifications ({written / took:,.0f} par seconde) ; cible < 10 s"
-          .replace(",", " "))
+    print(f"  Envoi (COPY par lots, dans une transaction) : {took:5.2f} s pour "
+          f"{french_number(written)} notifications ({french_number(round(written / took))} "
+          "par seconde) ; cible < 10 s")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE notifications_notification")
     viewer = Person.objects.get(pk=ids[len(ids) // 2])
@@ -101,8 +102,8 @@ def main():
     _, rows = services._claim(now=morning, batch_size=500)
     print(f"  Réservation d'un lot de {len(rows)} courriels dus à 7 h : "
           f"{(time.perf_counter() - started) * 1000:.0f} ms "
-          f"({Notification.objects.filter(email_state='en_attente').count():,} en attente)"
-          .replace(",", " "))
+          f"({french_number(Notification.objects.filter(email_state='en_attente').count())} "
+          "en attente)")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ register = template.Library()
 @register.inclusion_tag("notifications/_bell_link.html", takes_context=True)
 def notifications_bell(context):
     """The header's bell: one query on the partial index of unread notifications."""
-    count = unread_count(viewer=context["request"].user)
+    request = context.get("request")
+    count = unread_count(viewer=getattr(request, "user", None))
     over = count > UNREAD_COUNT_CAP
     shown = f"{UNREAD_COUNT_CAP}+" if over else str(count)
     label = "Notifications, aucune non lue" if count == 0 else (
