@@ -42,3 +42,8 @@ def kind_get(code: str) -> Kind:
     except KeyError:
         raise ValueError(
             f"unknown notification kind {code!r}: register it with kind_register") from None
+
+
+# The portal's own word to people (a welcome, later the académie's announcements).
+PORTAL = kind_register(code="portail", label="Informations du portail",
+                       default_email=EmailMode.DIGEST)

@@ -26,6 +26,7 @@ from annuaire.models import (
 )
 from annuaire.siecle.generator import siecle_exports_write
 from ent.dates import monday_of
+from ent.notifications.demo import demo_notifications
 
 DEMO_PASSWORD = "demo-ENT-2026"
 DEMO_CHARTE = (
@@ -132,6 +133,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             rows = self._accounts(etab)
             to_activate = self._to_activate(etab, rows)
+            demo_notifications(people=[person for _label, person, _where in rows])
         # Exports of the first establishment, for its principal to upload in « Compléments
         # SIECLE et STS-web »; beside the AAF folder, which the AAF import reads whole.
         siecle = siecle_exports_write(etab=etab, out_dir=out_dir.with_name(

@@ -114,3 +114,13 @@ def test_large_fan_out_reads_preferences_by_range(world, kind, monkeypatch):
 def test_unknown_kind_is_refused(world):
     with pytest.raises(ValueError, match="unknown notification kind"):
         services.notification_send(recipients=[world.pupil_a], kind="inconnu", title="x")
+
+
+def test_the_demo_welcomes_each_login_once(world):
+    from ent.notifications.demo import demo_notifications
+
+    people = [world.pupil_a, world.parent_a, None, world.principal_a]
+    assert demo_notifications(people=people) == 3
+    assert demo_notifications(people=people) == 0
+    assert set(Notification.objects.values_list("recipient_id", "title")) == {
+        (p.pk, "Bienvenue sur l'ENT") for p in people if p is not None}
