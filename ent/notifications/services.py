@@ -42,7 +42,8 @@ def notification_send(*, recipients: QuerySet | Iterable, kind: str, title: str,
     kind_obj = kind_get(kind)
     now = now or timezone.now()
     if isinstance(recipients, QuerySet):
-        ids = recipients.values_list("pk", flat=True).order_by("pk").iterator(chunk_size=10000)
+        ids = recipients.values_list("pk", flat=True).order_by("pk").distinct().iterator(
+            chunk_size=10000)
     else:
         ids = list(dict.fromkeys(getattr(r, "pk", r) for r in recipients))  # each told once
     title, url = title[:200], url[:500]
@@ -67,10 +68,19 @@ def notification_send(*, recipients: QuerySet | Iterable, kind: str, title: str,
         _rows_insert(rows, kind=kind, title=title, body=body, url=url, etab_id=etab_id, now=now)
         written += len(rows)
     if due_now:
-        from .tasks import notifications_email_task
-
-        transaction.on_commit(notifications_email_task.delay)
+        transaction.on_commit(_email_task_queue)
     return written
+
+
+def _email_task_queue():
+    """The e-mails due at once, sent by a worker; a broker out of reach fails no one's request:
+    the beat task sends them on its next run."""
+    from .tasks import notifications_email_task
+
+    try:
+        notifications_email_task.delay()
+    except Exception:
+        logger.exception("notification e-mails left to the beat task: the broker is unreachable")
 
 
 COPY_COLUMNS = ("recipient_id", "kind", "title", "body", "url", "etablissement_id", "created_at",

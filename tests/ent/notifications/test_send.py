@@ -124,3 +124,19 @@ def test_the_demo_welcomes_each_login_once(world):
     assert demo_notifications(people=people) == 0
     assert set(Notification.objects.values_list("recipient_id", "title")) == {
         (p.pk, "Bienvenue sur l'ENT") for p in people if p is not None}
+
+
+def test_an_unreachable_broker_never_fails_the_sender(world, kind, monkeypatch,
+                                                      django_capture_on_commit_callbacks):
+    from ent.notifications import tasks
+
+    def down():
+        raise ConnectionError("redis injoignable")
+
+    monkeypatch.setattr(tasks.notifications_email_task, "delay", down)
+    NotificationSettings.objects.create(person=world.teacher_a, quiet_hours=False,
+                                        quiet_weekends=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send([world.teacher_a], dt.datetime.now(dt.UTC)) == 1
+    # Left for the beat task's next run.
+    assert Notification.objects.get().email_state == EmailState.PENDING
