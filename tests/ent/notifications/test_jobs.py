@@ -9,11 +9,9 @@ from annuaire.activation import services as letter_services
 from annuaire.models import AafImport, LetterBatch, Person, Population, Profile, SiecleImport
 from annuaire.siecle.services import siecle_import_create, siecle_import_execute
 from ent.notifications.models import Notification
-from imports.models import TimetableImport
 from tests.annuaire.aaf.builders import delivery, eleve, etab, write_file
 from tests.annuaire.siecle.conftest import SET, TODAY, fixture_copy, siecle_world  # noqa: F401
 from tests.factories import PersonFactory
-from tests.imports.views.conftest import EDT, college, edt_file, run, upload  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 COLLEGE = etab("1001", "0690001A", "CLG$COLLEGE JEAN MOULIN$LYON")
@@ -124,25 +122,3 @@ def test_letters_printed_in_the_request_tell_no_one(world):
         audience=letter_selectors.Audience.PARENTS)
     letter_services.letter_batch_render(batch_id=batch.pk, to_file=False)
     assert not Notification.objects.exists()
-
-
-def test_timetable_analysis_then_validation_are_told(college, login, upload, run):  # noqa: F811
-    w = college
-    upload(login(w.principal_a), w.etab_a)
-    imp = TimetableImport.objects.get()
-    detail = reverse("imports:detail", args=[w.etab_a.pk, imp.pk])
-    assert told(w.principal_a) == [
-        ("import_edt", "Bilan préliminaire de l'emploi du temps prêt", detail, w.etab_a.pk)]
-    client = login(w.admin_etab_a)
-    run(client.post, reverse("imports:validate", args=[w.etab_a.pk, imp.pk]))
-    assert TimetableImport.objects.get().status == TimetableImport.Status.VALIDE
-    assert told(w.admin_etab_a) == [
-        ("import_edt", "Emploi du temps validé", detail, w.etab_a.pk)]
-
-
-def test_a_failed_timetable_analysis_is_told(college, login, upload):  # noqa: F811
-    w = college
-    upload(login(w.principal_a), w.etab_a, edt_file(data=EDT.read_bytes()[:300000]))
-    (row,) = Notification.objects.filter(recipient=w.principal_a)
-    assert row.title == "Échec de l'analyse de l'emploi du temps"
-    assert "fichier XML tronqué" in row.body
