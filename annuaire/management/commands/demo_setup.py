@@ -26,6 +26,7 @@ from annuaire.models import (
 )
 from annuaire.siecle.generator import siecle_exports_write
 from ent.dates import monday_of
+from ent.french import french_number
 from ent.notifications.demo import demo_notifications
 
 DEMO_PASSWORD = "demo-ENT-2026"
@@ -198,7 +199,7 @@ class Command(BaseCommand):
             courses = Cours.objects.filter(etablissement=etab, active=True).count()
             seances = Seance.objects.filter(cours__etablissement=etab).count()
             lines.append(f"Emploi du temps de {etab.name} ({source}, {paths[0].parent}) : "
-                         f"{courses} cours, {seances} séances")
+                         f"{french_number(courses)} cours, {french_number(seances)} séances")
         return lines
 
     def _accounts(self, etab):
@@ -283,7 +284,7 @@ class Command(BaseCommand):
         people = sum(generated.counts.get(p, 0) for p in ("Eleve", "PersRelEleve", "PersEducNat"))
         etabs = generated.counts.get("EtabEducNat", 0)
         lines = [
-            f"Académie de démonstration {spec.academie} : {etabs} établissements, {people} "
+            f"Académie de démonstration {spec.academie} : {etabs} établissements, {french_number(people)} "
             f"comptes dans les fichiers AAF (import n°{imp.pk}, {imp.kind}).",
             f"Mot de passe de chaque compte ci-dessous : {DEMO_PASSWORD}",
             "",
