@@ -198,13 +198,13 @@ def planner_apply(url, options):
 
 
 class Server:
-    def __init__(self, env, port):
-        self.env, self.port = env, port
+    def __init__(self, env, port, out):
+        self.env, self.port, self.out = env, port, out
         self.proc = None
 
     def __enter__(self):
         args, self.workers = gunicorn_args(self.port)
-        self.log = open(ROOT / "bench" / "out" / f"gunicorn-{self.port}.log", "w")
+        self.log = open(self.out / f"gunicorn-{self.port}.log", "w")
         self.proc = subprocess.Popen([str(BIN / "gunicorn"), "ent.wsgi:application", *args],
                                      cwd=ROOT, env=self.env, stdout=self.log,
                                      stderr=subprocess.STDOUT, start_new_session=True)
@@ -349,7 +349,7 @@ def run_database(options, *, label, url, port, log):
         flush_cache(options)
         # A server of its own for each pass: requests a pass's clients gave up on would
         # otherwise still hold the workers at the start of the next.
-        with Server(env, port) as server:
+        with Server(env, port, options.out) as server:
             figures["workers"] = server.workers
             log(f"{label} : Locust {mode} ({n} utilisateurs, {seconds} s)…")
             figures[mode] = locust(options, server=server, users_file=users_file, mode=mode,
