@@ -32,10 +32,10 @@ from datetime import UTC, datetime
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404
 from django.utils import formats, timezone
 
 from ent import rights
+from ent.errors import NotFound
 
 from .models import (
     Etablissement,
@@ -319,13 +319,13 @@ def block_etab_get(*, viewer, etab_id):
     try:
         return block_etabs(viewer=viewer).get(pk=etab_id)
     except (Etablissement.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("Établissement inconnu") from exc
+        raise NotFound("Établissement inconnu") from exc
 
 
 def blocks_list(*, viewer, etab, current=True):
     """An establishment's blocks: not yet over (``current``) or past."""
     if not rights.can_block_logins(viewer, etab):
-        raise Http404
+        raise NotFound
     now = timezone.now()
     blocks = LoginBlock.objects.filter(etablissement=etab).select_related(
         "regroupement", "created_by", "updated_by")
@@ -339,7 +339,7 @@ def block_get(*, viewer, pk):
         block = LoginBlock.objects.select_related("etablissement", "regroupement").get(
             Q(etablissement__in=block_etabs(viewer=viewer)), pk=pk)
     except (LoginBlock.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("Blocage introuvable") from exc
+        raise NotFound("Blocage introuvable") from exc
     return block
 
 
@@ -352,7 +352,7 @@ def block_divisions(*, etab):
 def _check(*, viewer, etab, target, profile, regroupement, starts_at, ends_at, message,
            announce=False, block=None):
     if not rights.can_block_logins(viewer, etab):
-        raise Http404
+        raise NotFound
     if target == LoginBlock.Target.ETABLISSEMENT and not rights.can_block_whole_etab(viewer):
         raise BlockError("Seule l'académie peut bloquer tout un établissement : choisissez un "
                          "profil ou une division.")
@@ -423,7 +423,7 @@ def login_block_update(*, viewer, block, target, starts_at, ends_at, message, pr
 
 def login_block_delete(*, viewer, block):
     if not rights.can_block_logins(viewer, block.etablissement):
-        raise Http404
+        raise NotFound
     if (block.target == LoginBlock.Target.ETABLISSEMENT
             and not rights.can_block_whole_etab(viewer)):
         raise BlockError("Ce blocage de tout l'établissement a été décidé par l'académie : "

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Coalesce, NullIf, Replace
-from django.http import Http404
 from django.utils import timezone
 
 from ent import rights
+from ent.errors import NotFound
 
 from .models import (
     AccountState,
@@ -65,7 +65,7 @@ def directory_etab_get(*, viewer, etab_id):
     try:
         return directory_etabs(viewer=viewer).get(pk=etab_id)
     except (Etablissement.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("Établissement inconnu") from exc
+        raise NotFound("Établissement inconnu") from exc
 
 
 def directory_filter_options(*, etab):
@@ -142,7 +142,7 @@ def class_list_get(*, viewer, regroupement_id):
         return Regroupement.objects.filter(rights.class_list_regroupements_q(viewer)).select_related(
             "etablissement").get(pk=regroupement_id)
     except (Regroupement.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("Classe introuvable") from exc
+        raise NotFound("Classe introuvable") from exc
 
 
 @dataclass
@@ -342,7 +342,7 @@ def person_card(*, viewer, person_id):
     try:
         person = Person.objects.filter(rights.persons_visible_q(viewer)).get(pk=person_id)
     except (Person.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("Personne introuvable") from exc
+        raise NotFound("Personne introuvable") from exc
     scope = rights.visible_etab_ids(viewer)
 
     def in_scope(qs, field):
@@ -408,7 +408,7 @@ def aaf_import_get(*, viewer, pk):
     try:
         return aaf_imports_list(viewer=viewer).get(pk=pk)
     except Exception as exc:
-        raise Http404("Import introuvable") from exc
+        raise NotFound("Import introuvable") from exc
 
 
 def aaf_import_issues(*, aaf_import, level, code=""):
@@ -448,7 +448,7 @@ def _in_etab(people, etab):
 def accounts_in_state(*, viewer, state, etab=None):
     """Suspended or deactivated accounts the viewer administers, in ``etab`` when given."""
     if not rights.can_manage_accounts(viewer):
-        raise Http404
+        raise NotFound
     people = Person.objects.filter(rights.managed_accounts_q(viewer))
     if state == AccountState.SUSPENDU:
         from .suspensions import suspended_accounts_in
@@ -466,11 +466,11 @@ def accounts_page_prefetch(people):
 def managed_account_get(*, viewer, person_id):
     """A person whose account the viewer administers; 404 otherwise."""
     if not rights.can_manage_accounts(viewer):
-        raise Http404
+        raise NotFound
     try:
         return Person.objects.filter(rights.managed_accounts_q(viewer)).get(pk=person_id)
     except (Person.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("Personne introuvable") from exc
+        raise NotFound("Personne introuvable") from exc
 
 
 # --- Purge ----------------------------------------------------------------------------------
@@ -494,7 +494,7 @@ class PurgeOverview:
 def purge_overview(*, viewer, now=None):
     """What the purge page shows: deactivated accounts, those due now, the next due date."""
     if not rights.can_purge_accounts(viewer):
-        raise Http404
+        raise NotFound
     cutoff = purge_cutoff(now=now)
     figures = Person.objects.filter(deactivated_at__isnull=False).aggregate(
         deactivated=Count("id"), due=Count("id", filter=Q(deactivated_at__lte=cutoff)),

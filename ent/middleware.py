@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, get_user_model, logout
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from annuaire.blocking import login_refusal
+from ent.errors import NotFound
 
 
 class LoginBlockMiddleware:
@@ -87,3 +88,19 @@ class NulCharacterMiddleware:
                 for key, values in request.GET.lists()):
             return render(request, "400.html", {"message": self.MESSAGE}, status=400)
         return self.get_response(request)
+
+
+class NotFoundMiddleware:
+    """The one place where ``ent.errors.NotFound``, raised by a selector or a service for an
+    object missing or outside the viewer's reach, becomes the 404 page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, NotFound):
+            raise Http404(str(exception)) from exception
+        return None

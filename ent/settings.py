@@ -124,6 +124,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "ent.middleware.LoginBlockMiddleware",
+    "ent.middleware.NotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "ent.urls"

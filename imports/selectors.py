@@ -3,6 +3,7 @@
 from annuaire.import_numbers import imports_numbered
 from annuaire.models import Matiere, Person, Regroupement, Role
 from annuaire.text import name_key
+from ent.errors import NotFound
 
 from .matching import Directory, teacher_key
 
@@ -84,12 +85,10 @@ def timetable_etabs_list(*, viewer, query=""):
 
 
 def timetable_etab_get(*, viewer, etab_id):
-    """The establishment, or 404 when its timetable is outside the viewer's reach."""
-    from django.http import Http404
-
+    """The establishment, or NotFound when its timetable is outside the viewer's reach."""
     etab = timetable_etabs_list(viewer=viewer).filter(pk=etab_id).first()
     if etab is None:
-        raise Http404
+        raise NotFound
     return etab
 
 
@@ -101,14 +100,12 @@ def timetable_imports_list(*, etab):
 
 
 def timetable_import_get(*, viewer, etab_id, pk, state_only=False):
-    """One import of a reachable establishment, or 404.
+    """One import of a reachable establishment, or NotFound.
 
     ``state_only``: its status alone, with what tells a validation whose worker died
     (``timetable_imports_expire_stale``), for the progress box polled every second while
     a worker runs: the bilan of a large timetable weighs megabytes.
     """
-    from django.shortcuts import get_object_or_404
-
     from .models import TimetableImport
 
     etab = timetable_etab_get(viewer=viewer, etab_id=etab_id)
@@ -119,7 +116,9 @@ def timetable_import_get(*, viewer, etab_id, pk, state_only=False):
     else:
         imports = imports_numbered(
             TimetableImport.objects.select_related("uploaded_by", "decided_by"))
-    imp = get_object_or_404(imports, pk=pk, etablissement=etab)
+    imp = imports.filter(pk=pk, etablissement=etab).first()
+    if imp is None:
+        raise NotFound
     imp.etablissement = etab
     return imp
 

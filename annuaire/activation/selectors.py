@@ -5,7 +5,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404
 from django.utils import timezone
 
 from annuaire.aaf.logins import several_people_reason
@@ -20,6 +19,7 @@ from annuaire.models import (
     Role,
 )
 from ent import rights
+from ent.errors import NotFound
 
 R = Role.Kind
 STAFF_KINDS = [R.DIRECTION, R.VIE_SCOLAIRE, R.DOCUMENTALISTE, R.PERSONNEL, R.ADMIN_ETAB]
@@ -65,7 +65,7 @@ def letter_etabs(*, viewer):
 def letter_etab_get(*, viewer, etab_id):
     etab = letter_etabs(viewer=viewer).filter(pk=etab_id).first()
     if etab is None:
-        raise Http404
+        raise NotFound
     return etab
 
 
@@ -87,7 +87,7 @@ def division_get(*, etab, division_id):
     division = Regroupement.objects.filter(
         etablissement=etab, nature=Regroupement.Nature.DIVISION, pk=division_id).first()
     if division is None:
-        raise Http404
+        raise NotFound
     return division
 
 
@@ -125,7 +125,7 @@ def audience_persons(*, etab, audience, division=None, person_id=None, only_not_
         people = people.filter(pk=person_id).filter(
             Exists(Role.objects.filter(person=OuterRef("pk"), etablissement=etab)))
     else:
-        raise Http404
+        raise NotFound
     if only_not_activated:
         people = people.filter(activated_at__isnull=True)
     # An establishment never prints the académie's administrators' codes.

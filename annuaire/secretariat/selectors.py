@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef
-from django.http import Http404
 
 from ent import rights
+from ent.errors import NotFound
 
 from ..models import (
     Etablissement,
@@ -22,7 +22,7 @@ def secretariat_etab_get(*, viewer, etab_id):
     etab = Etablissement.objects.filter(rights.administered_etabs_q(viewer)).filter(
         pk=etab_id).first()
     if etab is None or not rights.can_manage_secretariat(viewer, etab):
-        raise Http404("Établissement inconnu")
+        raise NotFound("Établissement inconnu")
     return etab
 
 
@@ -65,5 +65,5 @@ def secretariat_candidate_get(*, etab, person_id):
     """A member of ``etab``'s personnel the principal may designate; 404 otherwise."""
     person = _personnel_of(etab).filter(pk=person_id).first()
     if person is None:
-        raise Http404("Personne introuvable")
+        raise NotFound("Personne introuvable")
     return person

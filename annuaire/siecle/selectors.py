@@ -2,9 +2,9 @@
 their reach."""
 
 from django.db.models import Count
-from django.http import Http404
 
 from ent import rights
+from ent.errors import NotFound
 
 from ..import_numbers import imports_numbered
 from ..models import SiecleImport, SiecleIssue
@@ -21,9 +21,9 @@ def siecle_import_get(*, viewer, pk):
         imp = imports_numbered(SiecleImport.objects.select_related(
             "etablissement", "created_by")).get(pk=pk)
     except SiecleImport.DoesNotExist as exc:
-        raise Http404 from exc
+        raise NotFound from exc
     if not rights.can_import_siecle(viewer, imp.etablissement):
-        raise Http404
+        raise NotFound
     return imp
 
 
@@ -31,7 +31,7 @@ def siecle_etab_get(*, viewer, etab_id):
     etab = rights.siecle_etabs(viewer).filter(pk=etab_id).first() if str(etab_id).isdigit() \
         else None
     if etab is None:
-        raise Http404
+        raise NotFound
     return etab
 
 

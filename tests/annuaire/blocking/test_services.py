@@ -3,11 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from django.http import Http404
 from django.utils import timezone
 
 from annuaire import blocking
 from annuaire.models import LoginBlock
+from ent.errors import NotFound
 
 P = LoginBlock.BlockedProfile
 T = LoginBlock.Target
@@ -21,7 +21,7 @@ def test_a_principal_blocks_a_profile_of_their_establishment(world, block):
 
 @pytest.mark.parametrize("who", ["principal_b", "teacher_a", "cpe_a", "parent_a", "pupil_a"])
 def test_others_cannot_block_etab_a(world, block, who):
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         block(profile=P.ELEVES, viewer=getattr(world, who))
     assert not LoginBlock.objects.exists()
 
