@@ -35,7 +35,7 @@ from django.db.models import Q
 from django.utils import formats, timezone
 
 from ent import rights
-from ent.errors import NotFound
+from ent.errors import ApplicationError, NotFound
 
 from .models import (
     Etablissement,
@@ -52,7 +52,7 @@ LIST_TTL = 3600
 UNITS_TTL = 300
 
 
-class BlockError(Exception):
+class BlockError(ApplicationError):
     """A block that cannot be saved, with the reason in French."""
 
 

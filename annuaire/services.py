@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from ent import uploads
+from ent.errors import ApplicationError
 from ent.notifications.jobs import job_end_notify
 
 from . import selectors
@@ -40,11 +41,11 @@ PHASE_WEIGHTS = {"lecture": (0.0, 0.7), "application": (0.7, 1.0)}
 PHASE_LABELS = {"lecture": "Lecture des fichiers", "application": "Application à l'annuaire"}
 
 
-class ImportBusy(Exception):
+class ImportBusy(ApplicationError):
     """Another AAF import of the same scope is queued or running."""
 
 
-class ImportStateError(Exception):
+class ImportStateError(ApplicationError):
     """The import is not in a state that allows this action."""
 
 
@@ -386,7 +387,7 @@ def _purge(doomed, *, delay, cutoff, origin, user):
 LOGIN_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9.\-]{0,78}[a-z0-9])?$")
 
 
-class LoginError(Exception):
+class LoginError(ApplicationError):
     """A new login that cannot be given, with the reason in French."""
 
 
@@ -408,7 +409,7 @@ def person_login_rename(*, person, new_login):
 
 
 # --- Account states: suspension, reactivation, purge of one account --------------------------
-class AccountStateError(Exception):
+class AccountStateError(ApplicationError):
     """An account state change that cannot be made, with the reason in French."""
 
 

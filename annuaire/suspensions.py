@@ -17,11 +17,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ent import rights
+from ent.errors import ApplicationError
 
 from .models import Person, Suspension
 
 
-class SuspensionError(Exception):
+class SuspensionError(ApplicationError):
     """A suspension that cannot be decided or lifted, with the reason in French."""
 
 

@@ -33,6 +33,7 @@ from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
 from .client_ip import client_network
+from .errors import ApplicationError
 from .french import count_label
 
 DEVICE_COOKIE = "ent_appareil"
@@ -50,7 +51,7 @@ def now():
     return time.time()
 
 
-class LoginDelayed(Exception):
+class LoginDelayed(ApplicationError):
     """An attempt refused unchecked: ``seconds`` before the next one is allowed."""
 
     def __init__(self, *, seconds, per_address=False):

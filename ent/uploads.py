@@ -37,6 +37,7 @@ from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from .errors import ApplicationError
 from .french import count_label, french_size
 
 logger = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ CORRUPT = ("archive zip corrompue : un fichier n'a pas la taille ou la somme de 
            "l'archive annonce")
 
 
-class UploadRefused(Exception):
+class UploadRefused(ApplicationError):
     """An upload or one of its files refused; ``message`` in French, ``file`` as the user
     named it (an archive's member: ``archive.zip/member.xml``)."""
 

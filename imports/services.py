@@ -14,6 +14,7 @@ from django.utils import timezone
 from annuaire.models import Etablissement
 from annuaire.progress import Heartbeat, progress_clear, progress_set, progress_stopped
 from ent import uploads
+from ent.errors import ApplicationError
 from ent.notifications.jobs import job_end_notify
 
 from . import selectors
@@ -28,7 +29,7 @@ from .parsers.records import Header, TimetableFileError
 logger = logging.getLogger(__name__)
 
 
-class ImportStateError(Exception):
+class ImportStateError(ApplicationError):
     pass
 
 
@@ -335,7 +336,7 @@ def timetable_import_latest_reanalyse(*, etab):
     return timetable_import_reanalyse(imp=latest)
 
 
-class RapprochementError(ValueError):
+class RapprochementError(ApplicationError, ValueError):
     pass
 
 

@@ -1,4 +1,7 @@
-class AafFileError(Exception):
+from ent.errors import ApplicationError
+
+
+class AafFileError(ApplicationError):
     """A file the import cannot read at all: the whole import stops, nothing is written."""
 
     def __init__(self, file, message, line=None):
@@ -12,5 +15,5 @@ class AafFileError(Exception):
         return f"{where} : {self.message}"
 
 
-class AafImportError(Exception):
+class AafImportError(ApplicationError):
     """An import refused as a whole for a reason that is not one file's (mixed kinds…)."""

@@ -22,6 +22,7 @@ from annuaire.models import (
     Person,
 )
 from annuaire.progress import progress_clear, progress_set
+from ent.errors import ApplicationError
 from ent.notifications.jobs import job_end_notify
 
 from . import selectors
@@ -32,7 +33,7 @@ log = logging.getLogger(__name__)
 PROGRESS_KIND = "letters"
 
 
-class ActivationError(Exception):
+class ActivationError(ApplicationError):
     """Shown to the person activating; says what is wrong without telling logins apart."""
 
 

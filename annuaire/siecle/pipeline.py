@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, transaction
 
+from ent.errors import ApplicationError
 from ent.uploads import MARKER, UnzipBudget
 
 from ..aaf.errors import AafFileError
@@ -21,7 +22,7 @@ from .records import Nomenclature, read_eleves, read_nomenclature, read_responsa
 ORDER = ("nomenclature", "eleves", "responsables", "sts")
 
 
-class SiecleImportError(Exception):
+class SiecleImportError(ApplicationError):
     """A run refused as a whole (no file given, nothing recognised)."""
 
 

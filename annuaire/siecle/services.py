@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ent import uploads
+from ent.errors import ApplicationError
 from ent.notifications.jobs import job_end_notify
 
 from ..models import SiecleImport, SiecleIssue
@@ -24,7 +25,7 @@ PHASE_WEIGHTS = {"lecture": (0.0, 0.6), "application": (0.6, 1.0)}
 PHASE_LABELS = {"lecture": "Lecture des fichiers", "application": "Application à l'annuaire"}
 
 
-class SiecleImportBusy(Exception):
+class SiecleImportBusy(ApplicationError):
     """Another run of the same establishment is queued or running."""
 
 

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 
 from annuaire.models import Person
 from ent import rights
+from ent.errors import NotFound
 
 from .kinds import KINDS, Kind
 from .models import Notification, NotificationPreference, NotificationSettings
@@ -14,7 +15,7 @@ from .quiet import QuietHours
 UNREAD_COUNT_CAP = 99
 
 
-class NotificationNotFound(Exception):
+class NotificationNotFound(NotFound):
     """Not the viewer's, or no such notification: the views answer 404 alike."""
 
 

@@ -8,8 +8,10 @@ STS from its own calendar, and the séances to come are dated.
 import datetime
 from dataclasses import dataclass, field
 
+from ent.errors import ApplicationError
 
-class TimetableFileError(Exception):
+
+class TimetableFileError(ApplicationError):
     """A file that cannot be read at all: French message naming the file and the line."""
 
     def __init__(self, message, *, file="", line=None):
