@@ -343,9 +343,22 @@ def block_get(*, viewer, pk):
     return block
 
 
+def blocks_pending_list(*, viewer):
+    """Blocks not yet over in every establishment whose blocks the viewer lists, soonest
+    first (the académie's overview)."""
+    return LoginBlock.objects.filter(
+        etablissement__in=block_etabs(viewer=viewer), ends_at__gt=timezone.now(),
+    ).select_related("etablissement", "regroupement").order_by("starts_at", "pk")
+
+
 def block_divisions(*, etab):
     return Regroupement.objects.filter(
         etablissement=etab, nature=Regroupement.Nature.DIVISION).order_by("code")
+
+
+def block_division_get(*, etab, division_id):
+    """One division of ``etab``, or None."""
+    return block_divisions(etab=etab).filter(pk=division_id).first()
 
 
 # --- Writes ---------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from .models import (
     Parente,
     Person,
     ProfPrincipal,
+    PurgeRun,
     Regroupement,
     Role,
 )
@@ -489,6 +490,13 @@ class PurgeOverview:
     due: int
     delay: int
     next_due_on: date | None  # when the first deactivated account not yet due will be
+
+
+def purge_runs_recent(*, viewer, limit: int = 50):
+    """The latest purges, newest first, with who triggered them."""
+    if not rights.can_purge_accounts(viewer):
+        raise NotFound
+    return PurgeRun.objects.select_related("triggered_by")[:limit]
 
 
 def purge_overview(*, viewer, now=None):

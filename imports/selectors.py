@@ -92,6 +92,18 @@ def timetable_etab_get(*, viewer, etab_id):
     return etab
 
 
+def rapprochement_get(*, viewer, etab_id, pk):
+    """One remembered match of a reachable establishment, or NotFound."""
+    from .models import Rapprochement
+
+    etab = timetable_etab_get(viewer=viewer, etab_id=etab_id)
+    link = Rapprochement.objects.filter(etablissement=etab, pk=pk).first()
+    if link is None:
+        raise NotFound
+    link.etablissement = etab
+    return link
+
+
 def timetable_imports_list(*, etab):
     from .models import TimetableImport
 

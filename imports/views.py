@@ -20,7 +20,7 @@ from ent import csvsafe, rights, uploads
 
 from . import presenters, selectors, services
 from .forms import TimetableUploadForm, rapprochement_choices
-from .models import Rapprochement, TimetableImport, TimetableSettings
+from .models import TimetableImport, TimetableSettings
 from .parsers.records import TimetableFileError
 
 CRUMB = "Imports d'emploi du temps"
@@ -227,11 +227,8 @@ def _after_change(request, etab, changed):
 
 
 def _link_of(request, etab_id, pk):
-    etab = selectors.timetable_etab_get(viewer=request.user, etab_id=etab_id)
-    link = Rapprochement.objects.filter(etablissement=etab, pk=pk).first()
-    if link is None:
-        raise Http404
-    return etab, link
+    link = selectors.rapprochement_get(viewer=request.user, etab_id=etab_id, pk=pk)
+    return link.etablissement, link
 
 
 @require_POST

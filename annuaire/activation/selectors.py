@@ -4,7 +4,7 @@ of activated accounts and the records to fix before printing."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from annuaire.aaf.logins import several_people_reason
@@ -12,6 +12,7 @@ from annuaire.models import (
     Enseignement,
     Etablissement,
     Inscription,
+    LetterBatch,
     Parente,
     Person,
     ProfPrincipal,
@@ -57,6 +58,11 @@ class Letter:
     expires_at: object = None
 
 
+def activation_person_get(*, pk: int) -> Person | None:
+    """The person an activation in progress names (its code already checked), or None."""
+    return Person.objects.filter(pk=pk).first()
+
+
 def letter_etabs(*, viewer):
     """Establishments where the viewer prints letters and reissues codes."""
     return Etablissement.objects.filter(rights.account_admin_etabs_q(viewer)).order_by("name")
@@ -67,6 +73,27 @@ def letter_etab_get(*, viewer, etab_id):
     if etab is None:
         raise NotFound
     return etab
+
+
+def letter_batches_list(*, etab: Etablissement) -> QuerySet[LetterBatch]:
+    """The establishment's printings, newest first, with who printed them."""
+    return LetterBatch.objects.filter(etablissement=etab).select_related("created_by")
+
+
+def letter_batch_get(*, viewer, etab_id: int, pk: int) -> LetterBatch:
+    """One printing of an establishment whose letters the viewer manages, or NotFound."""
+    etab = letter_etab_get(viewer=viewer, etab_id=etab_id)
+    batch = letter_batches_list(etab=etab).filter(pk=pk).first()
+    if batch is None:
+        raise NotFound
+    batch.etablissement = etab
+    return batch
+
+
+def letter_batch_persons(*, batch: LetterBatch) -> QuerySet[Person]:
+    """The accounts of one printing, in the order of the letters."""
+    return batch.persons.order_by(*Person.NAME_ORDER).only(
+        "pk", "login", "last_name", "first_name")
 
 
 def code_reissue_etabs_for(*, viewer, person):

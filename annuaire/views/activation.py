@@ -7,10 +7,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
-from annuaire.activation import services
+from annuaire.activation import selectors, services
 from annuaire.activation.forms import ActivationFinishForm, ActivationStartForm
 from annuaire.blocking import login_refusal
-from annuaire.models import Person
 from ent import login_limits
 
 SESSION_KEY = "activation"
@@ -51,7 +50,7 @@ def activation_start(request):
 @sensitive_post_parameters("password1", "password2")
 def activation_finish(request):
     pending = request.session.get(SESSION_KEY)
-    person = pending and Person.objects.filter(pk=pending["pk"]).first()
+    person = pending and selectors.activation_person_get(pk=pending["pk"])
     if not person:
         messages.info(request, "Saisissez d'abord votre identifiant et votre code d'activation.")
         return redirect("activation_start")

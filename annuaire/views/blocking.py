@@ -30,9 +30,7 @@ def blocks_home(request):
     etabs = list(blocking.block_etabs(viewer=viewer))
     if len(etabs) == 1:
         return redirect("annuaire:blocks_etab", etab_id=etabs[0].pk)
-    pending = LoginBlock.objects.filter(
-        etablissement__in=blocking.block_etabs(viewer=viewer), ends_at__gt=timezone.now(),
-    ).select_related("etablissement", "regroupement").order_by("starts_at", "pk")
+    pending = blocking.blocks_pending_list(viewer=viewer)
     page = Paginator(pending, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "annuaire/blocking/home.html", {
         "etabs": etabs, "page": page, "now": timezone.now(), "querystring_base": "",
@@ -50,7 +48,7 @@ def _save(request, form, etab, block=None):
     data = form.cleaned_data
     regroupement = None
     if data.get("regroupement"):
-        regroupement = blocking.block_divisions(etab=etab).filter(pk=data["regroupement"]).first()
+        regroupement = blocking.block_division_get(etab=etab, division_id=data["regroupement"])
     fields = {"target": data["target"], "profile": data.get("profile") or "",
               "regroupement": regroupement, "starts_at": data["starts_at"],
               "ends_at": data["ends_at"], "message": data["message"],

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from annuaire.activation import selectors, services
 from annuaire.activation.forms import AccountSettingsForm, LetterForm, RelanceForm
-from annuaire.models import LetterBatch, Person
+from annuaire.models import LetterBatch
 from annuaire.progress import progress_get
 from annuaire.tasks import letter_batch_task
 from ent import rights
@@ -44,8 +44,7 @@ def accounts_etab(request, etab_id):
     return render(request, "annuaire/letters/board.html", {
         "etab": etab, "profiles": profiles, "divisions": divisions,
         "can_manage_settings": rights.can_manage_account_settings(request.user, etab),
-        "batches": LetterBatch.objects.filter(etablissement=etab).select_related(
-            "created_by")[:10],
+        "batches": selectors.letter_batches_list(etab=etab)[:10],
         "crumbs": _crumbs(etab)[:1] + [(etab.name, None)],
     })
 
@@ -142,19 +141,15 @@ def relance(request, etab_id):
 
 
 def _batch_get(request, etab_id, pk):
-    etab = selectors.letter_etab_get(viewer=request.user, etab_id=etab_id)
-    batch = LetterBatch.objects.filter(etablissement=etab, pk=pk).select_related(
-        "created_by").first()
-    if batch is None:
-        raise Http404
-    return etab, batch
+    batch = selectors.letter_batch_get(viewer=request.user, etab_id=etab_id, pk=pk)
+    return batch.etablissement, batch
 
 
 @login_required
 def letter_history(request, etab_id):
     """Who printed which letters, and when: every printing, newest first."""
     etab = selectors.letter_etab_get(viewer=request.user, etab_id=etab_id)
-    batches = LetterBatch.objects.filter(etablissement=etab).select_related("created_by")
+    batches = selectors.letter_batches_list(etab=etab)
     return render(request, "annuaire/letters/history.html", {
         "etab": etab, "page": Paginator(batches, 50).get_page(request.GET.get("page")),
         "crumbs": _crumbs(etab, ("Historique des impressions", None)),
@@ -164,8 +159,8 @@ def letter_history(request, etab_id):
 @login_required
 def letter_batch(request, etab_id, pk):
     etab, batch = _batch_get(request, etab_id, pk)
-    persons = Paginator(batch.persons.order_by(*Person.NAME_ORDER).only(
-        "pk", "login", "last_name", "first_name"), 100).get_page(request.GET.get("page"))
+    persons = Paginator(selectors.letter_batch_persons(batch=batch),
+                        100).get_page(request.GET.get("page"))
     return render(request, "annuaire/letters/batch.html", {
         "etab": etab, "batch": batch, "page": persons,
         "progress": progress_get(kind=services.PROGRESS_KIND, pk=batch.pk),

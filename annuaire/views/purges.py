@@ -8,7 +8,6 @@ from ent import rights
 from ent.french import count_label
 
 from .. import selectors, services
-from ..models import PurgeRun
 from ..presenters import purge_run_rows
 
 
@@ -16,7 +15,7 @@ from ..presenters import purge_run_rows
 def purges(request):
     overview = selectors.purge_overview(viewer=request.user)
     return render(request, "annuaire/purges.html", {
-        "runs": purge_run_rows(PurgeRun.objects.select_related("triggered_by")[:50]),
+        "runs": purge_run_rows(selectors.purge_runs_recent(viewer=request.user)),
         "overview": overview,
         "delay": overview.delay,
         "crumbs": [("Comptes désactivés et purges", None)],

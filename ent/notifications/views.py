@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -29,10 +28,7 @@ def notification_list(request):
 @login_required
 def notification_open(request, pk):
     """Marks it read, then goes to what it is about (a page of the portal only)."""
-    try:
-        notification = services.notification_mark_read(viewer=request.user, pk=pk)
-    except selectors.NotificationNotFound:
-        raise Http404 from None
+    notification = services.notification_mark_read(viewer=request.user, pk=pk)
     if request.POST.get("ouvrir") and notification.url and url_has_allowed_host_and_scheme(
             notification.url, allowed_hosts={request.get_host()},
             require_https=request.is_secure()):
