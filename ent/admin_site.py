@@ -10,11 +10,11 @@ from functools import update_wrapper
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from . import rights
+from .errors import NotFound
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -30,7 +30,7 @@ class PortalAdminSite(admin.AdminSite):
 
         def guarded(request, *args, **kwargs):
             if request.user.is_authenticated and not self.has_permission(request):
-                raise Http404
+                raise NotFound
             return inner(request, *args, **kwargs)
 
         return update_wrapper(guarded, inner)
@@ -40,5 +40,5 @@ class PortalAdminSite(admin.AdminSite):
         if not request.user.is_authenticated:
             return redirect_to_login(request.GET.get("next") or index, reverse("account_login"))
         if not self.has_permission(request):
-            raise Http404
+            raise NotFound
         return redirect(index)

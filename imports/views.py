@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from annuaire.progress import progress_get
 from ent import csvsafe, rights, uploads
+from ent.errors import NotFound
 
 from . import presenters, selectors, services
 from .forms import TimetableUploadForm, rapprochement_choices
@@ -34,7 +35,7 @@ def _crumbs(etab, *more):
 @login_required
 def home(request):
     if not rights.can_import_timetable(request.user):
-        raise Http404
+        raise NotFound
     query = request.GET.get("q", "").strip()
     etabs = selectors.timetable_etabs_list(viewer=request.user, query=query)
     page = Paginator(etabs, 50).get_page(request.GET.get("page"))
@@ -140,7 +141,7 @@ def import_cancel(request, etab_id, pk):
 def _bilan_of(request, etab_id, pk):
     imp = selectors.timetable_import_get(viewer=request.user, etab_id=etab_id, pk=pk)
     if "counts" not in (imp.bilan or {}):
-        raise Http404
+        raise NotFound
     return imp
 
 

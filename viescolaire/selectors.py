@@ -8,7 +8,6 @@ fixed number of queries (one for the séances, one per many-to-many), whatever t
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Replace
 from django.urls import reverse
@@ -17,6 +16,7 @@ from annuaire.models import Etablissement, Inscription, Person, Profile, Regroup
 from annuaire.text import search_terms
 from ent import rights
 from ent.dates import monday_of
+from ent.errors import NotFound
 from ent.french import de
 
 from .models import Cours, Seance
@@ -27,7 +27,7 @@ FIRST_DAY = datetime.date(1900, 1, 1)
 LAST_DAY = datetime.date(2999, 12, 31)
 
 
-class TargetNotFound(ObjectDoesNotExist):
+class TargetNotFound(NotFound):
     """Nothing of that name, or nothing the viewer may see: both answer 404."""
 
 

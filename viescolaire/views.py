@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ent import rights
 from ent.dates import monday_of
+from ent.errors import NotFound
 
 from . import selectors
 from .week_grid import week_grid
@@ -20,7 +20,7 @@ WEEK = 7
 @require_GET
 def timetable_index(request):
     if not rights.can_use_timetable(request.user):
-        raise Http404
+        raise NotFound
     index = selectors.timetable_index(viewer=request.user,
                                       etab_id=request.GET.get("etablissement"))
     # A pupil, or a parent of one child, has one timetable of their own: show it at once.
@@ -39,10 +39,7 @@ def timetable_index(request):
 
 
 def _week(request, *, kind, pk, room=""):
-    try:
-        target = selectors.timetable_target_get(viewer=request.user, kind=kind, pk=pk, room=room)
-    except selectors.TargetNotFound:
-        raise Http404 from None
+    target = selectors.timetable_target_get(viewer=request.user, kind=kind, pk=pk, room=room)
     today = timezone.localdate()
     monday, error = selectors.week_monday(value=request.GET.get("semaine", ""), today=today)
     if error:

@@ -7,13 +7,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from ent import rights
+from ent.errors import NotFound
 
 from .. import selectors, services
 from ..forms import SuspendForm
@@ -25,14 +26,14 @@ PAGE_SIZE = 25
 def _list_context(request, state):
     viewer = request.user
     if not rights.can_manage_accounts(viewer):
-        raise Http404
+        raise NotFound
     etabs = list(selectors.account_etabs(viewer=viewer))
     etab = None
     requested = request.GET.get("etab")
     if requested:
         etab = next((e for e in etabs if str(e.pk) == requested), None)
         if etab is None:
-            raise Http404("Établissement inconnu")
+            raise NotFound("Établissement inconnu")
     people = selectors.accounts_in_state(viewer=viewer, state=state, etab=etab)
     page = Paginator(selectors.accounts_page_prefetch(people), PAGE_SIZE).get_page(
         request.GET.get("page"))
@@ -95,7 +96,7 @@ def _back(request, person, default=None):
 def person_suspend(request, pk):
     person = selectors.managed_account_get(viewer=request.user, person_id=pk)
     if not rights.can_suspend(request.user, person):
-        raise Http404
+        raise NotFound
     form = SuspendForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Indiquez le motif de la suspension.")
@@ -120,7 +121,7 @@ def _change_state(request, pk, change, done):
     """Apply ``change`` to one managed account, then say ``done`` (formatted with its name)."""
     person = selectors.managed_account_get(viewer=request.user, person_id=pk)
     if not rights.can_change_account_state(request.user, person):
-        raise Http404
+        raise NotFound
     try:
         change(person=person, user=request.user)
     except services.AccountStateError as exc:
@@ -135,7 +136,7 @@ def _change_state(request, pk, change, done):
 def person_reinstate(request, pk):
     person = selectors.managed_account_get(viewer=request.user, person_id=pk)
     if not rights.can_suspend(request.user, person):
-        raise Http404
+        raise NotFound
     try:
         services.account_reinstate(person=person, user=request.user)
     except services.AccountStateError as exc:
@@ -163,7 +164,7 @@ def person_purge(request, pk):
     """Confirm (GET), then delete (POST) one deactivated account now."""
     person = selectors.managed_account_get(viewer=request.user, person_id=pk)
     if not person.deactivated_at or not rights.can_change_account_state(request.user, person):
-        raise Http404
+        raise NotFound
     if request.method == "POST":
         name = person.display_name
         services.account_purge(person=person, user=request.user)

@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ent import rights
+from ent.errors import NotFound
 
 from .. import blocking
 from ..forms import LoginBlockForm
@@ -23,7 +23,7 @@ def blocks_home(request):
     """Pick an establishment; the académie also sees every block not yet over."""
     viewer = request.user
     if not rights.can_block_logins(viewer):
-        raise Http404
+        raise NotFound
     if request.GET.get("etab"):
         etab = blocking.block_etab_get(viewer=viewer, etab_id=request.GET["etab"])
         return redirect("annuaire:blocks_etab", etab_id=etab.pk)

@@ -4,12 +4,12 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ent import rights
+from ent.errors import NotFound
 
 from .. import selectors, services
 from ..activation.selectors import code_reissue_etabs_for as reissue_etabs
@@ -24,7 +24,7 @@ PAGE_SIZE = 25
 def directory(request):
     viewer = request.user
     if not rights.can_browse_directory(viewer):
-        raise Http404
+        raise NotFound
     etabs = list(selectors.directory_etabs(viewer=viewer))
     requested = request.GET.get("etab")
     etab = options = None
@@ -124,7 +124,7 @@ def _suspend_scope(levels, person):
 def person_login(request, pk):
     card = selectors.person_card(viewer=request.user, person_id=pk)
     if not rights.can_manage_account(request.user, card.person):
-        raise Http404
+        raise NotFound
     form = LoginRenameForm(request.POST)
     if form.is_valid():
         old = card.person.login

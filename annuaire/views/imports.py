@@ -2,12 +2,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ent import csvsafe, rights, uploads
+from ent.errors import NotFound
 
 from .. import selectors, services
 from ..aaf.errors import AafImportError
@@ -21,7 +22,7 @@ ISSUES_PAGE_SIZE = 50
 
 def _require_importer(viewer):
     if not rights.can_import_aaf(viewer):
-        raise Http404
+        raise NotFound
 
 
 @uploads.upload_capped("aaf")
@@ -104,7 +105,7 @@ def import_retry(request, pk):
 def import_issues(request, pk, level):
     imp = selectors.aaf_import_get(viewer=request.user, pk=pk)
     if level not in ImportIssue.Level.values:
-        raise Http404
+        raise NotFound
     code = request.GET.get("code", "")
     issues = selectors.aaf_import_issues(aaf_import=imp, level=level, code=code)
     if request.GET.get("format") == "csv":

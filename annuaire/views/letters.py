@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -16,6 +16,7 @@ from annuaire.models import LetterBatch
 from annuaire.progress import progress_get
 from annuaire.tasks import letter_batch_task
 from ent import rights
+from ent.errors import NotFound
 
 
 def _crumbs(etab, *more):
@@ -27,7 +28,7 @@ def _crumbs(etab, *more):
 def accounts(request):
     etabs = list(selectors.letter_etabs(viewer=request.user)[:2])
     if not etabs:
-        raise Http404
+        raise NotFound
     if len(etabs) == 1:
         return redirect("annuaire:accounts_etab", etab_id=etabs[0].pk)
     return render(request, "annuaire/letters/etabs.html", {
@@ -115,7 +116,7 @@ def relance(request, etab_id):
     etab = selectors.letter_etab_get(viewer=request.user, etab_id=etab_id)
     form = RelanceForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
-        raise Http404
+        raise NotFound
     audience = form.cleaned_data["audience"]
     division = None
     if form.cleaned_data["division"]:
@@ -210,7 +211,7 @@ def controls(request, etab_id):
 def account_settings(request, etab_id):
     etab = selectors.letter_etab_get(viewer=request.user, etab_id=etab_id)
     if not rights.can_manage_account_settings(request.user, etab):
-        raise Http404
+        raise NotFound
     current = services.account_settings_get(etab=etab)
     form = AccountSettingsForm(request.POST or None, initial={
         "charte": current.charte,
@@ -235,13 +236,13 @@ def person_code(request, pk):
     person = card.person
     etab = next(iter(selectors.code_reissue_etabs_for(viewer=request.user, person=person)), None)
     if etab is None:
-        raise Http404
+        raise NotFound
     if person.deactivated_at or person.suspended_at:
         messages.error(request, "Ce compte est désactivé ou suspendu : aucun code ne peut être "
                                 "remis.")
         return redirect("annuaire:person", pk=pk)
     pdf = services.person_code_reissue(etab=etab, person=person, actor=request.user)
     if pdf is None:
-        raise Http404
+        raise NotFound
     return _pdf_response(pdf, f"fiche-{person.login}.pdf")
 

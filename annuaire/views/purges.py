@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ent import rights
+from ent.errors import NotFound
 from ent.french import count_label
 
 from .. import selectors, services
@@ -26,7 +26,7 @@ def purges(request):
 @login_required
 def purge_now(request):
     if not rights.can_purge_accounts(request.user):
-        raise Http404
+        raise NotFound
     overview = selectors.purge_overview(viewer=request.user)
     if not overview.due:
         # A stale page or a second click: nothing is due, so no purge and no empty audit row.

@@ -2,9 +2,10 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+
+from ent.errors import NotFound
 
 from ..secretariat import selectors, services
 from ..secretariat.forms import SecretariatDesignateForm, SecretariatRightsForm
@@ -40,12 +41,12 @@ def secretariat(request, etab_id):
             person = services.secretariat_withdraw(etab=etab,
                                                    member_id=request.POST.get("member", ""))
             if person is None:
-                raise Http404
+                raise NotFound
             messages.success(request, f"{person.display_name} ne fait plus partie du "
                                       "secrétariat.")
             return redirect("annuaire:secretariat", etab_id=etab.pk)
         else:
-            raise Http404
+            raise NotFound
     return render(request, "annuaire/secretariat.html", {
         "etab": etab, "overview": overview, "rights_form": rights_form,
         "designate_form": designate_form,

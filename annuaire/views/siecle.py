@@ -3,11 +3,12 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from ent import csvsafe, rights, uploads
+from ent.errors import NotFound
 
 from ..models import SiecleIssue
 from ..progress import progress_get
@@ -25,7 +26,7 @@ CRUMB = "Compléments SIECLE et STS-web"
 def siecle_imports(request):
     viewer = request.user
     if not rights.can_import_siecle(viewer):
-        raise Http404
+        raise NotFound
     etabs = rights.siecle_etabs(viewer).only("id", "name", "uai")
     refusal = uploads.upload_refusal(request)
     if request.method == "POST" and not refusal and request.POST.get("etablissement"):
