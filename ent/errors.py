@@ -1,6 +1,6 @@
 """The user-facing errors: one base whose message, in French, is shown to the person as is.
 
-Services and selectors raise these, never ``Http404``: a view shows ``str(error)`` (a form
+Services and selectors raise these, never Django's 404 exception: a view shows ``str(error)`` (a form
 error, a message) or lets ``NotFound`` through, which ``ent.middleware.NotFoundMiddleware``
 answers with the 404 page, the one place that maps it.
 """
