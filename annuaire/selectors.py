@@ -25,6 +25,7 @@ from .models import (
     PurgeRun,
     Regroupement,
     Role,
+    Suspension,
 )
 from .text import search_terms
 
@@ -490,6 +491,11 @@ class PurgeOverview:
     due: int
     delay: int
     next_due_on: date | None  # when the first deactivated account not yet due will be
+
+
+def person_is_suspended(*, person) -> bool:
+    """Whether some establishment (or the académie) still suspends this account."""
+    return Suspension.objects.filter(person=person).exists()
 
 
 def purge_runs_recent(*, viewer, limit: int = 50):

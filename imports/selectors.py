@@ -111,6 +111,11 @@ def timetable_imports_list(*, etab):
         "uploaded_by", "decided_by").defer("bilan").order_by("-created_at", "-pk"))
 
 
+def timetable_import_newer_get(*, imp):
+    """The establishment's latest import other than ``imp`` (the one that made it stale)."""
+    return timetable_imports_list(etab=imp.etablissement).exclude(pk=imp.pk).first()
+
+
 def timetable_import_get(*, viewer, etab_id, pk, state_only=False):
     """One import of a reachable establishment, or NotFound.
 

@@ -79,8 +79,7 @@ def import_detail(request, etab_id, pk):
     services.timetable_imports_expire_stale(etab=imp.etablissement, imports=[imp])
     latest = None
     if imp.status == TimetableImport.Status.PERIME:
-        latest = selectors.timetable_imports_list(etab=imp.etablissement).exclude(
-            pk=imp.pk).first()
+        latest = selectors.timetable_import_newer_get(imp=imp)
     bilan = imp.bilan or {}
     return render(request, "imports/detail.html", {
         "imp": imp, "etab": imp.etablissement, "latest": latest,

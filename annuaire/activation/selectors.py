@@ -393,3 +393,12 @@ BLOCKING_CONTROLS = {"plusieurs_personnes", "doublon_probable", "doublon_probabl
 def flagged_person_ids(*, etab):
     return {item["pk"] for control in distribution_controls(etab=etab)
             if control.code in BLOCKING_CONTROLS for item in control.items}
+
+
+def audience_flagged(*, etab, persons) -> list[Person]:
+    """Those of a printing's accounts whose record a control flags (to fix before printing)."""
+    return list(persons.filter(pk__in=flagged_person_ids(etab=etab)))
+
+
+def audience_exists(*, persons) -> bool:
+    return persons.exists()

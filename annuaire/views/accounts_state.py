@@ -142,8 +142,7 @@ def person_reinstate(request, pk):
     except services.AccountStateError as exc:
         messages.error(request, str(exc))
     else:
-        person.refresh_from_db()
-        if person.suspensions.exists():
+        if selectors.person_is_suspended(person=person):
             messages.success(request, f"Suspension levée pour votre part : le compte de "
                                       f"{person.display_name} reste suspendu ailleurs.")
         else:

@@ -72,8 +72,8 @@ def letters(request, etab_id):
         persons = selectors.audience_persons(
             etab=etab, audience=data["audience"], division=data["division_obj"],
             only_not_activated=data["only_not_activated"])
-        flagged = list(persons.filter(pk__in=selectors.flagged_person_ids(etab=etab)))
-        if not persons.exists():
+        flagged = selectors.audience_flagged(etab=etab, persons=persons)
+        if not selectors.audience_exists(persons=persons):
             messages.warning(request, "Aucun compte ne correspond : aucune fiche à imprimer.")
         elif flagged and not data["confirm"]:
             kept = [(name, value) for name, value in request.POST.items()
