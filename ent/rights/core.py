@@ -1,6 +1,7 @@
 """What every area's rights start from: the viewer's roles, the académie's administrators, the
 establishments a viewer administers, and the small subquery helpers the areas share."""
 
+from collections.abc import Iterable
 from typing import TypeAlias
 
 from django.contrib.auth.models import AnonymousUser
@@ -77,7 +78,7 @@ def visible_etab_ids(viewer: Viewer) -> set[int] | None:
     return {r.etablissement_id for r in roles_of(viewer) if r.etablissement_id}
 
 
-def _has_role(etab_ids, kinds: set[str] | None = None) -> Exists:
+def _has_role(etab_ids: Iterable[int], kinds: set[str] | None = None) -> Exists:
     roles = Role.objects.filter(person=OuterRef("pk"), etablissement_id__in=etab_ids)
     if kinds is not None:
         roles = roles.filter(role__in=kinds)
