@@ -6,6 +6,7 @@ import shutil
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Collection
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -462,3 +463,22 @@ def account_purge(*, person, user):
     doomed = Person.objects.filter(pk=person.pk, deactivated_at__isnull=False)
     return _purge(doomed, delay=settings.ENT_PURGE_DELAY_DAYS, cutoff=timezone.now(),
                   origin="manuel", user=user)
+
+
+def group_memberships_replace(*, regroupement_ids: Collection[int],
+                              members: Collection[tuple[int, int]]) -> tuple[int, int]:
+    """The pupils of the groups ``regroupement_ids`` become ``members`` (``(eleve_id,
+    regroupement_id)`` pairs, each of those groups): the others removed, the missing ones
+    added, one statement per group losing pupils and one insert. For the timetable import,
+    when the principal chose it as the source of groups. Returns (added, removed)."""
+    desired = set(members)
+    current = set(Inscription.objects.filter(regroupement_id__in=list(regroupement_ids))
+                  .values_list("eleve_id", "regroupement_id"))
+    gone = current - desired
+    for group in {g for _, g in gone}:  # one statement per group, not per pupil
+        Inscription.objects.filter(regroupement_id=group, eleve_id__in=[
+            e for e, g in gone if g == group]).delete()
+    Inscription.objects.bulk_create(
+        [Inscription(eleve_id=e, regroupement_id=g) for e, g in desired - current],
+        ignore_conflicts=True, batch_size=2000)
+    return len(desired - current), len(gone)

@@ -16,8 +16,10 @@ from collections import defaultdict
 
 from django.db import transaction
 
-from ent.french import french_date
+from ent.french import count_label, french_date
+from viescolaire import services as timetable_services
 from viescolaire.models import Cours, Seance
+from viescolaire.selectors import seances_carrying_ids
 
 from .course_dates import cancelled_dates, course_date, in_year, seance_dates
 from .models import TimetableImport
@@ -29,8 +31,6 @@ from .upload_records import (
     records_sort,
     subject_key,
 )
-
-Through = {"enseignants": Cours.enseignants.through, "regroupements": Cours.regroupements.through}
 
 
 def _planned(records, directory):
@@ -150,24 +150,28 @@ def seance_window(*, header, today, first_of_year):
 
 def _seance_changes(*, etab, planned, ids, today, window):
     """What validation does to the séances: rows to add ``(key, date, cancelled, remplacant,
-    salle)``, rows to change ``(pk, key, date, ...)``, pks to drop, and how many stay.
+    salle)``, rows to change ``(pk, key, date, ...)``, pks to delete, pks to cancel rather
+    than delete (something points at them: ``seances_carrying_ids``), and how many stay.
 
     Within ``window`` only: a séance before today is added when missing (the first import of
     the year) but never changed nor removed; séances of other school years are not looked at.
     ``ids``: course key -> pk of the courses in force (a planned course without one is new).
+    A séance already cancelled by an earlier timetable (superseded) comes back when this one
+    has it again, and stays as it is when this one does not.
     """
-    add, flip, drop, kept = [], [], [], 0
+    add, flip, drop, cancel, kept = [], [], [], [], 0
     if window is None:
-        return add, flip, drop, kept
+        return add, flip, drop, cancel, kept
     start, end = window
     existing = Seance.objects.filter(cours__etablissement=etab, date__gte=start)
     if end is not None:
         existing = existing.filter(date__lte=end)
     in_force = defaultdict(dict)
     # Tuples, not model instances: a lycée has some 50,000 séances to come.
-    for pk, cours_id, date, cancelled, begins, ends, remplacant, salle in existing.values_list(
-            "pk", "cours_id", "date", "cancelled", "start", "end", "remplacant_id", "salle"):
-        in_force[cours_id][date] = (pk, cancelled, begins, ends, remplacant, salle)
+    for pk, cours_id, date, cancelled, superseded, begins, ends, remplacant, salle in (
+            existing.values_list("pk", "cours_id", "date", "cancelled", "superseded", "start",
+                                 "end", "remplacant_id", "salle")):
+        in_force[cours_id][date] = (pk, cancelled, superseded, begins, ends, remplacant, salle)
     for key, plan in planned.items():
         c = plan["course"]
         wanted = {d: False for d in plan["dates"] if d >= start}
@@ -178,14 +182,19 @@ def _seance_changes(*, etab, planned, ids, today, window):
             remplacant, salle = plan["changes"].get(date, (None, ""))
             if seance is None:
                 add.append((key, date, cancelled, remplacant, salle))
-            elif date >= today and seance[1:] != (cancelled, c.start, c.end, remplacant, salle):
+            elif date >= today and seance[1:] != (cancelled, False, c.start, c.end, remplacant,
+                                                  salle):
                 flip.append((seance[0], key, date, cancelled, remplacant, salle))
             else:
                 kept += 1
-        drop.extend(s[0] for date, s in have.items() if date >= today)
+        drop.extend(s[:3] for date, s in have.items() if date >= today)
     for leftovers in in_force.values():  # courses no longer in the timetable
-        drop.extend(s[0] for date, s in leftovers.items() if date >= today)
-    return add, flip, drop, kept
+        drop.extend(s[:3] for date, s in leftovers.items() if date >= today)
+    # What hangs on a séance is never deleted with it: one query, one EXISTS per model.
+    carrying = seances_carrying_ids(seance_ids=[pk for pk, _, _ in drop])
+    cancel = [pk for pk, _, superseded in drop if pk in carrying and not superseded]
+    drop = [pk for pk, _, _ in drop if pk not in carrying]
+    return add, flip, drop, cancel, kept
 
 
 def seances_forecast(*, etab, records, directory, today):
@@ -196,8 +205,8 @@ def seances_forecast(*, etab, records, directory, today):
     ids = dict(Cours.objects.filter(etablissement=etab).values_list("key", "pk"))
     first = year_first_import(etab=etab, header=header)
     window = seance_window(header=header, today=today, first_of_year=first)
-    add, flip, drop, kept = _seance_changes(etab=etab, planned=planned, ids=ids, today=today,
-                                            window=window)
+    add, flip, drop, cancel, kept = _seance_changes(etab=etab, planned=planned, ids=ids,
+                                                    today=today, window=window)
     in_year_dates = sum(len(p["dates"]) for p in planned.values())
     start = window[0] if window else None
     past = sum(1 for p in planned.values() for d in p["dates"] if start is None or d < start)
@@ -221,6 +230,17 @@ def seances_forecast(*, etab, records, directory, today):
             bounds.append(f"au {french_date(header.year_end)}")
         notes.append(f"Des séances du fichier tombent hors de l'année scolaire {label} "
                      f"({' '.join(bounds)}) : elles ne seront pas créées.")
+    if cancel:
+        n = len(cancel)
+        one = n < 2
+        notes.append(
+            f"{count_label(n, 'séance')} que ce fichier retire "
+            + ("porte déjà des données (appel, cahier de textes…) : elle ne sera pas "
+               "supprimée, mais annulée et affichée « annulée (nouvel emploi du temps) » avec "
+               "ce qu'elle porte." if one else
+               "portent déjà des données (appel, cahier de textes…) : elles ne seront pas "
+               "supprimées, mais annulées et affichées « annulée (nouvel emploi du temps) » "
+               "avec ce qu'elles portent."))
     counts = {
         "seances_in_year": in_year_dates,
         "seances_outside_year": outside,
@@ -228,6 +248,7 @@ def seances_forecast(*, etab, records, directory, today):
         "seances_to_create": len(add),
         "seances_to_change": len(flip),
         "seances_to_remove": len(drop),
+        "seances_to_cancel": len(cancel),
         "seances_kept": kept,
     }
     return {"counts": counts, "notes": notes, "today": today.isoformat(),
@@ -236,70 +257,48 @@ def seances_forecast(*, etab, records, directory, today):
 
 @transaction.atomic
 def timetable_apply(*, etab, imp, records, directory, today):
-    """Returns what changed: courses created, updated, removed; séances added, removed."""
+    """Returns what changed: courses created, updated, removed; séances added, changed,
+    removed, and cancelled rather than removed (something hangs on them). The tables are
+    written by ``viescolaire.services``."""
     header, planned = _planned(records, directory)
     first = year_first_import(etab=etab, header=header, exclude=imp)
     window = seance_window(header=header, today=today, first_of_year=first)
     if window is None:
         # The school year of the file is over: the timetable in force stays as it is.
         return {"courses_created": 0, "courses_updated": 0, "courses_removed": 0,
-                "seances_added": 0, "seances_removed": 0, "seances_changed": 0}
-    existing = {c.key: c for c in Cours.objects.select_for_update().filter(etablissement=etab)}
-    to_create, to_update, changed = [], [], []
-    for key, plan in planned.items():
-        c = plan["course"]
-        fields = dict(matiere_id=plan["matiere"], matiere_label=plan["matiere_label"],
-                      day=c.day, start=c.start, end=c.end, salle=plan["salle"],
-                      unmatched=plan["unmatched"], active=True)
-        current = existing.get(key)
-        if current is None:
-            to_create.append(Cours(etablissement=etab, key=key, timetable_import=imp, **fields))
-            continue
-        to_update.append(current)
-        if any(getattr(current, name) != value for name, value in fields.items()):
-            for name, value in fields.items():
-                setattr(current, name, value)
-            changed.append(current)
+                "seances_added": 0, "seances_removed": 0, "seances_changed": 0,
+                "seances_cancelled": 0}
+    existing = timetable_services.cours_in_force_lock(etablissement_id=etab.pk)
     # The séances are compared with the courses in force before any is written: the bilan's
     # forecast made the same comparison.
     old_ids = {key: c.pk for key, c in existing.items()}
-    add, flip, drop, _kept = _seance_changes(etab=etab, planned=planned, ids=old_ids,
-                                             today=today, window=window)
-    Cours.objects.bulk_create(to_create, batch_size=1000)
-    # Every course kept now comes from this import: one statement. Django's bulk_update
-    # builds a CASE per field and row, seconds of Python for a lycée: only for the courses
-    # whose fields did change.
-    Cours.objects.filter(pk__in=[c.pk for c in to_update]).update(timetable_import=imp)
-    if changed:
-        Cours.objects.bulk_update(changed, ["matiere", "matiere_label", "day", "start", "end",
-                                            "salle", "unmatched", "active"], batch_size=1000)
-    removed = [c for key, c in existing.items() if key not in planned and c.active]
-    Cours.objects.filter(pk__in=[c.pk for c in removed]).update(active=False)
-    ids = dict(old_ids)
-    ids.update({c.key: c.pk for c in to_create})
-    live = [ids[key] for key in planned]
-
-    # Participants, replaced as sets in two statements each.
-    for name, column, source in (("enseignants", "person_id", "teachers"),
-                                 ("regroupements", "regroupement_id", "structures")):
-        through = Through[name]
-        through.objects.filter(cours_id__in=live).delete()
-        through.objects.bulk_create([
-            through(cours_id=ids[key], **{column: target})
-            for key, plan in planned.items() for target in plan[source]], batch_size=2000)
+    add, flip, drop, cancel, _kept = _seance_changes(etab=etab, planned=planned, ids=old_ids,
+                                                     today=today, window=window)
+    written = timetable_services.cours_timetable_write(
+        etablissement_id=etab.pk, timetable_import_id=imp.pk, existing=existing,
+        courses={key: {"matiere_id": plan["matiere"], "matiere_label": plan["matiere_label"],
+                       "day": plan["course"].day, "start": plan["course"].start,
+                       "end": plan["course"].end, "salle": plan["salle"],
+                       "unmatched": plan["unmatched"], "active": True}
+                 for key, plan in planned.items()})
+    ids = written.ids
+    timetable_services.cours_participants_replace(
+        teachers={ids[key]: plan["teachers"] for key, plan in planned.items()},
+        regroupements={ids[key]: plan["structures"] for key, plan in planned.items()})
 
     courses = {key: plan["course"] for key, plan in planned.items()}
-    Seance.objects.filter(pk__in=drop).delete()
-    Seance.objects.bulk_create([
-        Seance(cours_id=ids[key], date=date, start=courses[key].start, end=courses[key].end,
-               cancelled=cancelled, remplacant_id=remplacant, salle=salle)
-        for key, date, cancelled, remplacant, salle in add], batch_size=5000)
-    Seance.objects.bulk_update([
-        Seance(pk=pk, cours_id=ids[key], date=date, cancelled=cancelled,
-               start=courses[key].start, end=courses[key].end, remplacant_id=remplacant,
-               salle=salle)
-        for pk, key, date, cancelled, remplacant, salle in flip],
-        ["cancelled", "start", "end", "remplacant", "salle"], batch_size=2000)
-    return {"courses_created": len(to_create), "courses_updated": len(to_update),
-            "courses_removed": len(removed), "seances_added": len(add),
-            "seances_removed": len(drop), "seances_changed": len(flip)}
+    dropped = timetable_services.seances_drop(seance_ids=[*drop, *cancel])
+    added = timetable_services.seances_create(seances=[
+        timetable_services.SeanceValues(
+            cours_id=ids[key], date=date, start=courses[key].start, end=courses[key].end,
+            cancelled=cancelled, remplacant_id=remplacant, salle=salle)
+        for key, date, cancelled, remplacant, salle in add])
+    changed = timetable_services.seances_update(seances=[
+        timetable_services.SeanceValues(
+            pk=pk, cours_id=ids[key], date=date, start=courses[key].start,
+            end=courses[key].end, cancelled=cancelled, remplacant_id=remplacant, salle=salle)
+        for pk, key, date, cancelled, remplacant, salle in flip])
+    return {"courses_created": written.created, "courses_updated": written.updated,
+            "courses_removed": written.removed, "seances_added": added,
+            "seances_removed": dropped.deleted, "seances_changed": changed,
+            "seances_cancelled": dropped.cancelled}

@@ -7,7 +7,8 @@ INE and birth date; groups by the same matching as the bilan. Memberships of the
 groups are then replaced as sets; divisions stay the académie feed's.
 """
 
-from annuaire.models import Inscription, Person, Regroupement, Role
+from annuaire.models import Person, Regroupement, Role
+from annuaire.services import group_memberships_replace
 
 from .matching import structure_match
 from .parsers import records as r
@@ -61,14 +62,6 @@ def group_memberships_apply(*, etab, records, directory):
             member = parts & set(pupil.parts) or pupil.ident in named or whole_classes
             if member and pupil.ident in found:
                 desired.add((found[pupil.ident], target))
-    current = set(Inscription.objects.filter(regroupement_id__in=real_groups).values_list(
-        "eleve_id", "regroupement_id"))
-    gone = current - desired
-    for group in {g for _, g in gone}:  # one statement per group, not per pupil
-        Inscription.objects.filter(regroupement_id=group, eleve_id__in=[
-            e for e, g in gone if g == group]).delete()
-    Inscription.objects.bulk_create(
-        [Inscription(eleve_id=e, regroupement_id=g) for e, g in desired - current],
-        ignore_conflicts=True, batch_size=2000)
-    return {"groups": len(real_groups), "memberships_added": len(desired - current),
-            "memberships_removed": len(gone), "pupils_unmatched": unmatched}
+    added, removed = group_memberships_replace(regroupement_ids=real_groups, members=desired)
+    return {"groups": len(real_groups), "memberships_added": added,
+            "memberships_removed": removed, "pupils_unmatched": unmatched}

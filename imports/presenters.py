@@ -69,6 +69,8 @@ ROWS = [
     ("seances_to_create", "Séances que la validation créera", 0, None),
     ("seances_to_change", "Séances que la validation modifiera", 0, None),
     ("seances_to_remove", "Séances que la validation retirera", 0, None),
+    ("seances_to_cancel", "Séances que la validation annulera au lieu de les retirer "
+     "(elles portent déjà des données : appel, cahier de textes…)", 0, None),
     ("seances_kept", "Séances déjà en place, inchangées", 0, None),
     ("rooms", "Salles", 0, lambda b: b.get("rooms", [])),
     ("closures", "Périodes de fermeture", 0,
@@ -95,6 +97,8 @@ APPLIED_LABELS = [
     ("courses_created", "Cours créés"), ("courses_updated", "Cours conservés ou mis à jour"),
     ("courses_removed", "Cours retirés"), ("seances_added", "Séances ajoutées"),
     ("seances_changed", "Séances modifiées"), ("seances_removed", "Séances retirées"),
+    ("seances_cancelled", "Séances annulées au lieu d'être retirées (elles portent des "
+     "données)"),
 ]
 
 

@@ -44,6 +44,10 @@ class Seance(models.Model):
     start = models.TimeField()
     end = models.TimeField()
     cancelled = models.BooleanField("annulée", default=False)
+    # Cancelled because a new timetable dropped it while something hung on it (a roll call,
+    # homework...): kept, with what it carries, instead of deleted. A later timetable that
+    # has it again brings it back (``viescolaire.services.seances_drop``).
+    superseded = models.BooleanField("annulée (nouvel emploi du temps)", default=False)
     # What changed for this one séance: the timetable's course is left as it was.
     salle = models.CharField("salle (changement)", max_length=255, blank=True)
     remplacant = models.ForeignKey(

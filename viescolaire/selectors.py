@@ -6,9 +6,10 @@ fixed number of queries (one for the séances, one per many-to-many), whatever t
 """
 
 import datetime
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, Value
+from django.db.models import Exists, Model, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Replace
 from django.urls import reverse
 
@@ -171,6 +172,8 @@ class SeanceView:
     regroupements: list
     salle: str
     cancelled: bool
+    # Cancelled by a new timetable, kept for what hangs on it.
+    superseded: bool = False
     remplacant: str = ""
     salle_habituelle: str = ""
     others: list = field(default_factory=list)
@@ -224,7 +227,7 @@ def _present(seance):
         date=seance.date, start=seance.start, end=seance.end, matiere=_subject(cours),
         enseignants=[p.display_name for p in cours.shown_enseignants],
         regroupements=[{"pk": r.pk, "code": r.code, "url": ""} for r in cours.shown_regroupements],
-        salle=salle, cancelled=seance.cancelled,
+        salle=salle, cancelled=seance.cancelled, superseded=seance.superseded,
         remplacant=seance.remplacant.display_name if seance.remplacant else "",
         salle_habituelle=cours.salle if seance.salle and seance.salle != cours.salle else "",
         others=list(cours.unmatched or []),
@@ -393,3 +396,38 @@ def timetable_person_url(*, viewer, person):
 def timetable_index_children(*, viewer):
     """A parent's children, to switch from one's week to another's."""
     return [Target("eleve", c.display_name, c.pk) for c in rights.timetable_children(viewer)]
+
+
+# --- What hangs on séances ------------------------------------------------------------------
+def seance_carriers() -> list[tuple[type[Model], str]]:
+    """Every model with rows that point at a séance, and the column that does: ``(model,
+    attname)``. Read from ``Seance``'s reverse relations, hidden ones (``related_name="+"``)
+    and many-to-many tables included, so that a model added later (roll call, homework) is
+    protected without anyone touching the importer. Seance's relations to itself are not
+    something it carries."""
+    carriers = []
+    for rel in Seance._meta.get_fields(include_hidden=True):
+        if not rel.auto_created or rel.concrete:
+            continue  # a field of Seance itself, not a relation pointing at it
+        if rel.many_to_many:
+            # Its table's rows (the auto-created ones reached below as hidden relations
+            # already; an explicit ``through`` is a model of its own, reached likewise).
+            continue
+        model = rel.related_model
+        if model is Seance:
+            continue
+        carriers.append((model, rel.field.attname))
+    return carriers
+
+
+def seances_carrying_ids(*, seance_ids: Collection[int]) -> set[int]:
+    """Of ``seance_ids``, those some row points at. One query whatever their number: one
+    EXISTS per model that may point at a séance (none today without such a model)."""
+    carriers = seance_carriers()
+    if not seance_ids or not carriers:
+        return set()
+    carried = Q()
+    for model, attname in carriers:
+        carried |= Q(Exists(model._base_manager.filter(**{attname: OuterRef("pk")})))
+    return set(Seance.objects.filter(carried, pk__in=list(seance_ids)).values_list(
+        "pk", flat=True))

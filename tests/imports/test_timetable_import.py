@@ -81,7 +81,8 @@ def test_validate_then_reimport_keeps_courses_and_séances(college):
     again.refresh_from_db()
     assert again.bilan["applied"] == {
         "courses_created": 0, "courses_updated": 604, "courses_removed": 0,
-        "seances_added": 0, "seances_removed": 0, "seances_changed": 0}
+        "seances_added": 0, "seances_removed": 0, "seances_changed": 0,
+        "seances_cancelled": 0}
     assert set(Seance.objects.values_list("pk", flat=True)) == seance_ids
 
 
