@@ -18,8 +18,7 @@ from django.db import transaction
 
 from ent.french import count_label, french_date
 from viescolaire import services as timetable_services
-from viescolaire.models import Cours, Seance
-from viescolaire.selectors import seances_carrying_ids
+from viescolaire.selectors import cours_ids_by_key, seances_between, seances_carrying_ids
 
 from .course_dates import cancelled_dates, course_date, in_year, seance_dates
 from .models import TimetableImport
@@ -163,14 +162,9 @@ def _seance_changes(*, etab, planned, ids, today, window):
     if window is None:
         return add, flip, drop, cancel, kept
     start, end = window
-    existing = Seance.objects.filter(cours__etablissement=etab, date__gte=start)
-    if end is not None:
-        existing = existing.filter(date__lte=end)
     in_force = defaultdict(dict)
-    # Tuples, not model instances: a lycée has some 50,000 séances to come.
     for pk, cours_id, date, cancelled, superseded, begins, ends, remplacant, salle in (
-            existing.values_list("pk", "cours_id", "date", "cancelled", "superseded", "start",
-                                 "end", "remplacant_id", "salle")):
+            seances_between(etablissement_id=etab.pk, start=start, end=end)):
         in_force[cours_id][date] = (pk, cancelled, superseded, begins, ends, remplacant, salle)
     for key, plan in planned.items():
         c = plan["course"]
@@ -202,7 +196,7 @@ def seances_forecast(*, etab, records, directory, today):
     change and remove, and what it leaves aside (past, outside the school year), with the
     French sentences that say why. Reads, writes nothing."""
     header, planned = _planned(records, directory)
-    ids = dict(Cours.objects.filter(etablissement=etab).values_list("key", "pk"))
+    ids = cours_ids_by_key(etablissement_id=etab.pk)
     first = year_first_import(etab=etab, header=header)
     window = seance_window(header=header, today=today, first_of_year=first)
     add, flip, drop, cancel, kept = _seance_changes(etab=etab, planned=planned, ids=ids,

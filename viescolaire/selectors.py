@@ -398,6 +398,25 @@ def timetable_index_children(*, viewer):
     return [Target("eleve", c.display_name, c.pk) for c in rights.timetable_children(viewer)]
 
 
+# --- For the timetable import: what is in force ---
+def cours_ids_by_key(*, etablissement_id: int) -> dict[str, int]:
+    """The establishment's courses, active or not: key -> pk."""
+    return dict(Cours.objects.filter(etablissement_id=etablissement_id).values_list(
+        "key", "pk"))
+
+
+def seances_between(*, etablissement_id: int, start: datetime.date,
+                    end: datetime.date | None) -> list[tuple]:
+    """The establishment's séances from ``start`` to ``end`` (None: no end) as tuples
+    ``(pk, cours_id, date, cancelled, superseded, start, end, remplacant_id, salle)``:
+    tuples, not model instances, a lycée has some 50,000 séances to come."""
+    found = Seance.objects.filter(cours__etablissement_id=etablissement_id, date__gte=start)
+    if end is not None:
+        found = found.filter(date__lte=end)
+    return list(found.values_list("pk", "cours_id", "date", "cancelled", "superseded",
+                                  "start", "end", "remplacant_id", "salle"))
+
+
 # --- What hangs on séances ------------------------------------------------------------------
 def seance_carriers() -> list[tuple[type[Model], str]]:
     """Every model with rows that point at a séance, and the column that does: ``(model,

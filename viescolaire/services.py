@@ -131,9 +131,16 @@ def seances_drop(*, seance_ids: Collection[int]) -> SeancesDropped:
     (``selectors.seances_carrying_ids``), which are cancelled and marked superseded, shown
     « annulée (nouvel emploi du temps) » with what they carry.
 
-    A model pointing at ``Seance`` should use ``on_delete=PROTECT``: a row written between
-    this check and the delete then makes the validation fail and roll back, instead of
-    being lost."""
+    The séances are locked before they are looked at. A model pointing at ``Seance``
+    should still use ``on_delete=PROTECT``: a path that would delete a séance without coming
+    here (a course or an establishment deleted) then fails loudly instead of losing rows."""
+    if not seance_ids:
+        return SeancesDropped(deleted=0, cancelled=0)
+    # Locked first (PostgreSQL): a roll call or homework being written on one of them now
+    # is seen by the check below, and one written later waits for this transaction, then
+    # finds its séance cancelled, or gone and fails: none is lost with a deleted séance.
+    list(Seance.objects.select_for_update().filter(pk__in=list(seance_ids)).values_list(
+        "pk", flat=True))
     carrying = seances_carrying_ids(seance_ids=seance_ids)
     cancelled = Seance.objects.filter(pk__in=list(carrying), superseded=False).update(
         cancelled=True, superseded=True) if carrying else 0
