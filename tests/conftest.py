@@ -100,6 +100,12 @@ class World:
 
 @pytest.fixture
 def world(db):
+    return build_world()
+
+
+def build_world():
+    """The ``world`` fixture's content, for a fixture of a wider scope that builds it once
+    (the URL sweep); the caller provides the database access."""
     etab_a = EtablissementFactory(name="COLLEGE JEAN MOULIN (LYON)", uai="0690001A", aaf_id="1001")
     etab_b = EtablissementFactory(name="COLLEGE VICTOR HUGO (VILLEURBANNE)", uai="0690002B",
                                   aaf_id="1002")
