@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from ent import uploads
 from ent.errors import ApplicationError
+from ent.lib.tasks import enqueue_on_commit
 from ent.notifications.jobs import job_end_notify
 
 from . import selectors
@@ -109,7 +110,7 @@ def aaf_import_enqueue(imp):
     from .tasks import aaf_import_task
 
     progress_set(kind="aaf", pk=imp.pk, phase="attente", fraction=0, queued=True)
-    transaction.on_commit(lambda: aaf_import_task.delay(imp.pk))
+    enqueue_on_commit(aaf_import_task, imp.pk)
 
 
 def _progress_writer(pk):

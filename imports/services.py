@@ -15,6 +15,7 @@ from annuaire.models import Etablissement
 from annuaire.progress import Heartbeat, progress_clear, progress_set, progress_stopped
 from ent import uploads
 from ent.errors import ApplicationError
+from ent.lib.tasks import enqueue_on_commit
 from ent.notifications.jobs import job_end_notify
 
 from . import selectors
@@ -283,7 +284,7 @@ def _queue_analysis(imp):
     from .tasks import timetable_import_task
 
     progress_set(kind=PROGRESS_KIND, pk=imp.pk, phase="En attente", fraction=0, queued=True)
-    transaction.on_commit(lambda: timetable_import_task.delay(imp.pk))
+    enqueue_on_commit(timetable_import_task, imp.pk)
 
 
 def timetable_import_execute(*, import_id):
@@ -451,7 +452,7 @@ def timetable_import_validate_start(*, imp, user):
         attempt = TimetableImport.objects.filter(pk=imp.pk).values_list(
             "validation_attempt", flat=True).get()
         progress_set(kind=PROGRESS_KIND, pk=imp.pk, phase="Validation en attente", fraction=0, queued=True)
-        transaction.on_commit(lambda: timetable_validate_task.delay(imp.pk, attempt))
+        enqueue_on_commit(timetable_validate_task, imp.pk, attempt)
     imp.status, imp.validation_attempt = TimetableImport.Status.VALIDATION, attempt
     return imp
 

@@ -23,6 +23,7 @@ from annuaire.models import (
 )
 from annuaire.progress import progress_clear, progress_set
 from ent.errors import ApplicationError
+from ent.lib.tasks import enqueue_on_commit
 from ent.notifications.jobs import job_end_notify
 
 from . import selectors
@@ -201,6 +202,13 @@ def letter_batch_create(*, etab, actor, audience, division=None, person_id=None,
         batch.total = len(ids)
         batch.save(update_fields=["total"])
     return batch
+
+
+def letter_batch_enqueue(*, batch: LetterBatch) -> None:
+    """A batch too big for the response goes to a worker, once its row is committed."""
+    from annuaire.tasks import letter_batch_task
+
+    enqueue_on_commit(letter_batch_task, batch.pk)
 
 
 def letters_dir():

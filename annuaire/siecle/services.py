@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ent import uploads
 from ent.errors import ApplicationError
+from ent.lib.tasks import enqueue_on_commit
 from ent.notifications.jobs import job_end_notify
 
 from ..models import SiecleImport, SiecleIssue
@@ -80,7 +81,7 @@ def siecle_import_enqueue(imp):
     from ..tasks import siecle_import_task
 
     progress_set(kind=PROGRESS_KIND, pk=imp.pk, phase="attente", fraction=0, queued=True)
-    transaction.on_commit(lambda: siecle_import_task.delay(imp.pk))
+    enqueue_on_commit(siecle_import_task, imp.pk)
 
 
 def _progress_writer(pk, echo=None):

@@ -14,7 +14,6 @@ from annuaire.activation import selectors, services
 from annuaire.activation.forms import AccountSettingsForm, LetterForm, RelanceForm
 from annuaire.models import LetterBatch
 from annuaire.progress import progress_get
-from annuaire.tasks import letter_batch_task
 from ent import rights
 from ent.errors import NotFound
 
@@ -100,7 +99,7 @@ def _batch_run(request, etab, batch):
     if small and batch.channel == LetterBatch.Channel.PDF:
         pdf = services.letter_batch_render(batch_id=batch.pk, to_file=False)
         return _pdf_response(pdf, f"fiches-{etab.uai}-{batch.pk}.pdf")
-    letter_batch_task.delay(batch.pk)
+    services.letter_batch_enqueue(batch=batch)
     return redirect("annuaire:letter_batch", etab_id=etab.pk, pk=batch.pk)
 
 

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ent.french import count_label
+from ent.lib.tasks import enqueue_on_commit
 
 from . import selectors
 from .kinds import EmailMode, kind_get
@@ -68,19 +69,12 @@ def notification_send(*, recipients: QuerySet | Iterable, kind: str, title: str,
         _rows_insert(rows, kind=kind, title=title, body=body, url=url, etab_id=etab_id, now=now)
         written += len(rows)
     if due_now:
-        transaction.on_commit(_email_task_queue)
+        # The e-mails due at once, sent by a worker; a broker out of reach fails no one's
+        # request: the beat task sends them on its next run.
+        from .tasks import notifications_email_task
+
+        enqueue_on_commit(notifications_email_task, broker_down_ok=True)
     return written
-
-
-def _email_task_queue():
-    """The e-mails due at once, sent by a worker; a broker out of reach fails no one's request:
-    the beat task sends them on its next run."""
-    from .tasks import notifications_email_task
-
-    try:
-        notifications_email_task.delay()
-    except Exception:
-        logger.exception("notification e-mails left to the beat task: the broker is unreachable")
 
 
 COPY_COLUMNS = ("recipient_id", "kind", "title", "body", "url", "etablissement_id", "created_at",

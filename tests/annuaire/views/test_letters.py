@@ -94,13 +94,16 @@ def test_letters_of_flagged_records_ask_for_confirmation(world, login):
 
 
 def test_whole_collège_goes_to_a_job_with_progress_and_one_download(
-        world, login, settings, tmp_path):
+        world, login, settings, tmp_path, django_capture_on_commit_callbacks):
     settings.ENT_LETTERS_SYNC_MAX = 1
     settings.ENT_LETTERS_DIR = tmp_path / "letters"
     Person.objects.update(activated_at=None)
     client = login(world.principal_a)
-    response = client.post(reverse("annuaire:letters", args=[world.etab_a.pk]), {
-        "audience": "eleves", "per_page": 8, "only_not_activated": "on", "channel": "pdf"})
+    # The job is queued once the batch is committed (eager Celery runs it then).
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        response = client.post(reverse("annuaire:letters", args=[world.etab_a.pk]), {
+            "audience": "eleves", "per_page": 8, "only_not_activated": "on", "channel": "pdf"})
+    assert len(queued) == 1
     batch = LetterBatch.objects.get()
     assert response.status_code == 302
     assert response.url == reverse("annuaire:letter_batch", args=[world.etab_a.pk, batch.pk])

@@ -1,0 +1,1 @@
+"""Helpers shared by every app (no models, no views)."""
