@@ -7,7 +7,7 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 DEMO_DIR ?= var/demo
 PYTEST_ARGS ?=
 
-.PHONY: install demo serve test test-postgres test-sqlite lint clean
+.PHONY: install demo serve test test-postgres test-sqlite lint typecheck clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,7 +29,7 @@ serve: install
 
 # The whole suite on PostgreSQL and Redis (a real Celery worker in the integration tests),
 # then the importers' tests again on the embedded SQLite default.
-test: install test-postgres test-sqlite lint
+test: install test-postgres test-sqlite lint typecheck
 
 # ENT_DEV: the suite's PostgreSQL is not a deployment (no real key, no HTTPS).
 test-postgres: install
@@ -42,6 +42,10 @@ test-sqlite: install
 
 lint: install
 	$(BIN)/ruff check .
+
+# mypy with django-stubs over what [tool.mypy] lists in pyproject.toml; its cache in var/mypy.
+typecheck: install
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) var

@@ -167,8 +167,9 @@ def class_list(*, regroupement):
             regroupement__nature=Regroupement.Nature.DIVISION,
         ).select_related("regroupement").order_by("regroupement__code"))))
     for pupil in pupils:
-        pupil.divisions = [i.regroupement.code for i in pupil.division_inscriptions]
-    subjects = {}
+        pupil.divisions = [  # type: ignore[attr-defined]  # an attribute for the template
+            i.regroupement.code for i in pupil.division_inscriptions]
+    subjects: dict[int, list[str]] = {}
     for enseignant, libelle in Enseignement.objects.filter(
             regroupement=regroupement, enseignant__deactivated_at__isnull=True,
     ).values_list("enseignant", _subject_label("matiere")):
@@ -199,7 +200,8 @@ def directory_search(*, viewer, etab=None, filters=None):
         # and « ndiaye » find DELL'AQUILA, LE FLOCH and N'DIAYE.
         people = people.annotate(search_compact=Replace("search_name", Value(" "), Value("")))
     for term in terms:
-        people = people.filter(search_compact__contains=term)
+        # The annotation above is not followed through the reassignment by django-stubs.
+        people = people.filter(search_compact__contains=term)  # type: ignore[misc]
     if filters.profile in FUNCTION_PROFILES:
         fonctions = Fonction.objects.filter(person=OuterRef("pk"),
                                             code=FUNCTION_PROFILES[filters.profile])
@@ -276,7 +278,7 @@ def family_teacher_labels(*, viewer, person_ids):
         enseignant_id__in=person_ids, **{f"{pupil}_id__in": children},
     ).values_list("enseignant_id", f"{pupil}__first_name", f"{pupil}_id")
     # (teacher, child) → subjects, then one label per subject with the children it is taught to.
-    by_subject = {}
+    by_subject: dict[tuple[int, str | None], dict[int, str]] = {}
     for teacher, subject, first_name, child in taught:
         key = (teacher, subject or "")
         names = by_subject.setdefault(key, {})
@@ -292,7 +294,7 @@ def family_teacher_labels(*, viewer, person_ids):
                 del by_subject[(teacher, subject)]
     for teacher, first_name, child in principal:
         by_subject.setdefault((teacher, None), {})[child] = first_name
-    labels = {}
+    labels: dict[int, list[str]] = {}
     for (teacher, subject), names in sorted(by_subject.items(),
                                             key=lambda kv: (kv[0][1] is None, kv[0][1] or "")):
         children_text = " et ".join(_de(n) for n in sorted(names.values()))
@@ -390,7 +392,7 @@ def person_card(*, viewer, person_id):
 
 def home_summary(*, viewer):
     """Who the viewer is, for the home page: roles by establishment."""
-    by_etab = {}
+    by_etab: dict[str, list[str]] = {}
     for role in rights.roles_of(viewer):
         key = role.etablissement.name if role.etablissement else "Toute l'académie"
         by_etab.setdefault(key, []).append(role.get_role_display())
@@ -423,7 +425,7 @@ def aaf_import_issues(*, aaf_import, level, code=""):
 def aaf_import_issue_counts(*, aaf_import):
     from django.db.models import Count
 
-    counts = {}
+    counts: dict[str, dict[str, int]] = {}
     for level, code, n in (ImportIssue.objects.filter(aaf_import=aaf_import)
                            .values_list("level", "code").annotate(n=Count("id"))):
         counts.setdefault(level, {})[code] = n

@@ -218,7 +218,7 @@ def _issue_fields(issue):
     }
     # A rejected record may carry an identifier as long as the file wants.
     for name in ("code", "population", "file", "identifier", "etab"):
-        fields[name] = fields[name][:ImportIssue._meta.get_field(name).max_length]
+        fields[name] = fields[name][:ImportIssue._meta.get_field(name).max_length]  # type: ignore[union-attr]
     return fields
 
 
@@ -355,7 +355,7 @@ def accounts_purge(*, now=None, origin="beat", user=None):
 
 def _purge(doomed, *, delay, cutoff, origin, user):
     with transaction.atomic():
-        counts = Counter()
+        counts: Counter[str] = Counter()
         for population, n in doomed.values_list("population").annotate(n=Count("id")):
             counts[population] += n
         total = sum(counts.values())

@@ -10,6 +10,7 @@ it (« Mot de passe oublié »).
 """
 
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -32,7 +33,15 @@ def portal_site():
                            domain=urlsplit(settings.ENT_PUBLIC_URL).netloc)
 
 
-class PortalPagesAdapterMixin:
+if TYPE_CHECKING:
+    # What the mixins below are mixed into, so that their ``super()`` calls are checked.
+    from allauth.account.adapter import DefaultAccountAdapter as _AdapterBase
+    from django.forms import Form as _FormBase
+else:
+    _AdapterBase = _FormBase = object
+
+
+class PortalPagesAdapterMixin(_AdapterBase):
     error_messages = {
         **DefaultAccountAdapter.error_messages,
         "username_password_mismatch": "Identifiant ou mot de passe incorrect.",
@@ -69,10 +78,10 @@ class PortalPagesAdapterMixin:
         return reverse("home")
 
 
-class _PortalForm:
+class _PortalForm(_FormBase):
     """Labels without Django's colon, as on the activation pages."""
 
-    labels = {}
+    labels: dict[str, str] = {}
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")

@@ -1,7 +1,9 @@
 """The services of the portal and who may use each: the home page's cards and the header's
 menu list those allowed, the menu marking the one the page belongs to."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -13,12 +15,12 @@ from . import rights
 class Service:
     key: str
     label: str
-    description: str
+    description: str | Callable[[Any], str]
     url_name: str
-    allowed: object
+    allowed: Callable[[Any], bool]
     # The header's menu names it shortly; pages under other addresses may belong to it.
     nav_label: str = ""
-    also_under: tuple = field(default=())
+    also_under: tuple[str, ...] = field(default=())
 
     @property
     def url(self):
@@ -101,7 +103,7 @@ def nav_for(viewer, path):
     """The header's menu: home, then each service the viewer has; the one whose address is
     the longest start of ``path`` is the current section (home only on the home page)."""
     services = services_for(viewer)
-    prefixes = []
+    prefixes: list[tuple[str, str]] = []
     for service in services:
         urls = [service.url] + [reverse(name) for name in service.also_under]
         prefixes.extend((url, service.key) for url in urls)

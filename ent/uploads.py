@@ -100,7 +100,7 @@ class CappedUploadHandler(FileUploadHandler):
         self.max_bytes = max_bytes
         self.variable = variable
         self.received = 0
-        self.file = None
+        self.file: _ReceivedFile | None = None
 
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
@@ -109,9 +109,10 @@ class CappedUploadHandler(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
+        assert self.file is not None and self.request is not None  # new_file() came first
         if self.received > self.max_bytes:
             self.file.close()  # a temporary file: closing deletes it
-            self.request.upload_refusal = too_large_message(
+            self.request.upload_refusal = too_large_message(  # type: ignore[attr-defined]
                 size=None, limit=self.max_bytes, variable=self.variable)
             # The rest of the body is read and dropped (it is within the request's announced
             # length, checked before), so that the browser gets the answer.
@@ -119,6 +120,7 @@ class CappedUploadHandler(FileUploadHandler):
         self.file.write(raw_data)
 
     def file_complete(self, file_size):
+        assert self.file is not None
         self.file.seek(0)
         self.file.size = file_size
         return self.file

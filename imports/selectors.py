@@ -164,7 +164,8 @@ def rapprochement_targets(*, etab):
         pk__in=Role.objects.filter(etablissement=etab, role=Role.Kind.ENSEIGNANT).values(
             "person_id"),
     ).order_by(*Person.NAME_ORDER).values_list("pk", "last_name", "first_name"))
-    divisions, groups = [], []
+    divisions: list[tuple[int, str]] = []
+    groups: list[tuple[int, str]] = []
     for pk, nature, code in Regroupement.objects.filter(etablissement=etab).order_by(
             "code").values_list("pk", "nature", "code"):
         (divisions if nature == Regroupement.Nature.DIVISION else groups).append((pk, code))

@@ -112,7 +112,7 @@ def timetable_target_get(*, viewer, kind, pk, room=""):
 
 def timetable_rooms(*, etab):
     """The rooms an establishment's courses and séances name, sorted."""
-    names = set()
+    names: set[str] = set()
     for value in Cours.objects.filter(etablissement=etab).exclude(salle="").values_list(
             "salle", flat=True).distinct():
         names.update(part.strip() for part in value.split(", ") if part.strip())
@@ -257,7 +257,7 @@ def week_seances(*, viewer, target, monday):
 
 def week_days(*, monday, seances):
     """Monday to Friday always; Saturday and Sunday when something happens on them."""
-    by_day = {monday + n * DAY: [] for n in range(7)}
+    by_day: dict[datetime.date, list[Seance]] = {monday + n * DAY: [] for n in range(7)}
     for seance in seances:
         by_day[seance.date].append(seance)
     return [Day(date, items) for date, items in by_day.items()
@@ -298,7 +298,7 @@ def today_timetables(*, viewer, day):
         return [TodayBlock(targets[0][0], targets[0][1], [_present(s) for s in seances])]
     # Several timetables read at once: tell whose each séance is.
     pupils = [t.pk for t, _ in targets if t.kind == "eleve"]
-    regs_of = {pk: set() for pk in pupils}
+    regs_of: dict[int, set[int]] = {pk: set() for pk in pupils}
     for eleve_id, reg_id in Inscription.objects.filter(eleve_id__in=pupils).values_list(
             "eleve_id", "regroupement_id"):
         regs_of[eleve_id].add(reg_id)
@@ -384,11 +384,14 @@ def timetable_pupil_search(*, viewer, etab, query):
 def timetable_person_url(*, viewer, person):
     """The week of a pupil or teacher, when the viewer may open it (a person card's link):
     one query, none for other profiles."""
-    kind, allowed = {
+    found = {
         Profile.ELEVE: ("eleve", rights.timetable_pupils_q),
         Profile.ENSEIGNANT: ("enseignant", rights.timetable_teachers_q),
-    }.get(person.profile, (None, None))
-    if kind is None or not Person.objects.filter(allowed(viewer), pk=person.pk).exists():
+    }.get(person.profile)
+    if found is None:
+        return ""
+    kind, allowed = found
+    if not Person.objects.filter(allowed(viewer), pk=person.pk).exists():
         return ""
     return reverse(f"viescolaire:week_{kind}", args=[person.pk])
 

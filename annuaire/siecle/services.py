@@ -142,7 +142,7 @@ def _issue_fields(issue):
                                                 "name", "message")}
     fields["line"] = issue.get("line") or None
     for name in ("population", "file", "identifier", "name"):
-        fields[name] = fields[name][:SiecleIssue._meta.get_field(name).max_length]
+        fields[name] = fields[name][:SiecleIssue._meta.get_field(name).max_length]  # type: ignore[union-attr]
     return fields
 
 

@@ -15,11 +15,11 @@ class PreferencesForm(forms.Form):
     quiet_weekends = forms.BooleanField(label="Pause numérique le samedi et le dimanche",
                                         required=False)
 
-    def __init__(self, *args, kinds, modes, quiet, **kwargs):
+    def __init__(self, data=None, *, kinds, modes, quiet, **kwargs):
         initial = {"quiet_hours": quiet.enabled, "quiet_start": quiet.start,
                    "quiet_end": quiet.end, "quiet_weekends": quiet.weekends}
         initial.update({f"kind_{code}": mode for code, mode in modes.items()})
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(data, initial=initial, **kwargs)
         self.kinds = kinds
         for kind in kinds:
             self.fields[f"kind_{kind.code}"] = forms.ChoiceField(
@@ -29,7 +29,8 @@ class PreferencesForm(forms.Form):
         return [self[f"kind_{kind.code}"] for kind in self.kinds]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("quiet_hours") and data.get("quiet_start") and (
                 data["quiet_start"] == data.get("quiet_end")):
             self.add_error("quiet_end", "La fin de la pause doit différer de son début.")

@@ -63,7 +63,7 @@ def preferences_of(*, person) -> tuple[dict[str, str], QuietHours]:
 def email_addresses(*, person_ids: list[int]) -> dict[int, str]:
     """Where each active person's e-mails go: the address they confirmed on the portal
     (primary first), else the one the directory's feed gives."""
-    found = {}
+    found: dict[int, str] = {}
     for person_id, email in EmailAddress.objects.filter(
             user_id__in=person_ids, verified=True, user__is_active=True,
     ).order_by("user_id", "-primary", "pk").values_list("user_id", "email"):

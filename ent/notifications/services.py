@@ -42,6 +42,7 @@ def notification_send(*, recipients: QuerySet | Iterable, kind: str, title: str,
     """
     kind_obj = kind_get(kind)
     now = now or timezone.now()
+    ids: Iterable[int]
     if isinstance(recipients, QuerySet):
         ids = recipients.values_list("pk", flat=True).order_by("pk").distinct().iterator(
             chunk_size=10000)
