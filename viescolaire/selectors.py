@@ -5,11 +5,13 @@ Every function takes what ``ent.rights`` allowed: a ``Target`` only comes out of
 fixed number of queries (one for the séances, one per many-to-many), whatever their number.
 """
 
+from __future__ import annotations
+
 import datetime
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, Model, OuterRef, Prefetch, Q, Value
+from django.db.models import Exists, Model, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Replace
 from django.urls import reverse
 
@@ -19,6 +21,7 @@ from ent import rights
 from ent.dates import monday_of
 from ent.errors import NotFound
 from ent.french import de
+from ent.rights import Viewer
 
 from .models import Cours, Seance
 
@@ -43,7 +46,7 @@ class Target:
     room: str = ""
 
     @property
-    def url(self):
+    def url(self) -> str:
         if self.kind == "salle":
             return reverse("viescolaire:week_room", args=[self.pk, self.room])
         if self.kind in ("division", "groupe"):
@@ -51,14 +54,14 @@ class Target:
         return reverse(f"viescolaire:week_{self.kind}", args=[self.pk])
 
     @property
-    def heading(self):
+    def heading(self) -> str:
         return {
             "eleve": de(self.label), "enseignant": de(self.label),
             "division": f"de la division {self.label}", "groupe": f"du groupe {self.label}",
             "salle": f"de la salle {self.label}",
         }[self.kind]
 
-    def seances_q(self):
+    def seances_q(self) -> Q:
         if self.kind == "eleve":
             regs = Inscription.objects.filter(eleve_id=self.pk).values("regroupement_id")
             return Q(cours__in=Cours.objects.filter(regroupements__in=regs).values("pk"))
@@ -71,20 +74,20 @@ class Target:
             (Q(salle="") & _room_q(self.room, "cours__salle")) | _room_q(self.room, "salle"))
 
 
-def _room_q(name, field_name):
+def _room_q(name: str, field_name: str) -> Q:
     """``Cours.salle`` joins a course's rooms with ", ": a room is one of them."""
     return (Q(**{field_name: name}) | Q(**{f"{field_name}__startswith": f"{name}, "})
             | Q(**{f"{field_name}__endswith": f", {name}"})
             | Q(**{f"{field_name}__contains": f", {name}, "}))
 
 
-def _pupil_etab(person):
+def _pupil_etab(person: Person) -> Etablissement | None:
     role = Role.objects.filter(person=person, role=Role.Kind.ELEVE).select_related(
         "etablissement").first()
     return role.etablissement if role else None
 
 
-def timetable_target_get(*, viewer, kind, pk, room=""):
+def timetable_target_get(*, viewer: Viewer, kind: str, pk: int, room: str = "") -> Target:
     """The timetable the viewer asked for; ``TargetNotFound`` when out of reach."""
     if kind == "eleve":
         person = Person.objects.filter(rights.timetable_pupils_q(viewer), pk=pk).first()
@@ -110,7 +113,7 @@ def timetable_target_get(*, viewer, kind, pk, room=""):
     raise TargetNotFound
 
 
-def timetable_rooms(*, etab):
+def timetable_rooms(*, etab: Etablissement) -> list[str]:
     """The rooms an establishment's courses and séances name, sorted."""
     names: set[str] = set()
     for value in Cours.objects.filter(etablissement=etab).exclude(salle="").values_list(
@@ -122,7 +125,7 @@ def timetable_rooms(*, etab):
     return sorted(names)
 
 
-def timetable_room_exists(*, etab, room):
+def timetable_room_exists(*, etab: Etablissement, room: str) -> bool:
     """Whether a course or séance of the establishment names that room (one query).
 
     The rooms ``timetable_rooms`` lists, looked up rather than listed: a course joins its
@@ -137,13 +140,13 @@ def timetable_room_exists(*, etab, room):
     return Cours.objects.filter(q, etablissement=etab).exists()
 
 
-def timetable_pupil_unplaced(*, target):
+def timetable_pupil_unplaced(*, target: Target) -> bool:
     """Whether the target is a pupil in no division and no group: an empty week says so."""
     return target.kind == "eleve" and not Inscription.objects.filter(eleve_id=target.pk).exists()
 
 
 # --- Weeks ---
-def week_monday(*, value, today):
+def week_monday(*, value: str, today: datetime.date) -> tuple[datetime.date, str]:
     """The Monday of the week holding ``value`` (an ISO date), or of today's; and an error."""
     day, error = today, ""
     if value:
@@ -182,7 +185,7 @@ class SeanceView:
     free = False
 
     @property
-    def changed(self):
+    def changed(self) -> bool:
         return bool(self.remplacant or self.salle_habituelle)
 
 
@@ -195,11 +198,11 @@ class Day:
     lanes: int = 1
 
     @property
-    def is_weekend(self):
+    def is_weekend(self) -> bool:
         return self.date.weekday() >= 5
 
 
-def _seances_query(q):
+def _seances_query(q: Q) -> QuerySet[Seance]:
     # Lists on each course (to_attr), not managers: a manager's all() clones a queryset per
     # séance and per relation, a good part of a week page's time.
     return (Seance.objects.filter(q)
@@ -212,7 +215,7 @@ def _seances_query(q):
             .order_by("date", "start", "cours__matiere_label", "pk"))
 
 
-def _subject(cours):
+def _subject(cours: Cours) -> str:
     """The subject in proper case (« Mathématiques ») where SIECLE or STS-web gave its edition
     label, else as the timetable's file names it (« MATHEMATIQUES », a code)."""
     if cours.matiere is not None and cours.matiere.libelle_edition:
@@ -220,13 +223,15 @@ def _subject(cours):
     return cours.matiere_label
 
 
-def _present(seance):
+def _present(seance: Seance) -> SeanceView:
     cours = seance.cours
     salle = seance.salle or cours.salle
     return SeanceView(
         date=seance.date, start=seance.start, end=seance.end, matiere=_subject(cours),
-        enseignants=[p.display_name for p in cours.shown_enseignants],
-        regroupements=[{"pk": r.pk, "code": r.code, "url": ""} for r in cours.shown_regroupements],
+        # shown_*: lists that _seances_query prefetches (to_attr), unknown to the model's type.
+        enseignants=[p.display_name for p in cours.shown_enseignants],  # type: ignore[attr-defined]
+        regroupements=[{"pk": r.pk, "code": r.code, "url": ""}
+                       for r in cours.shown_regroupements],  # type: ignore[attr-defined]
         salle=salle, cancelled=seance.cancelled, superseded=seance.superseded,
         remplacant=seance.remplacant.display_name if seance.remplacant else "",
         salle_habituelle=cours.salle if seance.salle and seance.salle != cours.salle else "",
@@ -234,7 +239,8 @@ def _present(seance):
     )
 
 
-def week_seances(*, viewer, target, monday):
+def week_seances(*, viewer: Viewer, target: Target, monday: datetime.date,
+                 ) -> list[SeanceView]:
     """The target's séances from ``monday`` to Sunday, presented, in date and hour order;
     a division or group links to its own week when the viewer may open it (one query)."""
     sunday = monday + 6 * DAY
@@ -255,9 +261,9 @@ def week_seances(*, viewer, target, monday):
     return seances
 
 
-def week_days(*, monday, seances):
+def week_days(*, monday: datetime.date, seances: list[SeanceView]) -> list[Day]:
     """Monday to Friday always; Saturday and Sunday when something happens on them."""
-    by_day: dict[datetime.date, list[Seance]] = {monday + n * DAY: [] for n in range(7)}
+    by_day: dict[datetime.date, list[SeanceView]] = {monday + n * DAY: [] for n in range(7)}
     for seance in seances:
         by_day[seance.date].append(seance)
     return [Day(date, items) for date, items in by_day.items()
@@ -272,7 +278,7 @@ class TodayBlock:
     seances: list
 
 
-def today_timetables(*, viewer, day):
+def today_timetables(*, viewer: Person, day: datetime.date) -> list[TodayBlock]:
     """Today's séances of the viewer's own timetables: a pupil's, a teacher's, each child's.
 
     One query for all of them (and one per many-to-many), however many children.
@@ -306,10 +312,12 @@ def today_timetables(*, viewer, day):
     for target, title in targets:
         if target.kind == "eleve":
             mine = [s for s in seances
-                    if {r.pk for r in s.cours.shown_regroupements} & regs_of[target.pk]]
+                    if {r.pk for r in s.cours.shown_regroupements}  # type: ignore[attr-defined]
+                    & regs_of[target.pk]]
         else:
             mine = [s for s in seances if s.remplacant_id == target.pk
-                    or any(p.pk == target.pk for p in s.cours.shown_enseignants)]
+                    or any(p.pk == target.pk
+                           for p in s.cours.shown_enseignants)]  # type: ignore[attr-defined]
         blocks.append(TodayBlock(target, title, [_present(s) for s in mine]))
     return blocks
 
@@ -326,7 +334,7 @@ class TimetableIndex:
     rooms: list
 
 
-def timetable_index(*, viewer, etab_id=None):
+def timetable_index(*, viewer: Person, etab_id: int | str | None = None) -> TimetableIndex:
     kinds = {r.role for r in rights.roles_of(viewer)}
     me = []
     if Role.Kind.ELEVE in kinds:
@@ -363,7 +371,8 @@ def timetable_index(*, viewer, etab_id=None):
 PUPIL_SEARCH_LIMIT = 30
 
 
-def timetable_pupil_search(*, viewer, etab, query):
+def timetable_pupil_search(*, viewer: Viewer, etab: Etablissement, query: str,
+                           ) -> tuple[list[Target], bool]:
     """Pupils of ``etab`` whose timetable the viewer may open, matching ``query`` (name words,
     without accents or case): the first ``PUPIL_SEARCH_LIMIT`` and whether there are more."""
     terms = search_terms(query)
@@ -381,12 +390,12 @@ def timetable_pupil_search(*, viewer, etab, query):
             len(found) > PUPIL_SEARCH_LIMIT)
 
 
-def timetable_person_url(*, viewer, person):
+def timetable_person_url(*, viewer: Viewer, person: Person) -> str:
     """The week of a pupil or teacher, when the viewer may open it (a person card's link):
     one query, none for other profiles."""
     found = {
-        Profile.ELEVE: ("eleve", rights.timetable_pupils_q),
-        Profile.ENSEIGNANT: ("enseignant", rights.timetable_teachers_q),
+        str(Profile.ELEVE): ("eleve", rights.timetable_pupils_q),
+        str(Profile.ENSEIGNANT): ("enseignant", rights.timetable_teachers_q),
     }.get(person.profile)
     if found is None:
         return ""
@@ -396,7 +405,7 @@ def timetable_person_url(*, viewer, person):
     return reverse(f"viescolaire:week_{kind}", args=[person.pk])
 
 
-def timetable_index_children(*, viewer):
+def timetable_index_children(*, viewer: Viewer) -> list[Target]:
     """A parent's children, to switch from one's week to another's."""
     return [Target("eleve", c.display_name, c.pk) for c in rights.timetable_children(viewer)]
 
