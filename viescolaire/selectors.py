@@ -436,7 +436,7 @@ def seance_carriers() -> list[tuple[type[Model], str]]:
     and many-to-many tables included, so that a model added later (roll call, homework) is
     protected without anyone touching the importer. Seance's relations to itself are not
     something it carries."""
-    carriers = []
+    carriers: list[tuple[type[Model], str]] = []
     for rel in Seance._meta.get_fields(include_hidden=True):
         if not rel.auto_created or rel.concrete:
             continue  # a field of Seance itself, not a relation pointing at it
@@ -447,7 +447,7 @@ def seance_carriers() -> list[tuple[type[Model], str]]:
         model = rel.related_model
         if model is Seance:
             continue
-        carriers.append((model, rel.field.attname))
+        carriers.append((model, rel.field.attname))  # type: ignore[union-attr,arg-type]
     return carriers
 
 

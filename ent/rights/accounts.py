@@ -166,7 +166,7 @@ def suspension_levels(viewer: Viewer, person: Person) -> list[int | None]:
         return [None]
     if is_academy_admin(person) or is_etab_administrator(person):
         return []
-    return sorted(person_etab_ids(person) & etab_ids_with(viewer, ETAB_ADMIN_ROLES))
+    return list(sorted(person_etab_ids(person) & etab_ids_with(viewer, ETAB_ADMIN_ROLES)))
 
 
 def can_suspend(viewer: Viewer, person: Person) -> bool:

@@ -2,6 +2,7 @@
 establishments a viewer administers, and the small subquery helpers the areas share."""
 
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from typing import TypeAlias
 
 from django.contrib.auth.models import AnonymousUser
@@ -43,7 +44,7 @@ def is_academy_admin(viewer: Viewer) -> bool:
         r.role == R.ADMIN_ACADEMIQUE for r in roles_of(viewer))
 
 
-def etab_ids_with(viewer: Viewer, kinds: set[str]) -> set[int]:
+def etab_ids_with(viewer: Viewer, kinds: AbstractSet[str]) -> set[int]:
     return {r.etablissement_id for r in roles_of(viewer) if r.role in kinds and r.etablissement_id}
 
 
@@ -78,7 +79,7 @@ def visible_etab_ids(viewer: Viewer) -> set[int] | None:
     return {r.etablissement_id for r in roles_of(viewer) if r.etablissement_id}
 
 
-def _has_role(etab_ids: Iterable[int], kinds: set[str] | None = None) -> Exists:
+def _has_role(etab_ids: Iterable[int], kinds: AbstractSet[str] | None = None) -> Exists:
     roles = Role.objects.filter(person=OuterRef("pk"), etablissement_id__in=etab_ids)
     if kinds is not None:
         roles = roles.filter(role__in=kinds)

@@ -105,11 +105,11 @@ def visible_id_parts(viewer: Viewer) -> list[QuerySet]:
     teacher_etabs = etab_ids_with(viewer, {R.ENSEIGNANT}) - full
     if teacher_etabs:
         taught = taught_regroupement_ids(viewer, teacher_etabs)
-        pupils = Inscription.objects.filter(regroupement_id__in=taught).values("eleve_id")
+        taught_pupils = Inscription.objects.filter(regroupement_id__in=taught).values("eleve_id")
         parts.append(_ids(_active(Inscription.objects.filter(regroupement_id__in=taught),
                                   "eleve"), "eleve_id"))
         parts.append(_ids(_active(Parente.objects.filter(
-            eleve_id__in=pupils, representant_legal=True), "responsable"), "responsable_id"))
+            eleve_id__in=taught_pupils, representant_legal=True), "responsable"), "responsable_id"))
     pupil_etabs = etab_ids_with(viewer, {R.ELEVE})
     if pupil_etabs:
         mine = Inscription.objects.filter(eleve=viewer).values("regroupement_id")

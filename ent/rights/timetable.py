@@ -86,7 +86,7 @@ def timetable_pupils_q(viewer: Viewer) -> Q:
     if etab_ids_with(viewer, {R.ELEVE}):
         q |= Q(pk=viewer.pk)
     if full:
-        q |= _has_role(full, {R.ELEVE})
+        q |= Q(_has_role(full, {R.ELEVE}))
     return q
 
 
@@ -103,7 +103,7 @@ def timetable_teachers_q(viewer: Viewer) -> Q:
     if etab_ids_with(viewer, STAFF_ROLES):
         q |= Q(pk=viewer.pk)
     if full:
-        q |= _has_role(full, {R.ENSEIGNANT})
+        q |= Q(_has_role(full, {R.ENSEIGNANT}))
         q |= Q(pk__in=Cours.objects.filter(etablissement_id__in=full).values("enseignants"))
     return q
 
