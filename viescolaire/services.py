@@ -100,7 +100,8 @@ def cours_participants_replace(*, teachers: Mapping[int, Iterable[int]],
             (Cours.enseignants.through, "person_id", teachers),
             (Cours.regroupements.through, "regroupement_id", regroupements)):
         through.objects.filter(cours_id__in=list(wanted)).delete()
-        through.objects.bulk_create([
+        # mypy types ``through`` as a union of the two tables and each list as one of them.
+        through.objects.bulk_create([  # type: ignore[misc]
             through(cours_id=cours_id, **{column: target})
             for cours_id, targets in wanted.items() for target in targets], batch_size=2000)
 
