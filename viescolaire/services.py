@@ -101,8 +101,8 @@ def cours_participants_replace(*, teachers: Mapping[int, Iterable[int]],
             (Cours.regroupements.through, "regroupement_id", regroupements)):
         through.objects.filter(cours_id__in=list(wanted)).delete()
         # mypy types ``through`` as a union of the two tables and each list as one of them.
-        through.objects.bulk_create([  # type: ignore[misc]
-            through(cours_id=cours_id, **{column: target})
+        through.objects.bulk_create([
+            through(cours_id=cours_id, **{column: target})  # type: ignore[misc]
             for cours_id, targets in wanted.items() for target in targets], batch_size=2000)
 
 
