@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from annuaire.models import Etablissement, Person, Role, RoleSource
+from ent.rights.catalogue import grants_cache_invalidate
 
 from . import registry
 from .models import AdminDelegation, PublicationResponsible, ServiceGrant, ServiceToggle
@@ -52,6 +53,10 @@ def services_update(*, etab: Etablissement | None, grants: dict[tuple[str, str],
             rows.delete()
         elif not rows.update(enabled=enabled):
             ServiceToggle.objects.create(etablissement=etab, toggle=key, enabled=enabled)
+    # Now for this request's next reads, and after the commit again: a page read in between
+    # may have cached the rows of before.
+    grants_cache_invalidate()
+    transaction.on_commit(grants_cache_invalidate)
 
 
 @transaction.atomic

@@ -9,8 +9,10 @@ The header menu, the home page and the URL gate (``ent.catalogue.middleware``) a
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -61,18 +63,38 @@ def grants_resolve(*, pairs: Iterable[tuple[int, str]], rows: Iterable[ServiceGr
     return result
 
 
+# Every page's header asks: the grant rows of a set of establishments and profiles are kept in
+# the cache until the next change of any grant (which replaces the version).
+GRANTS_VERSION_KEY = "catalogue:grants:version"
+GRANTS_CACHE_SECONDS = 600
+
+
+def grants_cache_invalidate() -> None:
+    cache.set(GRANTS_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def _grant_rows(etab_ids: set[int], profiles: set[str]) -> list[ServiceGrant]:
+    version = cache.get(GRANTS_VERSION_KEY) or "0"
+    key = "catalogue:grants:{}:{}:{}".format(
+        version, ",".join(map(str, sorted(etab_ids))), ",".join(sorted(profiles)))
+    rows = cache.get(key)
+    if rows is None:
+        rows = list(ServiceGrant.objects.filter(
+            Q(etablissement__isnull=True) | Q(etablissement_id__in=etab_ids),
+            profile__in=profiles).values_list("etablissement_id", "service", "profile",
+                                              "enabled"))
+        cache.set(key, rows, GRANTS_CACHE_SECONDS)
+    return [ServiceGrant(etablissement_id=e, service=s, profile=p, enabled=v)
+            for e, s, p, v in rows]
+
+
 def _service_pairs(viewer: Viewer) -> dict[tuple[int, str], set[str]]:
-    """The services of each of the viewer's (establishment, profile): one query, read once per
-    request (cached on the viewer like its roles)."""
+    """The services of each of the viewer's (establishment, profile): at most one query (none
+    while the cache holds it), read once per request (cached on the viewer like its roles)."""
     cached = getattr(viewer, "_service_pairs_cache", None)
     if cached is None:
         pairs = {(r.etablissement_id, r.role) for r in roles_of(viewer) if r.etablissement_id}
-        rows = []
-        if pairs:
-            rows = list(ServiceGrant.objects.filter(
-                Q(etablissement__isnull=True) | Q(etablissement_id__in={e for e, _ in pairs}),
-                profile__in={p for _, p in pairs}).only(
-                    "etablissement_id", "service", "profile", "enabled"))
+        rows = _grant_rows({e for e, _ in pairs}, {p for _, p in pairs}) if pairs else []
         cached = grants_resolve(pairs=pairs, rows=rows)
         viewer._service_pairs_cache = cached
     return cached
@@ -88,6 +110,10 @@ def enabled_services(viewer: Viewer) -> set[str] | None:
 
 
 def has_service(viewer: Viewer, key: str) -> bool:
+    # The administrators' own tools need no grant read (an import's progress poll stays cheap).
+    always = registry.service_spec(key).always
+    if always and any(r.role in always for r in roles_of(viewer)):
+        return True
     keys = enabled_services(viewer)
     return keys is None or key in keys
 
@@ -201,7 +227,8 @@ def delegation_candidates_q(etab: Etablissement) -> Q:
     """Who may receive a delegation: an active account that does not already administer the
     establishment (an académie adviser usually has a role elsewhere, or none)."""
     administrators = Role.objects.filter(
-        etablissement=etab, role__in={R.DIRECTION, R.ADMIN_ETAB}).values("person_id")
+        etablissement=etab, role__in={R.DIRECTION, R.ADMIN_ETAB},
+        delegation__isnull=True).values("person_id")
     return Q(is_active=True, deactivated_at__isnull=True) & ~Q(pk__in=administrators)
 
 

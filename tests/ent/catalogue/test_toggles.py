@@ -48,7 +48,7 @@ def test_vie_scolaire_reissues_codes_from_the_services_page(world, login, save_s
     assert reverse("annuaire:person_code", args=[world.pupil_a.pk]) in page
     page = login(world.principal_a).get(
         reverse("catalogue:etab_services", args=[world.etab_a.pk])).content.decode()
-    assert 'id="toggle__comptes__vie_scolaire_codes" checked' in page
+    assert 'name="toggle__comptes__vie_scolaire_codes" checked' in page
     save_services(login(world.principal_a), world.etab_a)
     del world.cpe_a._roles_cache
     assert world.etab_a.pk not in rights.code_reissue_etabs(world.cpe_a)
