@@ -1,8 +1,9 @@
 """The one gate of the catalogue: a URL declared by a service answers 404 to a viewer whose
 profiles do not have that service in any of their establishments."""
 
-from django.http import Http404
+from django.views.defaults import page_not_found
 
+from ent.errors import NotFound
 from ent.rights.catalogue import has_service
 
 from .registry import service_for_url_name
@@ -22,5 +23,6 @@ class ServiceGateMiddleware:
             return None
         key = service_for_url_name(getattr(request.resolver_match, "view_name", None))
         if key is not None and not has_service(user, key):
-            raise Http404("Service non ouvert à votre profil")
+            # Answered here: an exception of process_view would miss NotFoundMiddleware.
+            return page_not_found(request, NotFound("Service non ouvert à votre profil."))
         return None

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.http import Http404
 from django.utils import timezone
 
 from annuaire.models import Etablissement
+from ent.errors import NotFound
 from ent.rights import catalogue as catalogue_rights
 
 from . import registry
@@ -54,14 +54,14 @@ def administered_etab_get(*, viewer, etab_id) -> Etablissement:
     try:
         return catalogue_rights.services_admin_etabs(viewer).get(pk=etab_id)
     except (Etablissement.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("Établissement introuvable") from exc
+        raise NotFound("Établissement introuvable") from exc
 
 
 def principal_etab_get(*, viewer, etab_id) -> Etablissement:
     try:
         return catalogue_rights.principal_etabs(viewer).get(pk=etab_id)
     except (Etablissement.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("Établissement introuvable") from exc
+        raise NotFound("Établissement introuvable") from exc
 
 
 def services_table(*, etab: Etablissement | None) -> tuple[list[Row], list[ToggleRow]]:
@@ -117,7 +117,7 @@ def delegation_get(*, viewer, etab_id, pk) -> AdminDelegation:
     try:
         return AdminDelegation.objects.select_related("role").get(etablissement=etab, pk=pk)
     except (AdminDelegation.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("Délégation introuvable") from exc
+        raise NotFound("Délégation introuvable") from exc
 
 
 def publication_responsible(*, etab: Etablissement):

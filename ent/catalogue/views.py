@@ -4,11 +4,11 @@ writes in services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from ent.errors import NotFound
 from ent.rights import catalogue as catalogue_rights
 
 from . import registry, selectors, services
@@ -24,7 +24,7 @@ def _crumbs(*tail):
 @login_required
 def index(request):
     if not catalogue_rights.can_reach_administration(request.user):
-        raise Http404
+        raise NotFound
     etabs = list(catalogue_rights.services_admin_etabs(request.user).order_by("name"))
     principal_ids = set(catalogue_rights.principal_etabs(request.user).values_list(
         "pk", flat=True))
@@ -67,7 +67,7 @@ def etab_services(request, etab_id):
 @login_required
 def academie_services(request):
     if not catalogue_rights.can_set_academie_defaults(request.user):
-        raise Http404
+        raise NotFound
     return _services_page(request, etab=None, back=reverse("catalogue:academie_services"))
 
 
