@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ent import rights
 from ent.errors import NotFound
+from ent.rights import catalogue as catalogue_rights
 
 from .models import (
     AccountState,
@@ -339,6 +340,8 @@ class PersonCard:
     enfants: list
     responsables: list
     show_account: bool
+    # A pupil's schooling details (birth date, INE, formation, régime, options).
+    show_pupil_details: bool = False
 
 
 def person_card(*, viewer, person_id):
@@ -377,6 +380,8 @@ def person_card(*, viewer, person_id):
                         .select_related("responsable")
                         .order_by("-representant_legal", "responsable__last_name"))
     etab_ids = {r.etablissement_id for r in roles}
+    show_account = rights.can_see_account_details(viewer, etab_ids)
+    is_pupil = any(r.role == Role.Kind.ELEVE for r in roles)
     return PersonCard(
         person=person, roles=roles,
         divisions=[i.regroupement for i in inscriptions
@@ -386,7 +391,9 @@ def person_card(*, viewer, person_id):
         enseignements=enseignements, principal_of=[p.regroupement for p in principal_of],
         matieres_locales=matieres_locales, fonctions=fonctions, enfants=enfants,
         responsables=responsables,
-        show_account=rights.can_see_account_details(viewer, etab_ids),
+        show_account=show_account,
+        show_pupil_details=show_account or (
+            is_pupil and catalogue_rights.can_see_pupil_details(viewer, etab_ids)),
     )
 
 

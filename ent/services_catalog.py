@@ -1,5 +1,7 @@
 """The services of the portal and who may use each: the home page's cards and the header's
-menu list those allowed, the menu marking the one the page belongs to."""
+menu list those allowed, the menu marking the one the page belongs to. Each card belongs to a
+service of the catalogue (``ent.catalogue.registry``, declared by the apps): a profile whose
+establishment switched that service off does not see it."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -9,6 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from . import rights
+from .rights import catalogue as catalogue_rights
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,8 @@ class Service:
     # The header's menu names it shortly; pages under other addresses may belong to it.
     nav_label: str = ""
     also_under: tuple[str, ...] = field(default=())
+    # The catalogue's service the card belongs to (None: not switched per profile).
+    service: str | None = None
 
     @property
     def url(self):
@@ -52,43 +57,53 @@ def _timetable_description(viewer):
 
 SERVICES = [
     Service("annuaire", "Annuaire", "Rechercher les personnes de vos établissements et classes.",
-            "annuaire:directory", rights.can_browse_directory),
+            "annuaire:directory", rights.can_browse_directory, service="annuaire"),
     Service("emploi_du_temps", "Emploi du temps", _timetable_description,
-            "viescolaire:timetable", rights.can_use_timetable),
+            "viescolaire:timetable", rights.can_use_timetable, service="emploi_du_temps"),
     Service("comptes", "Comptes et activation",
             "Fiches de connexion, suivi des activations, contrôles avant distribution, charte.",
-            "annuaire:accounts", rights.can_manage_letters, nav_label="Comptes"),
+            "annuaire:accounts", rights.can_manage_letters, nav_label="Comptes", service="comptes"),
     Service("comptes_suspendus", "Comptes suspendus",
             "Suspendre un compte depuis la fiche d'une personne ; rétablir les comptes suspendus.",
-            "annuaire:suspended_accounts", rights.can_manage_accounts, nav_label="Suspendus"),
+            "annuaire:suspended_accounts", rights.can_manage_accounts, nav_label="Suspendus",
+            service="comptes"),
     # One card for the accounts gone from the directory: their list leads to the purges'
     # history for those who may purge them all.
     Service("comptes_desactives", "Comptes désactivés",
             "Comptes sortis de l'annuaire : date de purge, réactivation, purge immédiate.",
             "annuaire:deactivated_accounts", rights.can_manage_accounts, nav_label="Désactivés",
-            also_under=("annuaire:purges",)),
+            also_under=("annuaire:purges",), service="comptes"),
     Service("blocages", "Blocages de connexion",
             "Fermer les connexions d'un profil ou d'une division pour une période, avec un message.",
-            "annuaire:blocks", rights.can_block_logins, nav_label="Blocages"),
+            "annuaire:blocks", rights.can_block_logins, nav_label="Blocages", service="comptes"),
     Service("siecle", "Compléments SIECLE et STS-web",
             "Compléter l'annuaire de l'établissement avec ses exports SIECLE (INE, régime, "
             "options, groupes, sorties, responsables) et STS-web (services des enseignants).",
-            "annuaire:siecle_imports", rights.can_import_siecle, nav_label="SIECLE et STS-web"),
+            "annuaire:siecle_imports", rights.can_import_siecle, nav_label="SIECLE et STS-web",
+            service="imports"),
     Service("imports_edt", "Imports d'emploi du temps",
             "Importer l'emploi du temps (EDT / PRONOTE, UnDeuxTemps, STS-web) : bilan "
             "préliminaire, validation ou annulation, rapprochements avec l'annuaire.",
-            "imports:home", rights.can_import_timetable, nav_label="Imports EDT"),
+            "imports:home", rights.can_import_timetable, nav_label="Imports EDT", service="imports"),
     Service("imports_aaf", "Imports de l'annuaire (AAF)",
             "Importer les fichiers de l'annuaire académique et consulter les rapports.",
-            "annuaire:imports", rights.can_import_aaf, nav_label="Imports AAF"),
+            "annuaire:imports", rights.can_import_aaf, nav_label="Imports AAF", service="imports"),
+    Service("administration_etab", "Administration",
+            "Services ouverts à chaque profil et droits particuliers, délégation de "
+            "l'administration, responsable de publication.",
+            "catalogue:index", catalogue_rights.can_reach_administration,
+            nav_label="Administration"),
     Service("administration", "Administration technique", "Interface d'administration Django.",
             "admin:index", lambda viewer: settings.ENT_DJANGO_ADMIN
-            and rights.can_use_django_admin(viewer), nav_label="Administration"),
+            and rights.can_use_django_admin(viewer), nav_label="Administration technique"),
 ]
 
 
 def services_for(viewer):
-    return [service for service in SERVICES if service.allowed(viewer)]
+    enabled = catalogue_rights.enabled_services(viewer)
+    return [service for service in SERVICES
+            if (service.service is None or enabled is None or service.service in enabled)
+            and service.allowed(viewer)]
 
 
 @dataclass(frozen=True)

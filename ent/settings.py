@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "ent",
     "ent.notifications",
+    "ent.catalogue",
     "annuaire",
     "imports",
     "viescolaire",
@@ -125,6 +126,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "ent.middleware.LoginBlockMiddleware",
     "ent.middleware.NotFoundMiddleware",
+    "ent.catalogue.middleware.ServiceGateMiddleware",
 ]
 
 ROOT_URLCONF = "ent.urls"

@@ -19,6 +19,7 @@ urlpatterns = [
     path("emploi-du-temps/imports/", include("imports.urls")),
     path("emploi-du-temps/", include("viescolaire.urls")),
     path("notifications/", include("ent.notifications.urls")),
+    path("administration/", include("ent.catalogue.urls")),
 ]
 if settings.ENT_DJANGO_ADMIN:
     urlpatterns.append(path("django-admin/", admin.site.urls))

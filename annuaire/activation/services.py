@@ -335,3 +335,10 @@ def account_settings_update(*, etab, charte, vie_scolaire_reissues_codes):
     current.vie_scolaire_reissues_codes = vie_scolaire_reissues_codes
     current.save()
     return current
+
+
+def account_settings_reissue_set(*, etab, enabled, acting_user):
+    """Whether vie scolaire reissues codes in ``etab``: the toggle of the Services page, kept
+    where the accounts' settings page stores it. ``acting_user`` is for the audit trail."""
+    EtabAccountSettings.objects.update_or_create(
+        etablissement=etab, defaults={"vie_scolaire_reissues_codes": enabled})

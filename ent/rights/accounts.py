@@ -208,17 +208,16 @@ def can_manage_account_settings(viewer: Viewer, etab: EtabRef) -> bool:
 
 def code_reissue_etabs(viewer: Viewer) -> set[int] | None:
     """Establishments where the viewer may give one person a new code: their administrators,
-    and vie scolaire where the principal allowed it (EtabAccountSettings)."""
-    from annuaire.models import EtabAccountSettings
+    and vie scolaire where the principal allowed it (a toggle of the Services page, stored in
+    EtabAccountSettings)."""
+    from .catalogue import CODE_REISSUE_TOGGLE, toggle_etab_ids
 
     if is_academy_admin(viewer):
         return None
     mine = etab_ids_with(viewer, ETAB_ADMIN_ROLES)
     vie_scolaire = etab_ids_with(viewer, {R.VIE_SCOLAIRE}) - mine
     if vie_scolaire:
-        mine |= set(EtabAccountSettings.objects.filter(
-            etablissement_id__in=vie_scolaire, vie_scolaire_reissues_codes=True,
-        ).values_list("etablissement_id", flat=True))
+        mine |= toggle_etab_ids(CODE_REISSUE_TOGGLE, vie_scolaire)
     return mine
 
 

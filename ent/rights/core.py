@@ -34,7 +34,11 @@ def roles_of(viewer: Viewer) -> list[Role]:
         return []
     cached = getattr(viewer, "_roles_cache", None)
     if cached is None:
-        cached = list(Role.objects.filter(person=viewer).select_related("etablissement"))
+        # A delegated administrator's role counts only within its dates (still one query).
+        from .catalogue import active_delegation_q
+
+        cached = list(Role.objects.filter(active_delegation_q(), person=viewer)
+                      .select_related("etablissement"))
         viewer._roles_cache = cached
     return cached
 

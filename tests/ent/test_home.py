@@ -14,7 +14,8 @@ def test_home_shows_identity_establishments_and_services(world, login):
 
 
 # Login blocks, suspended and deactivated accounts: the establishment's administrators.
-ACCOUNT_ADMIN = {"comptes", "blocages", "comptes_suspendus", "comptes_desactives"}
+ACCOUNT_ADMIN = {"comptes", "blocages", "comptes_suspendus", "comptes_desactives",
+                 "administration_etab"}
 # The establishment's administrators and the académie's import its timetable.
 ETAB_ADMIN = {"siecle", "imports_edt"}
 

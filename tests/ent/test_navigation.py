@@ -16,9 +16,10 @@ def _menu(html):
 @pytest.mark.parametrize("who, labels", [
     ("academy_admin", ["Accueil", "Annuaire", "Emploi du temps", "Comptes", "Suspendus",
                        "Désactivés", "Blocages", "SIECLE et STS-web", "Imports EDT",
-                       "Imports AAF"]),
+                       "Imports AAF", "Administration"]),
     ("principal_a", ["Accueil", "Annuaire", "Emploi du temps", "Comptes", "Suspendus",
-                     "Désactivés", "Blocages", "SIECLE et STS-web", "Imports EDT"]),
+                     "Désactivés", "Blocages", "SIECLE et STS-web", "Imports EDT",
+                     "Administration"]),
     ("teacher_a", ["Accueil", "Annuaire", "Emploi du temps"]),
     ("agent_a", ["Accueil", "Annuaire"]),
     ("pupil_a", ["Accueil", "Annuaire", "Emploi du temps"]),

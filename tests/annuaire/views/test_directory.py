@@ -190,11 +190,11 @@ def _fill(etab, division, n):
 def test_query_count_does_not_grow_with_the_directory(world, login, django_assert_max_num_queries):
     client = login(world.principal_a)
     _fill(world.etab_a, world.div_3a, 5)
-    # 14, and the header's unread notifications.
-    with django_assert_max_num_queries(15):
+    # 14, the header's unread notifications and the services of the viewer's profiles.
+    with django_assert_max_num_queries(16):
         client.get(URL)
     _fill(world.etab_a, world.div_3a, 60)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         response = client.get(URL, {"page": 2})
     assert response.context["page"].number == 2
     assert len(response.context["page"].object_list) == 25
@@ -206,11 +206,11 @@ def test_limited_viewers_query_count_does_not_grow(world, login, who,
     client = login(getattr(world, who))
     _fill(world.etab_a, world.div_3a, 5)
     # 14: the header's menu asks once whether a parent has a child's timetable to show, and the
-    # bell counts the unread notifications.
-    with django_assert_max_num_queries(14):
+    # bell counts the unread notifications; one more reads the services of their profiles.
+    with django_assert_max_num_queries(15):
         client.get(URL)
     _fill(world.etab_a, world.div_3a, 40)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(URL, {"q": "eleve"})
     assert response.status_code == 200
 
