@@ -124,14 +124,15 @@ def _outcome(response) -> int | str:
     return response.status_code
 
 
-def _expected_get(url: url_table.Url, role: str) -> int | str:
+def _expected_get(url: url_table.Url, role: str) -> set[int | str]:
     if role in url.status:
-        return url.status[role]
+        return {url.status[role]}
     if url.method == POST:
-        return 405
+        # The services gate answers 404 before the view's 405 to a profile without the service.
+        return {405} if role in url.reach or role == ANONYMOUS else {404, 405}
     if role in url.reach:
-        return url.ok
-    return LOGIN if role == ANONYMOUS else 404
+        return {url.ok}
+    return {LOGIN} if role == ANONYMOUS else {404}
 
 
 def _expected_post(url: url_table.Url, role: str) -> set[int | str]:
@@ -156,8 +157,9 @@ def test_each_role_gets_what_the_table_says(name, sweep_db):
         client = sweep_db.clients[role]
         got = _outcome(_request(client, "GET", path))
         expected = _expected_get(url, role)
-        if got != expected:
-            wrong.append(f"GET {path} en tant que {role} : {got}, attendu {expected}")
+        if got not in expected:
+            wrong.append(f"GET {path} en tant que {role} : {got}, attendu "
+                         f"{' ou '.join(map(str, sorted(expected, key=str)))}")
         if url.method in (FORM, POST):
             data = url.data(world) if url.data else None
             got = _outcome(_request(client, "POST", path, data))

@@ -22,6 +22,7 @@ from annuaire.models import (
     Role,
     SiecleImport,
 )
+from ent.catalogue.models import AdminDelegation
 from ent.notifications.models import Notification
 from imports.models import Rapprochement, TimetableImport
 from tests.conftest import World, build_world
@@ -74,4 +75,11 @@ def build_sweep_world() -> World:
     w.notification = Notification.objects.create(
         recipient=w.parent_a, kind="test", title="Bienvenue", url="/",
         etablissement=w.etab_a, created_at=now)
+    # A delegation ending before today: the adviser holds no right during the sweep.
+    w.adviser = PersonFactory(population=Population.PERS_EDUC_NAT, profile=Profile.ENSEIGNANT,
+                              first_name="Ana", last_name="Conseil")
+    w.delegation = AdminDelegation.objects.create(
+        role=RoleFactory(person=w.adviser, etablissement=w.etab_a, role=Role.Kind.ADMIN_ETAB),
+        etablissement=w.etab_a, person=w.adviser, starts_on=now.date() - datetime.timedelta(10),
+        ends_on=now.date() - datetime.timedelta(1), granted_by=w.principal_a)
     return w

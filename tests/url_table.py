@@ -124,6 +124,16 @@ URLS: dict[str, Url] = {
     "notifications:open": Url({PARENT}, kwargs=pk("notification"), method=POST),
     "notifications:read_all": Url(LOGGED_IN, method=POST),
     "notifications:preferences": Url(LOGGED_IN, method=FORM),
+    # --- ent: Administration > Services ------------------------------------------------------
+    "catalogue:index": Url(ADMINS_A | {OTHER_PRINCIPAL}),
+    "catalogue:academie_services": Url({ACADEMY}, method=FORM),
+    "catalogue:etab_services": Url(ADMINS_A, kwargs=etab, method=FORM),
+    # The responsabilities are the principal's: not the administrator's, not a delegate's.
+    "catalogue:responsibilities": Url({PRINCIPAL, ACADEMY}, kwargs=etab, method=FORM),
+    "catalogue:publication": Url({PRINCIPAL, ACADEMY}, kwargs=etab, method=POST),
+    "catalogue:delegation_end": Url({PRINCIPAL, ACADEMY},
+                                    kwargs=lambda w: {"etab_id": w.etab_a.pk,
+                                                      "pk": w.delegation.pk}, method=POST),
     # --- annuaire: directory -------------------------------------------------------------------
     "annuaire:directory": Url(LOGGED_IN),
     "annuaire:person": Url(STAFF_A | {PUPIL, PARENT, ACADEMY}, kwargs=pk("pupil_a")),

@@ -36,4 +36,5 @@ class PublicationForm(forms.Form):
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = candidates.order_by(*Person.NAME_ORDER)
+        self.fields["person"].queryset = (  # type: ignore[attr-defined]
+            candidates.order_by(*Person.NAME_ORDER))

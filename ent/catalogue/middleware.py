@@ -19,7 +19,7 @@ class ServiceGateMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
         # Anonymous visitors go on to the view, whose login_required sends them to log in.
-        if not getattr(user, "is_authenticated", False):
+        if user is None or not user.is_authenticated:
             return None
         key = service_for_url_name(getattr(request.resolver_match, "view_name", None))
         if key is not None and not has_service(user, key):

@@ -107,8 +107,9 @@ def delegations_list(*, etab: Etablissement) -> list[AdminDelegation]:
     delegations = list(AdminDelegation.objects.filter(etablissement=etab)
                        .select_related("person", "granted_by").order_by("-ends_on"))
     for delegation in delegations:
-        delegation.active = catalogue_rights.delegation_is_active(delegation, today)
-        delegation.upcoming = delegation.starts_on > today
+        delegation.active = catalogue_rights.delegation_is_active(  # type: ignore[attr-defined]
+            delegation, today)
+        delegation.upcoming = delegation.starts_on > today  # type: ignore[attr-defined]
     return delegations
 
 

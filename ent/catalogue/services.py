@@ -48,10 +48,10 @@ def services_update(*, etab: Etablissement | None, grants: dict[tuple[str, str],
             toggle.storage.write(etab=etab, enabled=enabled, acting_user=acting_user)
             continue
         inherited = academie_toggles.get(key, toggle.default)
-        rows = ServiceToggle.objects.filter(etablissement=etab, toggle=key)
+        toggle_rows = ServiceToggle.objects.filter(etablissement=etab, toggle=key)
         if enabled == inherited:
-            rows.delete()
-        elif not rows.update(enabled=enabled):
+            toggle_rows.delete()
+        elif not toggle_rows.update(enabled=enabled):
             ServiceToggle.objects.create(etablissement=etab, toggle=key, enabled=enabled)
     # Now for this request's next reads, and after the commit again: a page read in between
     # may have cached the rows of before.

@@ -140,9 +140,11 @@ def toggle_etab_ids(key: str, etab_ids: Iterable[int]) -> set[int]:
         academie = ServiceToggle.objects.filter(etablissement__isnull=True, toggle=key).first()
         default = toggle.default if academie is None else academie.enabled
     else:
-        rows = {row.etablissement_id: row.enabled for row in ServiceToggle.objects.filter(
-            Q(etablissement__isnull=True) | Q(etablissement_id__in=etab_ids), toggle=key)}
-        default = rows.pop(None, toggle.default)
+        choices: dict[int | None, bool] = {
+            row.etablissement_id: row.enabled for row in ServiceToggle.objects.filter(
+                Q(etablissement__isnull=True) | Q(etablissement_id__in=etab_ids), toggle=key)}
+        default = choices.pop(None, toggle.default)
+        rows = {e: v for e, v in choices.items() if e is not None}
     return {e for e in etab_ids if rows.get(e, default)}
 
 
