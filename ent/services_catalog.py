@@ -11,6 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from . import rights
+from .rights import audit as audit_rights
 from .rights import catalogue as catalogue_rights
 
 
@@ -93,6 +94,9 @@ SERVICES = [
             "l'administration, responsable de publication.",
             "catalogue:index", catalogue_rights.can_reach_administration,
             nav_label="Administration"),
+    Service("journal", "Journal des actions",
+            "Qui a fait quoi : comptes, droits, blocages, réglages et imports, avec leur auteur.",
+            "audit:journal", audit_rights.can_read_audit, nav_label="Journal"),
     Service("administration", "Administration technique", "Interface d'administration Django.",
             "admin:index", lambda viewer: settings.ENT_DJANGO_ADMIN
             and rights.can_use_django_admin(viewer), nav_label="Administration technique"),

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "ent",
     "ent.notifications",
     "ent.catalogue",
+    "ent.audit",
     "annuaire",
     "imports",
     "viescolaire",
@@ -379,6 +380,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ent.tasks.uploads_purge_task",
         "schedule": crontab(minute=40),
     },
+    "purge-audit-events": {
+        "task": "ent.audit.tasks.audit_events_purge_task",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "send-notification-emails": {
         "task": "ent.notifications.tasks.notifications_email_task",
         "schedule": crontab(minute="*/5"),
@@ -415,6 +420,12 @@ ENT_IMPORT_QUEUED_STALE_SECONDS = int(os.environ.get("ENT_IMPORT_QUEUED_STALE_SE
 ENT_AAF_PARSE_PROCESSES = int(os.environ.get("ENT_AAF_PARSE_PROCESSES", "0")) or (
     os.cpu_count() or 1
 )
+
+# --- Audit trail (« Journal des actions ») -------------------------------------------------
+# Days an event is kept: the CNIL's recommendation for activity logs is six months to a year.
+ENT_AUDIT_RETENTION_DAYS = int(os.environ.get("ENT_AUDIT_RETENTION_DAYS", "365"))
+# Events the nightly purge deletes per statement (short transactions, no long lock).
+ENT_AUDIT_PURGE_BATCH = int(os.environ.get("ENT_AUDIT_PURGE_BATCH", "5000"))
 
 # --- Activation and distribution letters ----------------------------------------------------
 ENT_ACTIVATION_CODE_DAYS = int(os.environ.get("ENT_ACTIVATION_CODE_DAYS", "60"))

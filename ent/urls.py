@@ -20,6 +20,7 @@ urlpatterns = [
     path("emploi-du-temps/", include("viescolaire.urls")),
     path("notifications/", include("ent.notifications.urls")),
     path("administration/", include("ent.catalogue.urls")),
+    path("journal/", include("ent.audit.urls")),
 ]
 if settings.ENT_DJANGO_ADMIN:
     urlpatterns.append(path("django-admin/", admin.site.urls))

@@ -1,0 +1,82 @@
+"""The actions the audit trail records: a stable key (stored) and its French label (shown).
+
+A key is never renamed once written: the journal of past years still reads it. A new service
+adds its keys here.
+"""
+
+ACTIONS: dict[str, str] = {
+    # Accounts
+    "account_suspend": "Suspension d'un compte",
+    "account_reinstate": "Levée d'une suspension",
+    "account_reactivate": "Réactivation d'un compte désactivé",
+    "account_purge": "Purge d'un compte désactivé",
+    "accounts_purge": "Purge des comptes désactivés",
+    "login_rename": "Changement d'identifiant",
+    "code_reissue": "Nouveau code d'activation",
+    # Rights
+    "role_grant": "Attribution d'un rôle",
+    "secretariat_designate": "Désignation au secrétariat",
+    "secretariat_withdraw": "Fin d'une désignation au secrétariat",
+    "secretariat_rights_update": "Droits du secrétariat modifiés",
+    # Login blocks
+    "login_block_create": "Blocage de connexion créé",
+    "login_block_update": "Blocage de connexion modifié",
+    "login_block_delete": "Blocage de connexion levé",
+    # Settings
+    "account_settings_update": "Réglages des comptes modifiés",
+    "timetable_settings_update": "Réglages de l'emploi du temps modifiés",
+    # Imports
+    "aaf_import_start": "Import AAF lancé",
+    "aaf_import_confirm": "Import AAF confirmé",
+    "aaf_import_cancel": "Import AAF annulé",
+    "siecle_import_start": "Import SIECLE / STS-web lancé",
+    "timetable_import_validate": "Emploi du temps validé",
+    "timetable_import_cancel": "Import d'emploi du temps annulé",
+}
+
+
+def action_label(key: str) -> str:
+    return ACTIONS.get(key, key)
+
+
+# The details' keys as the journal names them.
+DETAIL_LABELS: dict[str, str] = {
+    "reason": "Motif",
+    "levels": "Niveaux",
+    "lifted": "Suspensions levées",
+    "old_login": "Ancien identifiant",
+    "new_login": "Nouvel identifiant",
+    "role": "Rôle",
+    "scope": "Portée",
+    "block": "Blocage",
+    "target": "Cible",
+    "profile": "Profil",
+    "division": "Division",
+    "starts_at": "Début",
+    "ends_at": "Fin",
+    "message": "Message",
+    "import": "Import",
+    "kind": "Type",
+    "simulate": "Simulation",
+    "total": "Comptes supprimés",
+    "counts": "Détail",
+    "origin": "Origine",
+    "changes": "Modifications",
+    "files": "Fichiers",
+    "person": "Personne",
+}
+
+
+def _value(value) -> str:
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} : {_value(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(_value(v) for v in value)
+    return str(value)
+
+
+def details_lines(details: dict) -> list[tuple[str, str]]:
+    return [(DETAIL_LABELS.get(key, key), _value(value)) for key, value in details.items()
+            if value not in (None, "", [], {})]
