@@ -35,6 +35,7 @@ from django.db.models import Q
 from django.utils import formats, timezone
 
 from ent import rights
+from ent.audit.services import audit_date, audit_record
 from ent.errors import ApplicationError, NotFound
 
 from .models import (
@@ -400,8 +401,18 @@ def _fields(target, profile, regroupement):
     }
 
 
-def login_block_create(*, viewer, etab, target, starts_at, ends_at, message, profile="",
+def _audit(acting_user, action, block):
+    details = {"target": block.get_target_display(), "profile": block.get_profile_display(),
+               "division": block.regroupement.code if block.regroupement_id else "",
+               "starts_at": audit_date(block.starts_at), "ends_at": audit_date(block.ends_at),
+               "message": block.message[:200]}
+    audit_record(acting_user=acting_user, action=action, etab=block.etablissement_id,
+                 details=details)
+
+
+def login_block_create(*, acting_user, etab, target, starts_at, ends_at, message, profile="",
                        regroupement=None, announce=True):
+    viewer = acting_user
     _check(viewer=viewer, etab=etab, target=target, profile=profile, regroupement=regroupement,
            starts_at=starts_at, ends_at=ends_at, message=message, announce=announce)
     with transaction.atomic():
@@ -410,12 +421,14 @@ def login_block_create(*, viewer, etab, target, starts_at, ends_at, message, pro
             announce=announce, created_by=viewer, updated_by=viewer,
             by_academie=rights.is_academy_admin(viewer),
             **_fields(target, profile, regroupement))
+        _audit(acting_user, "login_block_create", block)
         _changed()
     return block
 
 
-def login_block_update(*, viewer, block, target, starts_at, ends_at, message, profile="",
+def login_block_update(*, acting_user, block, target, starts_at, ends_at, message, profile="",
                        regroupement=None, announce=True):
+    viewer = acting_user
     if (block.target == LoginBlock.Target.ETABLISSEMENT
             and not rights.can_block_whole_etab(viewer)):
         raise BlockError("Ce blocage de tout l'établissement a été décidé par l'académie : "
@@ -430,11 +443,13 @@ def login_block_update(*, viewer, block, target, starts_at, ends_at, message, pr
         setattr(block, name, value)
     with transaction.atomic():
         block.save()
+        _audit(acting_user, "login_block_update", block)
         _changed()
     return block
 
 
-def login_block_delete(*, viewer, block):
+def login_block_delete(*, acting_user, block):
+    viewer = acting_user
     if not rights.can_block_logins(viewer, block.etablissement):
         raise NotFound
     if (block.target == LoginBlock.Target.ETABLISSEMENT
@@ -442,5 +457,6 @@ def login_block_delete(*, viewer, block):
         raise BlockError("Ce blocage de tout l'établissement a été décidé par l'académie : "
                          "seule l'académie peut le lever.")
     with transaction.atomic():
+        _audit(acting_user, "login_block_delete", block)
         block.delete()
         _changed()

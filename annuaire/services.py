@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from ent import uploads
+from ent.audit.services import audit_date, audit_etab_for, audit_record
 from ent.errors import ApplicationError
 from ent.lib.tasks import enqueue_on_commit
 from ent.notifications.jobs import job_end_notify
@@ -33,6 +34,8 @@ from .models import (
     ProfPrincipal,
     PurgeRun,
     Regroupement,
+    Role,
+    RoleSource,
 )
 from .progress import Heartbeat, progress_set, progress_stopped
 
@@ -94,14 +97,18 @@ def aaf_upload_store(*, uploaded_files):
     return folder
 
 
-def aaf_import_start(*, uploaded_files, user, simulate=False):
+def aaf_import_start(*, uploaded_files, acting_user, simulate=False):
     """Store an upload, register its import and queue it for a worker."""
     folder = aaf_upload_store(uploaded_files=uploaded_files)
     try:
-        imp = aaf_import_create(paths=[folder], source_dir=folder, user=user, simulate=simulate)
+        imp = aaf_import_create(paths=[folder], source_dir=folder, user=acting_user,
+                                simulate=simulate)
     except ImportBusy:
         uploads.upload_delete(folder)
         raise
+    audit_record(acting_user=acting_user, action="aaf_import_start", details={
+        "import": imp.pk, "simulate": simulate,
+        "files": [getattr(f, "name", str(f)) for f in uploaded_files]})
     aaf_import_enqueue(imp)
     return imp
 
@@ -271,7 +278,7 @@ def _newer_applied_exists(imp):
     ).exclude(pk=imp.pk).exists()
 
 
-def aaf_import_confirm(*, aaf_import, user, enqueue=True):
+def aaf_import_confirm(*, aaf_import, acting_user, enqueue=True):
     """Apply a simulated import, or one waiting for confirmation of its deactivations.
 
     ``enqueue=False`` leaves the queued import to the caller (the command line runs it itself:
@@ -293,12 +300,14 @@ def aaf_import_confirm(*, aaf_import, user, enqueue=True):
             updated = AafImport.objects.filter(
                 pk=aaf_import.pk, status=aaf_import.status,
             ).update(status=AafImport.Status.QUEUED, mode=AafImport.Mode.APPLY, force=force,
-                     decided_by=user, finished_at=None)
+                     decided_by=acting_user, finished_at=None)
     except IntegrityError as exc:
         raise ImportBusy("Un import AAF est déjà en cours : réessayez quand il sera terminé.") from exc
     if not updated:
         raise ImportStateError("Cet import vient d'être traité par quelqu'un d'autre.")
     aaf_import.refresh_from_db()
+    audit_record(acting_user=acting_user, action="aaf_import_confirm",
+                 details={"import": aaf_import.pk, "kind": aaf_import.kind})
     if enqueue:
         aaf_import_enqueue(aaf_import)
     return aaf_import
@@ -308,20 +317,22 @@ FILES_GONE = ("Les fichiers de cet import ne sont plus disponibles (ils sont sup
               "un délai) : déposez-les à nouveau.")
 
 
-def aaf_import_cancel(*, aaf_import, user):
+def aaf_import_cancel(*, aaf_import, acting_user):
     if aaf_import.status not in (AafImport.Status.WAITING, AafImport.Status.SIMULATED):
         raise ImportStateError("Seul un import simulé ou à confirmer peut être annulé.")
     updated = AafImport.objects.filter(pk=aaf_import.pk, status=aaf_import.status).update(
-        status=AafImport.Status.CANCELLED, decided_by=user)
+        status=AafImport.Status.CANCELLED, decided_by=acting_user)
     if not updated:
         raise ImportStateError("Cet import vient d'être traité par quelqu'un d'autre.")
     aaf_import.refresh_from_db()
+    audit_record(acting_user=acting_user, action="aaf_import_cancel",
+                 details={"import": aaf_import.pk, "kind": aaf_import.kind})
     _upload_delete(aaf_import)
     AafImport.objects.filter(pk=aaf_import.pk).update(source_dir=aaf_import.source_dir)
     return aaf_import
 
 
-def aaf_import_retry(*, aaf_import, user):
+def aaf_import_retry(*, aaf_import, acting_user):
     """Queue again an import that failed (an interrupted worker, a fixed file)."""
     if aaf_import.status != AafImport.Status.FAILED:
         raise ImportStateError("Seul un import en échec peut être relancé.")
@@ -331,7 +342,10 @@ def aaf_import_retry(*, aaf_import, user):
     try:
         with transaction.atomic():
             AafImport.objects.filter(pk=aaf_import.pk).update(
-                status=AafImport.Status.QUEUED, error="", decided_by=user, finished_at=None)
+                status=AafImport.Status.QUEUED, error="", decided_by=acting_user,
+                finished_at=None)
+            audit_record(acting_user=acting_user, action="aaf_import_retry",
+                         details={"import": aaf_import.pk})
     except IntegrityError as exc:
         raise ImportBusy("Un import AAF est déjà en cours : réessayez quand il sera terminé.") from exc
     aaf_import.refresh_from_db()
@@ -345,12 +359,19 @@ def _chunks(values, size=5000):
         yield values[start:start + size]
 
 
-def accounts_purge(*, now=None, origin="beat", user=None):
-    """Delete the accounts deactivated for longer than the delay; leave an audit row of counts."""
+def accounts_purge(*, acting_user, now=None, origin="beat"):
+    """Delete the accounts deactivated for longer than the delay; leave an audit row of counts
+    (and a journal event, but for a nightly purge that found nothing). ``acting_user`` None:
+    the beat or a command."""
     cutoff = selectors.purge_cutoff(now=now)
     doomed = selectors.accounts_due_for_purge(cutoff=cutoff)
-    return _purge(doomed, delay=settings.ENT_PURGE_DELAY_DAYS, cutoff=cutoff, origin=origin,
-                  user=user)
+    with transaction.atomic():
+        run = _purge(doomed, delay=settings.ENT_PURGE_DELAY_DAYS, cutoff=cutoff, origin=origin,
+                     user=acting_user)
+        if run.total or acting_user is not None:
+            audit_record(acting_user=acting_user, action="accounts_purge", details={
+                "total": run.total, "counts": run.counts, "origin": origin})
+    return run
 
 
 def _purge(doomed, *, delay, cutoff, origin, user):
@@ -393,7 +414,7 @@ class LoginError(ApplicationError):
     """A new login that cannot be given, with the reason in French."""
 
 
-def person_login_rename(*, person, new_login):
+def person_login_rename(*, person, new_login, acting_user):
     """Give a person another login. Imports never change a login; an administrator may."""
     new_login = (new_login or "").strip().lower()
     if new_login == person.login:
@@ -405,9 +426,27 @@ def person_login_rename(*, person, new_login):
     with transaction.atomic():
         if Person.objects.select_for_update().filter(login=new_login).exists():
             raise LoginError(f"L'identifiant « {new_login} » est déjà pris.")
+        old_login = person.login
         person.login = new_login
         person.save(update_fields=["login"])
+        audit_record(acting_user=acting_user, action="login_rename", target=person,
+                     etab=audit_etab_for(person=person, acting_user=acting_user),
+                     details={"old_login": old_login, "new_login": new_login})
     return person
+
+
+# --- Roles ----------------------------------------------------------------------------------
+def role_grant(*, person, role, etab, acting_user, source=RoleSource.MANUEL):
+    """Give ``person`` a role (in ``etab``; None for the académie's); returns the role and
+    whether it is new. Granting a role already held changes nothing and is not journaled."""
+    with transaction.atomic():
+        found, created = Role.objects.get_or_create(
+            person=person, etablissement=etab, role=role, defaults={"source": source})
+        if created:
+            audit_record(acting_user=acting_user, action="role_grant", target=person, etab=etab,
+                         details={"role": Role.Kind(role).label,
+                                  "scope": etab.name if etab else "toute l'académie"})
+    return found, created
 
 
 # --- Account states: suspension, reactivation, purge of one account --------------------------
@@ -415,7 +454,7 @@ class AccountStateError(ApplicationError):
     """An account state change that cannot be made, with the reason in French."""
 
 
-def account_suspend(*, person, reason, user):
+def account_suspend(*, person, reason, acting_user):
     """Suspend one account where ``user`` decides (``annuaire.suspensions``): once every
     establishment that holds the person (or the académie) has, its sessions end at their next
     request and its logins are refused."""
@@ -427,23 +466,23 @@ def account_suspend(*, person, reason, user):
     if person.deactivated_at:
         raise AccountStateError("Ce compte est désactivé : il n'y a rien à suspendre.")
     try:
-        return person_suspend(person=person, reason=reason, user=user)
+        return person_suspend(person=person, reason=reason, acting_user=acting_user)
     except SuspensionError as exc:
         raise AccountStateError(str(exc)) from exc
 
 
-def account_reinstate(*, person, user):
+def account_reinstate(*, person, acting_user):
     """Lift the suspensions of one account that ``user``'s level decided (or below)."""
     from .suspensions import SuspensionError, person_reinstate
 
     try:
-        person_reinstate(person=person, user=user)
+        person_reinstate(person=person, acting_user=acting_user)
     except SuspensionError as exc:
         raise AccountStateError(str(exc)) from exc
     return person
 
 
-def account_reactivate(*, person, user):
+def account_reactivate(*, person, acting_user):
     """Bring back an account deactivated by the feed, with its login, password and links.
 
     The feed decides in the end: a person still absent from the next « Complet » is
@@ -451,19 +490,33 @@ def account_reactivate(*, person, user):
     """
     if not person.deactivated_at:
         raise AccountStateError("Ce compte n'est pas désactivé.")
-    person.deactivated_at = None
-    person.is_active = person.suspended_at is None
-    person.save(update_fields=["deactivated_at", "is_active", "updated_at"])
+    with transaction.atomic():
+        deactivated_at = person.deactivated_at
+        person.deactivated_at = None
+        person.is_active = person.suspended_at is None
+        person.save(update_fields=["deactivated_at", "is_active", "updated_at"])
+        audit_record(acting_user=acting_user, action="account_reactivate", target=person,
+                     etab=audit_etab_for(person=person, acting_user=acting_user),
+                     details={"deactivated_at": audit_date(deactivated_at)})
     return person
 
 
-def account_purge(*, person, user):
-    """Delete one deactivated account now, without waiting for the delay; audited like a purge."""
+def account_purge(*, person, acting_user):
+    """Delete one deactivated account now, without waiting for the delay; audited like a purge.
+
+    The journal keeps the person's name and login only (its event outlives the account)."""
     if not person.deactivated_at:
         raise AccountStateError("Seul un compte désactivé peut être purgé.")
+    etab = audit_etab_for(person=person, acting_user=acting_user)
     doomed = Person.objects.filter(pk=person.pk, deactivated_at__isnull=False)
-    return _purge(doomed, delay=settings.ENT_PURGE_DELAY_DAYS, cutoff=timezone.now(),
-                  origin="manuel", user=user)
+    with transaction.atomic():
+        event = audit_record(acting_user=acting_user, action="account_purge", target=person,
+                             etab=etab, details={"deactivated_at": audit_date(person.deactivated_at)})
+        run = _purge(doomed, delay=settings.ENT_PURGE_DELAY_DAYS, cutoff=timezone.now(),
+                     origin="manuel", user=acting_user)
+        if not run.total:
+            event.delete()
+    return run
 
 
 def group_memberships_replace(*, regroupement_ids: Collection[int],

@@ -17,9 +17,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ent import rights
+from ent.audit.services import audit_etab_for, audit_record
 from ent.errors import ApplicationError
 
-from .models import Person, Suspension
+from .models import Etablissement, Person, Suspension
 
 
 class SuspensionError(ApplicationError):
@@ -56,9 +57,10 @@ def suspension_sync(*, person):
     return person
 
 
-def person_suspend(*, person, reason, user, now=None):
-    """Suspend ``person`` at the levels ``user`` decides for (``rights.suspension_levels``)."""
-    levels = rights.suspension_levels(user, person)
+def person_suspend(*, person, reason, acting_user, now=None):
+    """Suspend ``person`` at the levels ``acting_user`` decides for
+    (``rights.suspension_levels``)."""
+    levels = rights.suspension_levels(acting_user, person)
     if not levels:
         raise SuspensionError("Vous ne pouvez pas suspendre ce compte.")
     now = now or timezone.now()
@@ -67,13 +69,26 @@ def person_suspend(*, person, reason, user, now=None):
         for etab_id in levels:
             Suspension.objects.update_or_create(
                 person=person, etablissement_id=etab_id,
-                defaults={"reason": reason[:255], "decided_by": user, "decided_at": now})
+                defaults={"reason": reason[:255], "decided_by": acting_user, "decided_at": now})
         suspension_sync(person=person)
+        _record(acting_user, "account_suspend", person, levels, reason=reason[:255])
     return person
 
 
-def person_reinstate(*, person, user):
-    """Lift the suspensions of ``person`` that ``user``'s level may lift.
+def _record(acting_user, action, person, etab_ids, **details):
+    """One event per decision, in the establishment decided for (for the académie's: the
+    person's, so that their principal reads it)."""
+    names = dict(Etablissement.objects.filter(pk__in=[e for e in etab_ids if e]).values_list(
+        "pk", "name"))
+    levels = [names.get(e, "") if e else "académie" for e in etab_ids]
+    etab = next((e for e in etab_ids if e), None) or audit_etab_for(
+        person=person, acting_user=acting_user)
+    audit_record(acting_user=acting_user, action=action, target=person, etab=etab,
+                 details={**details, "levels": levels})
+
+
+def person_reinstate(*, person, acting_user):
+    """Lift the suspensions of ``person`` that ``acting_user``'s level may lift.
 
     Returns how many were lifted; refuses, saying who decided, when none of them is the
     user's to lift.
@@ -86,8 +101,9 @@ def person_reinstate(*, person, user):
                 raise SuspensionError("Ce compte n'est pas suspendu.")
             # A suspension older than the per-establishment ones: whoever manages the account.
             suspension_sync(person=person)
+            _record(acting_user, "account_reinstate", person, [])
             return 1
-        liftable = [s for s in rows if rights.can_lift_suspension(user, s)]
+        liftable = [s for s in rows if rights.can_lift_suspension(acting_user, s)]
         if not liftable:
             if any(s.etablissement_id is None for s in rows):
                 raise SuspensionError("Cette suspension a été décidée par l'académie : seule "
@@ -97,6 +113,8 @@ def person_reinstate(*, person, user):
                                   "cet établissement ou l'académie peut lever sa suspension.")
         Suspension.objects.filter(pk__in=[s.pk for s in liftable]).delete()
         suspension_sync(person=person)
+        _record(acting_user, "account_reinstate", person,
+                [s.etablissement_id for s in liftable])
     return len(liftable)
 
 

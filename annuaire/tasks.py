@@ -11,7 +11,7 @@ def aaf_import_task(import_id):
 
 @shared_task(acks_late=True)
 def accounts_purge_task():
-    services.accounts_purge(origin="beat")
+    services.accounts_purge(origin="beat", acting_user=None)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

@@ -182,7 +182,7 @@ def main():
           f"{counts['teachers_matched'] + counts['teachers_unmatched']}")
     start = tt.calendar.start
     imp, line = _timed("Validation (cours et séances de toute l'année)", 10,
-                       lambda: services.timetable_import_validate(imp=imp, user=None,
+                       lambda: services.timetable_import_validate(imp=imp, acting_user=None,
                                                                   today=start))
     print(line)
     applied = imp.bilan["applied"]
@@ -190,7 +190,7 @@ def main():
           f"({Seance.objects.count()} en base)")
     again, line = _timed("Réimport du même fichier (bilan + validation)", None,
                          lambda: services.timetable_import_validate(
-                             imp=analyse(etab, path), user=None, today=start))
+                             imp=analyse(etab, path), acting_user=None, today=start))
     print(line)
     applied = again.bilan["applied"]
     print(f"    {applied['courses_created']} cours créés, {applied['courses_updated']} inchangés, "

@@ -14,6 +14,7 @@ from django.utils import timezone
 from annuaire.models import Etablissement
 from annuaire.progress import Heartbeat, progress_clear, progress_set, progress_stopped
 from ent import uploads
+from ent.audit.services import audit_record
 from ent.errors import ApplicationError
 from ent.lib.tasks import enqueue_on_commit
 from ent.notifications.jobs import job_end_notify
@@ -192,7 +193,7 @@ def timetable_import_analyse(*, import_id, today=None):
     return imp
 
 
-def timetable_import_cancel(*, imp, user):
+def timetable_import_cancel(*, imp, acting_user):
     with transaction.atomic():
         locked = TimetableImport.objects.select_for_update().get(pk=imp.pk)
         if locked.status == TimetableImport.Status.VALIDE:
@@ -200,13 +201,15 @@ def timetable_import_cancel(*, imp, user):
         if locked.status not in TimetableImport.PENDING:
             raise ImportStateError(f"{locked} est {locked.get_status_display().lower()}")
         locked.status = TimetableImport.Status.ANNULE
-        locked.decided_by, locked.decided_at = user, timezone.now()
+        locked.decided_by, locked.decided_at = acting_user, timezone.now()
         locked.save(update_fields=["status", "decided_by", "decided_at"])
+        audit_record(acting_user=acting_user, action="timetable_import_cancel",
+                     etab=locked.etablissement_id, details={"import": locked.pk})
         _files_delete_on_commit([locked])
     return locked
 
 
-def timetable_import_validate(*, imp, user, today=None, attempt=None):
+def timetable_import_validate(*, imp, acting_user, today=None, attempt=None):
     """« Valider cet import »: the bilan's upload becomes the timetable in force.
 
     The import row is locked first: of two admins validating at once, the second finds it
@@ -247,9 +250,12 @@ def timetable_import_validate(*, imp, user, today=None, attempt=None):
             changes["groups"] = group_memberships_apply(etab=etab, records=records,
                                                         directory=directory)
         locked.status = TimetableImport.Status.VALIDE
-        locked.decided_by, locked.decided_at = user or locked.decided_by, timezone.now()
+        # A worker applies the claim of whoever clicked « Valider »: the journal names them.
+        locked.decided_by, locked.decided_at = acting_user or locked.decided_by, timezone.now()
         locked.bilan = {**locked.bilan, "applied": changes}
         locked.save(update_fields=["status", "decided_by", "decided_at", "bilan"])
+        audit_record(acting_user=locked.decided_by, action="timetable_import_validate",
+                     etab=etab, details={"import": locked.pk, "kind": locked.source})
         # Older uploads are replaced, a validation claimed earlier and never finished (its
         # worker killed) too: its message, delivered again later, must not bring back an
         # older timetable.
@@ -422,14 +428,18 @@ def rapprochement_delete(*, etab, pk):
     return Rapprochement.objects.filter(etablissement=etab, pk=pk).delete()[0]
 
 
-def timetable_settings_update(*, etab, group_source, user):
+def timetable_settings_update(*, etab, group_source, acting_user):
     """The principal's choice saved; the establishment's row is made by its first choice."""
-    current, _ = TimetableSettings.objects.update_or_create(
-        etablissement=etab, defaults={"group_source": group_source, "updated_by": user})
+    with transaction.atomic():
+        current, _ = TimetableSettings.objects.update_or_create(
+            etablissement=etab, defaults={"group_source": group_source,
+                                          "updated_by": acting_user})
+        audit_record(acting_user=acting_user, action="timetable_settings_update", etab=etab,
+                     details={"changes": {"groupes": current.get_group_source_display()}})
     return current
 
 
-def timetable_import_validate_start(*, imp, user):
+def timetable_import_validate_start(*, imp, acting_user):
     """« Valider cet import » from the browser: the import is claimed for validation at once
     (of two admins clicking together, the second is refused), then a worker applies it. A
     worker killed midway rolled everything back; the task, delivered again, applies it whole,
@@ -442,7 +452,7 @@ def timetable_import_validate_start(*, imp, user):
         # import is refused at once instead of waiting for the end of its transaction.
         claimed = TimetableImport.objects.filter(
             pk=imp.pk, status=TimetableImport.Status.BILAN,
-        ).update(status=TimetableImport.Status.VALIDATION, decided_by=user,
+        ).update(status=TimetableImport.Status.VALIDATION, decided_by=acting_user,
                  validation_attempt=F("validation_attempt") + 1,
                  validation_claimed_at=timezone.now(), validation_interrupted_at=None)
         if not claimed:
@@ -541,7 +551,7 @@ def timetable_validate_execute(*, import_id, attempt=None):
                  fraction=0.5)
     try:
         with Heartbeat(kind=PROGRESS_KIND, pk=imp.pk):
-            done = timetable_import_validate(imp=imp, user=None, attempt=attempt)
+            done = timetable_import_validate(imp=imp, acting_user=None, attempt=attempt)
     except ImportStateError:
         # Decided while this run waited for the establishment's lock: validated by the same
         # message delivered twice, made stale by a newer validation, or put back to its bilan

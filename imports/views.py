@@ -113,7 +113,7 @@ def _decide(request, etab_id, pk, service, done):
     # A page left open over an interrupted validation: its buttons work again at once.
     services.timetable_imports_expire_stale(etab=imp.etablissement, imports=[imp])
     try:
-        service(imp=imp, user=request.user)
+        service(imp=imp, acting_user=request.user)
     except services.ImportStateError as exc:
         messages.error(request, f"Impossible : {exc}.")
     except TimetableFileError as exc:
@@ -271,7 +271,7 @@ def timetable_settings(request, etab_id):
     form = _SettingsForm(request.POST or None, initial={"group_source": current.group_source},
                          label_suffix="")
     if request.method == "POST" and form.is_valid():
-        services.timetable_settings_update(etab=etab, user=request.user,
+        services.timetable_settings_update(etab=etab, acting_user=request.user,
                                            group_source=form.cleaned_data["group_source"])
         messages.success(request, "Choix enregistré.")
         return redirect("imports:etab", etab_id=etab.pk)

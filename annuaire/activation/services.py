@@ -22,6 +22,7 @@ from annuaire.models import (
     Person,
 )
 from annuaire.progress import progress_clear, progress_set
+from ent.audit.services import audit_record
 from ent.errors import ApplicationError
 from ent.lib.tasks import enqueue_on_commit
 from ent.notifications.jobs import job_end_notify
@@ -89,21 +90,25 @@ def account_reset_for_code(*, person):
     person.save(update_fields=["password", "activated_at"])
 
 
-def person_code_reissue(*, etab, person, actor):
+def person_code_reissue(*, etab, person, acting_user):
     """One person's new code, printed at once: the PDF bytes, or None if they have no letter.
 
     One transaction: an activated account goes back to « non activé » only if its letter is
     actually produced.
     """
     with transaction.atomic():
-        if person.activated_at is not None:
+        was_activated = person.activated_at is not None
+        if was_activated:
             account_reset_for_code(person=person)
             transaction.on_commit(lambda: reissue_notify(person=person, etab=etab))
-        batch = letter_batch_create(etab=etab, actor=actor, audience=selectors.Audience.PERSONNE,
+        batch = letter_batch_create(etab=etab, actor=acting_user,
+                                    audience=selectors.Audience.PERSONNE,
                                     person_id=person.pk, only_not_activated=False)
         if not batch.total:
             transaction.set_rollback(True)
             return None
+        audit_record(acting_user=acting_user, action="code_reissue", target=person, etab=etab,
+                     details={"was_activated": was_activated})
         return letter_batch_render(batch_id=batch.pk, to_file=False)
 
 
@@ -327,13 +332,21 @@ def account_settings_get(*, etab):
     return found
 
 
-def account_settings_update(*, etab, charte, vie_scolaire_reissues_codes):
+@transaction.atomic
+def account_settings_update(*, etab, charte, vie_scolaire_reissues_codes, acting_user):
     current = account_settings_get(etab=etab)
+    changes = {}
     if current.charte != charte:
         current.charte = charte
         current.charte_updated_at = timezone.now()
+        changes["charte"] = "modifiée"
+    if current.vie_scolaire_reissues_codes != vie_scolaire_reissues_codes:
+        changes["la vie scolaire réimprime des codes"] = vie_scolaire_reissues_codes
     current.vie_scolaire_reissues_codes = vie_scolaire_reissues_codes
     current.save()
+    if changes:
+        audit_record(acting_user=acting_user, action="account_settings_update", etab=etab,
+                     details={"changes": changes})
     return current
 
 

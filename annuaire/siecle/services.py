@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ent import uploads
+from ent.audit.services import audit_record
 from ent.errors import ApplicationError
 from ent.lib.tasks import enqueue_on_commit
 from ent.notifications.jobs import job_end_notify
@@ -65,14 +66,17 @@ def siecle_upload_store(*, uploaded_files):
     return folder
 
 
-def siecle_import_start(*, etab, uploaded_files, user):
+def siecle_import_start(*, etab, uploaded_files, acting_user):
     """Store an upload, register its run and queue it for a worker."""
     folder = siecle_upload_store(uploaded_files=uploaded_files)
     try:
-        imp = siecle_import_create(etab=etab, paths=[folder], source_dir=folder, user=user)
+        imp = siecle_import_create(etab=etab, paths=[folder], source_dir=folder,
+                                   user=acting_user)
     except SiecleImportBusy:
         uploads.upload_delete(folder)
         raise
+    audit_record(acting_user=acting_user, action="siecle_import_start", etab=etab, details={
+        "import": imp.pk, "files": [getattr(f, "name", str(f)) for f in uploaded_files]})
     siecle_import_enqueue(imp)
     return imp
 

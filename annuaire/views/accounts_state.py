@@ -103,7 +103,7 @@ def person_suspend(request, pk):
         return _back(request, person)
     try:
         services.account_suspend(person=person, reason=form.cleaned_data["reason"],
-                                 user=request.user)
+                                 acting_user=request.user)
     except services.AccountStateError as exc:
         messages.error(request, str(exc))
     else:
@@ -123,7 +123,7 @@ def _change_state(request, pk, change, done):
     if not rights.can_change_account_state(request.user, person):
         raise NotFound
     try:
-        change(person=person, user=request.user)
+        change(person=person, acting_user=request.user)
     except services.AccountStateError as exc:
         messages.error(request, str(exc))
     else:
@@ -138,7 +138,7 @@ def person_reinstate(request, pk):
     if not rights.can_suspend(request.user, person):
         raise NotFound
     try:
-        services.account_reinstate(person=person, user=request.user)
+        services.account_reinstate(person=person, acting_user=request.user)
     except services.AccountStateError as exc:
         messages.error(request, str(exc))
     else:
@@ -166,7 +166,7 @@ def person_purge(request, pk):
         raise NotFound
     if request.method == "POST":
         name = person.display_name
-        services.account_purge(person=person, user=request.user)
+        services.account_purge(person=person, acting_user=request.user)
         messages.success(request, f"Compte de {name} purgé : ses données personnelles sont "
                                   "supprimées.")
         return _back(request, person, default=reverse("annuaire:deactivated_accounts"))

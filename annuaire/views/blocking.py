@@ -55,8 +55,8 @@ def _save(request, form, etab, block=None):
               "announce": data.get("announce", False)}
     try:
         if block is None:
-            return blocking.login_block_create(viewer=request.user, etab=etab, **fields)
-        return blocking.login_block_update(viewer=request.user, block=block, **fields)
+            return blocking.login_block_create(acting_user=request.user, etab=etab, **fields)
+        return blocking.login_block_update(acting_user=request.user, block=block, **fields)
     except blocking.BlockError as exc:
         form.add_error(None, str(exc))
         return None
@@ -119,7 +119,7 @@ def block_delete(request, pk):
     block = blocking.block_get(viewer=request.user, pk=pk)
     etab_id = block.etablissement_id
     try:
-        blocking.login_block_delete(viewer=request.user, block=block)
+        blocking.login_block_delete(acting_user=request.user, block=block)
     except blocking.BlockError as exc:
         messages.error(request, str(exc))
     else:

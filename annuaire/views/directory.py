@@ -129,7 +129,8 @@ def person_login(request, pk):
     if form.is_valid():
         old = card.person.login
         try:
-            services.person_login_rename(person=card.person, new_login=form.cleaned_data["login"])
+            services.person_login_rename(person=card.person, new_login=form.cleaned_data["login"],
+                                         acting_user=request.user)
         except services.LoginError as exc:
             messages.error(request, str(exc))
         else:

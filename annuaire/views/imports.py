@@ -37,7 +37,7 @@ def imports(request):
     elif request.method == "POST" and form.is_valid():
         try:
             imp = services.aaf_import_start(
-                uploaded_files=form.cleaned_data["files"], user=request.user,
+                uploaded_files=form.cleaned_data["files"], acting_user=request.user,
                 simulate=form.cleaned_data["simulate"])
         except (services.ImportBusy, AafImportError) as exc:
             form.add_error(None, str(exc))
@@ -75,7 +75,7 @@ def import_progress(request, pk):
 def _action(request, pk, service, done_message):
     imp = selectors.aaf_import_get(viewer=request.user, pk=pk)
     try:
-        service(aaf_import=imp, user=request.user)
+        service(aaf_import=imp, acting_user=request.user)
     except (services.ImportBusy, services.ImportStateError) as exc:
         messages.error(request, str(exc))
     else:

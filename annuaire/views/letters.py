@@ -216,7 +216,8 @@ def account_settings(request, etab_id):
         "charte": current.charte,
         "vie_scolaire_reissues_codes": current.vie_scolaire_reissues_codes})
     if request.method == "POST" and form.is_valid():
-        services.account_settings_update(etab=etab, **form.cleaned_data)
+        services.account_settings_update(etab=etab, acting_user=request.user,
+                                         **form.cleaned_data)
         messages.success(request, "Paramètres enregistrés.")
         return redirect("annuaire:accounts_etab", etab_id=etab.pk)
     return render(request, "annuaire/letters/settings.html", {
@@ -240,7 +241,7 @@ def person_code(request, pk):
         messages.error(request, "Ce compte est désactivé ou suspendu : aucun code ne peut être "
                                 "remis.")
         return redirect("annuaire:person", pk=pk)
-    pdf = services.person_code_reissue(etab=etab, person=person, actor=request.user)
+    pdf = services.person_code_reissue(etab=etab, person=person, acting_user=request.user)
     if pdf is None:
         raise NotFound
     return _pdf_response(pdf, f"fiche-{person.login}.pdf")

@@ -33,7 +33,7 @@ def purge_now(request):
         messages.info(request, "Aucun compte à purger : aucun compte n'est désactivé depuis plus "
                                f"de {count_label(overview.delay, 'jour')}.")
         return redirect("annuaire:purges")
-    run = services.accounts_purge(origin="manuel", user=request.user)
+    run = services.accounts_purge(origin="manuel", acting_user=request.user)
     messages.success(request, "Purge effectuée : "
                      f"{count_label(run.total, 'compte supprimé', 'comptes supprimés')}.")
     return redirect("annuaire:purges")

@@ -24,7 +24,8 @@ def secretariat(request, etab_id):
         if action == "rights":
             rights_form = SecretariatRightsForm(request.POST)
             if rights_form.is_valid():
-                services.secretariat_rights_update(etab=etab, **rights_form.cleaned_data)
+                services.secretariat_rights_update(etab=etab, acting_user=request.user,
+                                                   **rights_form.cleaned_data)
                 messages.success(request, "Droits du secrétariat enregistrés.")
                 return redirect("annuaire:secretariat", etab_id=etab.pk)
         elif action == "designate":
@@ -33,13 +34,15 @@ def secretariat(request, etab_id):
             if designate_form.is_valid():
                 person = selectors.secretariat_candidate_get(
                     etab=etab, person_id=designate_form.cleaned_data["person"])
-                services.secretariat_designate(etab=etab, person=person, actor=request.user)
+                services.secretariat_designate(etab=etab, person=person,
+                                               acting_user=request.user)
                 messages.success(request, f"{person.display_name} fait désormais partie du "
                                           "secrétariat.")
                 return redirect("annuaire:secretariat", etab_id=etab.pk)
         elif action == "withdraw":
             person = services.secretariat_withdraw(etab=etab,
-                                                   member_id=request.POST.get("member", ""))
+                                                   member_id=request.POST.get("member", ""),
+                                                   acting_user=request.user)
             if person is None:
                 raise NotFound
             messages.success(request, f"{person.display_name} ne fait plus partie du "

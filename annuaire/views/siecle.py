@@ -41,7 +41,7 @@ def siecle_imports(request):
         try:
             imp = services.siecle_import_start(
                 etab=form.cleaned_data["etablissement"],
-                uploaded_files=form.cleaned_data["files"], user=viewer)
+                uploaded_files=form.cleaned_data["files"], acting_user=viewer)
         except (services.SiecleImportBusy, SiecleImportError) as exc:
             form.add_error(None, str(exc))
         else:

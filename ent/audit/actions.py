@@ -29,6 +29,7 @@ ACTIONS: dict[str, str] = {
     "aaf_import_start": "Import AAF lancé",
     "aaf_import_confirm": "Import AAF confirmé",
     "aaf_import_cancel": "Import AAF annulé",
+    "aaf_import_retry": "Import AAF relancé",
     "siecle_import_start": "Import SIECLE / STS-web lancé",
     "timetable_import_validate": "Emploi du temps validé",
     "timetable_import_cancel": "Import d'emploi du temps annulé",
@@ -64,6 +65,8 @@ DETAIL_LABELS: dict[str, str] = {
     "changes": "Modifications",
     "files": "Fichiers",
     "person": "Personne",
+    "deactivated_at": "Désactivé le",
+    "was_activated": "Compte déjà activé",
 }
 
 

@@ -38,6 +38,11 @@ def audit_record(*, acting_user: Person | None, action: str, target: Person | No
     )
 
 
+def audit_date(moment: dt.datetime | None) -> str:
+    """A date as the journal shows it in the details (« 07/12/2026 22:53 »)."""
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
+
+
 def audit_etab_for(*, person: Person, acting_user: Person | None) -> int | None:
     """The establishment an action on ``person`` belongs to: one the actor administers among
     the person's, else the person's own (so that their principal reads what the académie did),

@@ -26,7 +26,7 @@ def bachelet(transactional_db):
     RoleFactory(person=teacher, etablissement=etab, role="enseignant")
     imp = services.timetable_import_create(etab=etab, files=[(EDT.name, EDT.read_bytes())])
     imp = services.timetable_import_analyse(import_id=imp.pk)
-    services.timetable_import_validate(imp=imp, user=None, today=datetime.date(2013, 9, 1))
+    services.timetable_import_validate(imp=imp, acting_user=None, today=datetime.date(2013, 9, 1))
     monday = datetime.date.fromisoformat(WEEK)
     mine = Seance.objects.filter(cours__enseignants=teacher,
                                  date__range=(monday, monday + datetime.timedelta(days=6)))

@@ -14,8 +14,9 @@ def test_home_shows_identity_establishments_and_services(world, login):
 
 
 # Login blocks, suspended and deactivated accounts: the establishment's administrators.
+# Their Administration page, and their journal of actions (the audit trail).
 ACCOUNT_ADMIN = {"comptes", "blocages", "comptes_suspendus", "comptes_desactives",
-                 "administration_etab"}
+                 "administration_etab", "journal"}
 # The establishment's administrators and the académie's import its timetable.
 ETAB_ADMIN = {"siecle", "imports_edt"}
 

@@ -34,7 +34,7 @@ def test_pre_login_lets_an_ordinary_person_in(world):
 
 def test_pre_login_refuses_a_blocked_person_with_the_message(world):
     now = timezone.now()
-    blocking.login_block_create(viewer=world.principal_a, etab=world.etab_a, target="profil",
+    blocking.login_block_create(acting_user=world.principal_a, etab=world.etab_a, target="profil",
                                 profile="eleves", starts_at=now - timedelta(minutes=5),
                                 ends_at=now + timedelta(hours=1), message="Avant la rentrée")
     request, response = pre_login(world.pupil_a)

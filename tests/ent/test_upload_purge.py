@@ -61,10 +61,10 @@ def test_an_aaf_upload_waits_for_a_retry_or_a_decision_then_goes(db, status, end
     assert (imp.source_dir == str(folder)) is kept
     if not kept and status == AafImport.Status.FAILED:
         with pytest.raises(services.ImportStateError, match="plus disponibles"):
-            services.aaf_import_retry(aaf_import=imp, user=None)
+            services.aaf_import_retry(aaf_import=imp, acting_user=None)
     if not kept and status == AafImport.Status.WAITING:
         with pytest.raises(services.ImportStateError, match="plus disponibles"):
-            services.aaf_import_confirm(aaf_import=imp, user=None)
+            services.aaf_import_confirm(aaf_import=imp, acting_user=None)
 
 
 def test_a_command_line_import_s_folder_is_never_deleted(db, tmp_path):

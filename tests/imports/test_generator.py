@@ -128,7 +128,7 @@ def test_a_generated_timetable_is_imported_for_every_teacher_and_division(colleg
     imp = services.timetable_import_create(etab=college, files=[(out.name, out.read_bytes())])
     imp = services.timetable_import_analyse(import_id=imp.pk)
     assert imp.status == TimetableImport.Status.BILAN, imp.error
-    services.timetable_import_validate(imp=imp, user=None, today=TODAY)
+    services.timetable_import_validate(imp=imp, acting_user=None, today=TODAY)
     teachers = college.roles.filter(role="enseignant", person__enseignements__isnull=False)
     for role in teachers.distinct():
         assert Cours.objects.filter(enseignants=role.person_id).exists(), role.person
@@ -171,7 +171,7 @@ def test_a_generated_sts_pair_is_imported_like_the_edt_export(college, tmp_path)
     imp = services.timetable_import_create(etab=college, files=files)
     imp = services.timetable_import_analyse(import_id=imp.pk)
     assert imp.status == TimetableImport.Status.BILAN, imp.error
-    services.timetable_import_validate(imp=imp, user=None, today=TODAY)
+    services.timetable_import_validate(imp=imp, acting_user=None, today=TODAY)
     for division in Regroupement.objects.filter(etablissement=college, nature="division"):
         assert Cours.objects.filter(regroupements=division).exists(), division
     # STS-web names subjects by national code only: a service without subject is left out.

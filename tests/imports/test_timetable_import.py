@@ -66,7 +66,7 @@ def test_command_prints_the_bilan_as_json(college, capsys):
 def test_validate_then_reimport_keeps_courses_and_séances(college):
     etab, teacher, division = college
     imp = _analyse(etab)
-    services.timetable_import_validate(imp=imp, user=None, today=START)
+    services.timetable_import_validate(imp=imp, acting_user=None, today=START)
     imp.refresh_from_db()
     assert imp.status == TimetableImport.Status.VALIDE
     applied = imp.bilan["applied"]
@@ -77,7 +77,7 @@ def test_validate_then_reimport_keeps_courses_and_séances(college):
     seance_ids = set(Seance.objects.values_list("pk", flat=True))
 
     again = _analyse(etab)
-    services.timetable_import_validate(imp=again, user=None, today=START)
+    services.timetable_import_validate(imp=again, acting_user=None, today=START)
     again.refresh_from_db()
     assert again.bilan["applied"] == {
         "courses_created": 0, "courses_updated": 604, "courses_removed": 0,
@@ -88,11 +88,11 @@ def test_validate_then_reimport_keeps_courses_and_séances(college):
 
 def test_removed_courses_lose_only_their_future_séances(college, tmp_path):
     etab = college[0]
-    services.timetable_import_validate(imp=_analyse(etab), user=None, today=START)
+    services.timetable_import_validate(imp=_analyse(etab), acting_user=None, today=START)
     path = _one_course_less(tmp_path)
     later = datetime.date(2014, 1, 6)
     before = Seance.objects.filter(date__lt=later).count()
-    imp = services.timetable_import_validate(imp=_analyse(etab, path), user=None, today=later)
+    imp = services.timetable_import_validate(imp=_analyse(etab, path), acting_user=None, today=later)
     assert imp.bilan["applied"]["courses_removed"] == 1
     assert imp.bilan["applied"]["seances_removed"] > 0
     assert Seance.objects.filter(date__lt=later).count() == before
@@ -106,12 +106,12 @@ def test_validated_or_stale_imports_cannot_be_applied(college):
     old.refresh_from_db()
     assert old.status == TimetableImport.Status.PERIME
     with pytest.raises(services.ImportStateError):
-        services.timetable_import_validate(imp=old, user=None, today=START)
-    services.timetable_import_validate(imp=new, user=None, today=START)
+        services.timetable_import_validate(imp=old, acting_user=None, today=START)
+    services.timetable_import_validate(imp=new, acting_user=None, today=START)
     with pytest.raises(services.ImportStateError, match="validé"):
-        services.timetable_import_validate(imp=new, user=None, today=START)
+        services.timetable_import_validate(imp=new, acting_user=None, today=START)
     with pytest.raises(services.ImportStateError, match="ne peut plus être annulé"):
-        services.timetable_import_cancel(imp=new, user=None)
+        services.timetable_import_cancel(imp=new, acting_user=None)
 
 
 def test_an_interrupted_validation_delivered_late_does_not_replace_a_newer_one(
@@ -121,10 +121,10 @@ def test_an_interrupted_validation_delivered_late_does_not_replace_a_newer_one(
     etab = college[0]
     old = _analyse(etab)
     # Claimed, then its worker killed: its message waits in the broker (no on-commit here).
-    services.timetable_import_validate_start(imp=old, user=None)
+    services.timetable_import_validate_start(imp=old, acting_user=None)
     path = _one_course_less(tmp_path)
     new = _analyse(etab, path)
-    services.timetable_import_validate_start(imp=new, user=None)
+    services.timetable_import_validate_start(imp=new, acting_user=None)
     timetable_validate_task(new.pk)
     in_force = sorted(Cours.objects.values_list("key", "active", "timetable_import"))
     assert len(in_force) == 603
@@ -143,7 +143,7 @@ def test_a_newer_upload_waiting_while_an_older_one_is_applied_gets_a_fresh_bilan
 
     etab = college[0]
     old = _analyse(etab)
-    services.timetable_import_validate_start(imp=old, user=None)
+    services.timetable_import_validate_start(imp=old, acting_user=None)
     path = _one_course_less(tmp_path)
     new = _analyse(etab, path)
     # Compared with no timetable in force: every séance is new.
@@ -158,7 +158,7 @@ def test_a_newer_upload_waiting_while_an_older_one_is_applied_gets_a_fresh_bilan
     assert new.status == TimetableImport.Status.BILAN
     seances = new.bilan["changes"]["seances"]
     assert seances["previous"] == old.bilan["counts"]["seances"] and seances["difference"] < 0
-    services.timetable_import_validate(imp=new, user=None, today=START)
+    services.timetable_import_validate(imp=new, acting_user=None, today=START)
     assert Cours.objects.filter(active=True).count() == 603
 
 
@@ -195,7 +195,7 @@ def test_bilan_against_the_timetable_in_force(college, tmp_path):
     # Hélène Bachelet teaches 5C in the file but not in the directory yet.
     assert "5C : BACHELET Hélène" in first.bilan["groups"]["teachers_to_add"]
     assert "3A" in first.bilan["groups"]["pupils_to_add"]
-    services.timetable_import_validate(imp=first, user=None, today=START)
+    services.timetable_import_validate(imp=first, acting_user=None, today=START)
 
     text = EDT.read_text(encoding="utf-8")
     start = text.index("<Cours Jour")
@@ -226,7 +226,7 @@ def test_two_admins_validating_at_once_apply_it_once(college):
 
         barrier.wait()
         try:
-            services.timetable_import_validate(imp=imp, user=None, today=START)
+            services.timetable_import_validate(imp=imp, acting_user=None, today=START)
             outcomes.append("validé")
         except services.ImportStateError:
             outcomes.append("refusé")
@@ -260,14 +260,14 @@ def test_groups_populated_from_the_file_when_the_principal_chose_it(college):
     InscriptionFactory(eleve=stray, regroupement=group)
 
     # By default (SIECLE), the file does not touch groups.
-    first = services.timetable_import_validate(imp=_analyse(etab), user=None, today=START)
+    first = services.timetable_import_validate(imp=_analyse(etab), acting_user=None, today=START)
     assert "groups" not in first.bilan["applied"]
     members = Inscription.objects.filter(regroupement=group).values_list("eleve_id", flat=True)
     assert set(members) == {stray.pk}
 
     TimetableSettings.objects.create(etablissement=etab,
                                      group_source=TimetableSettings.GroupSource.EMPLOI_DU_TEMPS)
-    second = services.timetable_import_validate(imp=_analyse(etab), user=None, today=START)
+    second = services.timetable_import_validate(imp=_analyse(etab), acting_user=None, today=START)
     applied = second.bilan["applied"]["groups"]
     assert (applied["memberships_added"], applied["memberships_removed"]) == (1, 1)
     assert set(Inscription.objects.filter(regroupement=group).values_list(
@@ -276,7 +276,7 @@ def test_groups_populated_from_the_file_when_the_principal_chose_it(college):
 
 def test_a_reimport_writes_what_changed_in_a_kept_course(college, tmp_path):
     etab = college[0]
-    services.timetable_import_validate(imp=_analyse(etab), user=None, today=START)
+    services.timetable_import_validate(imp=_analyse(etab), acting_user=None, today=START)
     text = EDT.read_text(encoding="utf-8")
     assert '<Salle Ident="15511" Nom="1"/>' in text
     path = tmp_path / EDT.name
@@ -284,7 +284,7 @@ def test_a_reimport_writes_what_changed_in_a_kept_course(college, tmp_path):
                                  '<Salle Ident="15511" Nom="B 101"/>'), encoding="utf-8")
     moved = Cours.objects.filter(salle="1").count()
     assert moved
-    imp = services.timetable_import_validate(imp=_analyse(etab, path), user=None, today=START)
+    imp = services.timetable_import_validate(imp=_analyse(etab, path), acting_user=None, today=START)
     assert imp.bilan["applied"]["courses_created"] == 0
     assert Cours.objects.filter(salle="B 101").count() == moved
     assert not Cours.objects.filter(salle="1").exists()
@@ -310,7 +310,7 @@ def test_an_export_of_a_year_over_announces_no_séance_and_validation_writes_non
     assert imp.bilan["seances_plan"]["notes"] == [note]
     seances_row = next(row for row in bilan_rows(imp.bilan) if row["key"] == "seances")
     assert seances_row["help"].startswith(note)
-    imp = services.timetable_import_validate(imp=imp, user=None, today=today)
+    imp = services.timetable_import_validate(imp=imp, acting_user=None, today=today)
     assert imp.bilan["applied"]["seances_added"] == 0
     assert not Seance.objects.exists() and not Cours.objects.exists()
 
@@ -324,7 +324,7 @@ def test_a_first_import_in_december_fills_the_autumn(college, tmp_path):
     imp = _analysed_on(etab, today)
     counts = imp.bilan["counts"]
     assert counts["seances_past"] == 0 and imp.bilan["seances_plan"]["first_of_year"]
-    imp = services.timetable_import_validate(imp=imp, user=None, today=today)
+    imp = services.timetable_import_validate(imp=imp, acting_user=None, today=today)
     assert imp.bilan["applied"]["seances_added"] == counts["seances_to_create"] > 10000
     autumn = set(Seance.objects.filter(date__lt=today).values_list(
         "pk", "cours_id", "date", "start", "end", "cancelled"))
@@ -333,7 +333,7 @@ def test_a_first_import_in_december_fills_the_autumn(college, tmp_path):
     again = _analysed_on(etab, later, _one_course_less(tmp_path))
     forecast = again.bilan["counts"]
     assert forecast["seances_past"] > 0 and not again.bilan["seances_plan"]["first_of_year"]
-    again = services.timetable_import_validate(imp=again, user=None, today=later)
+    again = services.timetable_import_validate(imp=again, acting_user=None, today=later)
     applied = again.bilan["applied"]
     assert (applied["seances_added"], applied["seances_changed"], applied["seances_removed"]) \
         == (forecast["seances_to_create"], forecast["seances_to_change"],

@@ -67,7 +67,7 @@ def _analysed(etab, path):
 
 
 def _validated(etab, path):
-    imp = services.timetable_import_validate(imp=_analysed(etab, path), user=None)
+    imp = services.timetable_import_validate(imp=_analysed(etab, path), acting_user=None)
     assert imp.status == TimetableImport.Status.VALIDE
     return imp
 
@@ -115,7 +115,7 @@ def test_killed_validation_changes_nothing_then_rerun_applies_it_once(celery_wor
     imp = _analysed(etab, new)
 
     worker = celery_worker()
-    services.timetable_import_validate_start(imp=imp, user=None)
+    services.timetable_import_validate_start(imp=imp, acting_user=None)
     wait_for(lambda: _writing_seances() or TimetableImport.objects.get(pk=imp.pk).status
              != TimetableImport.Status.VALIDATION, 60, "séances en cours d'écriture")
     worker.kill()

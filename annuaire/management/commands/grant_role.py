@@ -3,7 +3,8 @@ import getpass
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from annuaire.models import Etablissement, Person, Role, RoleSource
+from annuaire.models import Etablissement, Person, Role
+from annuaire.services import role_grant
 
 
 class Command(BaseCommand):
@@ -36,7 +37,7 @@ class Command(BaseCommand):
             etablissement = Etablissement.objects.filter(uai=etab.upper()).first()
             if etablissement is None:
                 raise CommandError(f"aucun établissement d'UAI {etab}")
-        Role.objects.get_or_create(person=person, etablissement=etablissement, role=role,
-                                   defaults={"source": RoleSource.MANUEL})
+        # The command line is nobody in the portal: the journal says « Système ».
+        role_grant(person=person, role=role, etab=etablissement, acting_user=None)
         where = etablissement.name if etablissement else "toute l'académie"
         self.stdout.write(f"{person.login} : {Role.Kind(role).label} ({where})")

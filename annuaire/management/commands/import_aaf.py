@@ -30,10 +30,11 @@ class Command(BaseCommand):
         progress = None if quiet else self._progress
         try:
             if options["cancel"]:
-                imp = services.aaf_import_cancel(aaf_import=self._get(options["cancel"]), user=None)
+                imp = services.aaf_import_cancel(aaf_import=self._get(options["cancel"]),
+                                                 acting_user=None)
             elif options["confirm"]:
                 imp = services.aaf_import_confirm(aaf_import=self._get(options["confirm"]),
-                                                  user=None, enqueue=False)
+                                                  acting_user=None, enqueue=False)
                 imp = services.aaf_import_execute(import_id=imp.pk, progress=progress)
             else:
                 if not options["paths"]:

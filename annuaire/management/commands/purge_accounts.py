@@ -13,7 +13,7 @@ class Command(BaseCommand):
             "une ligne d'audit conservée.")
 
     def handle(self, *args, **options):
-        run = services.accounts_purge(origin="cli")
+        run = services.accounts_purge(origin="cli", acting_user=None)
         detail = ", ".join(f"{label} : {n}" for label, n in purge_run_rows([run])[0]["counts"])
         ran_at, cutoff = timezone.localtime(run.ran_at), timezone.localtime(run.cutoff)
         self.stdout.write(

@@ -33,7 +33,7 @@ class Command(BaseCommand):
             raise SystemExit(1) from exc
         imp = services.timetable_import_analyse(import_id=imp.pk)
         if validate and imp.status == TimetableImport.Status.BILAN:
-            imp = services.timetable_import_validate(imp=imp, user=None)
+            imp = services.timetable_import_validate(imp=imp, acting_user=None)
         bilan = imp.bilan
         if as_json:
             self.stdout.write(_json_dump(_report(imp)))

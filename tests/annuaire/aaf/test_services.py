@@ -167,7 +167,7 @@ def test_execute_bad_file_fails_with_file_and_line_nothing_written(db, tmp_path)
     assert Person.objects.count() == 0
     # The file is fixed in place; the import is run again.
     write_file(folder, "Eleve", pupils(2))
-    services.aaf_import_retry(aaf_import=imp, user=None)
+    services.aaf_import_retry(aaf_import=imp, acting_user=None)
     services.aaf_import_execute(import_id=imp.pk)
     imp.refresh_from_db()
     assert (imp.status, imp.error, imp.attempts) == (AafImport.Status.APPLIED, "", 2)
@@ -183,7 +183,7 @@ def test_threshold_waits_then_confirm_applies(db, folder, django_capture_on_comm
     assert waiting.report["counts"]["Eleve"] == outcome(unchanged=17, deactivated=3)
     assert Person.objects.filter(deactivated_at__isnull=False).count() == 0
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        confirmed = services.aaf_import_confirm(aaf_import=waiting, user=None)
+        confirmed = services.aaf_import_confirm(aaf_import=waiting, acting_user=None)
     assert len(callbacks) == 1
     confirmed.refresh_from_db()
     assert (confirmed.status, confirmed.force, confirmed.mode) == (
@@ -191,7 +191,7 @@ def test_threshold_waits_then_confirm_applies(db, folder, django_capture_on_comm
     assert confirmed.report["counts"]["Eleve"] == outcome(unchanged=17, deactivated=3)
     assert Person.objects.filter(deactivated_at__isnull=False).count() == 3
     with pytest.raises(services.ImportStateError) as exc:
-        services.aaf_import_confirm(aaf_import=confirmed, user=None)
+        services.aaf_import_confirm(aaf_import=confirmed, acting_user=None)
     assert str(exc.value) == "Cet import ne peut plus être appliqué."
 
 
@@ -200,7 +200,7 @@ def test_cancel_a_waiting_import(db, folder):
     execute([folder({"EtabEducNat": [COLLEGE], "Eleve": pupils(20)})])
     waiting = execute([folder({"EtabEducNat": [COLLEGE], "Eleve": pupils(10)})])
     assert waiting.status == AafImport.Status.WAITING
-    cancelled = services.aaf_import_cancel(aaf_import=waiting, user=admin)
+    cancelled = services.aaf_import_cancel(aaf_import=waiting, acting_user=admin)
     assert (cancelled.status, cancelled.decided_by) == (AafImport.Status.CANCELLED, admin)
     assert Person.objects.filter(aaf_id__in=[str(i) for i in range(1, 21)],
                                  deactivated_at__isnull=True).count() == 20
@@ -220,7 +220,7 @@ def test_simulation_then_confirm(db, folder, django_capture_on_commit_callbacks)
     assert imp.report["counts"]["Eleve"] == outcome(created=2)
     assert Person.objects.count() == 0
     with django_capture_on_commit_callbacks(execute=True):
-        services.aaf_import_confirm(aaf_import=imp, user=None)
+        services.aaf_import_confirm(aaf_import=imp, acting_user=None)
     imp.refresh_from_db()
     assert (imp.status, imp.force) == (AafImport.Status.APPLIED, False)
     assert Person.objects.count() == 2
@@ -230,7 +230,7 @@ def test_confirm_refused_once_a_newer_import_was_applied(db, folder):
     simulated = execute([folder({"EtabEducNat": [COLLEGE], "Eleve": pupils(2)})], simulate=True)
     execute([folder({"EtabEducNat": [COLLEGE], "Eleve": pupils(1)})])
     with pytest.raises(services.ImportStateError) as exc:
-        services.aaf_import_confirm(aaf_import=simulated, user=None)
+        services.aaf_import_confirm(aaf_import=simulated, acting_user=None)
     assert str(exc.value) == (
         "Un import plus récent a été appliqué depuis : relancez plutôt un import de ces fichiers "
         "pour partir de l'annuaire actuel.")
@@ -240,7 +240,7 @@ def test_confirm_refused_while_another_import_runs(db, folder, tmp_path):
     simulated = execute([folder({"EtabEducNat": [COLLEGE]})], simulate=True)
     services.aaf_import_create(paths=[tmp_path], origin=AafImport.Origin.CLI)
     with pytest.raises(services.ImportBusy) as exc:
-        services.aaf_import_confirm(aaf_import=simulated, user=None)
+        services.aaf_import_confirm(aaf_import=simulated, acting_user=None)
     assert str(exc.value) == "Un import AAF est déjà en cours : réessayez quand il sera terminé."
     simulated.refresh_from_db()
     assert simulated.status == AafImport.Status.SIMULATED
@@ -250,7 +250,7 @@ def test_retry_needs_the_files_of_a_web_import(db, tmp_path):
     imp = AafImport.objects.create(status=AafImport.Status.FAILED, origin=AafImport.Origin.WEB,
                                    paths=[str(tmp_path)])
     with pytest.raises(services.ImportStateError) as exc:
-        services.aaf_import_retry(aaf_import=imp, user=None)
+        services.aaf_import_retry(aaf_import=imp, acting_user=None)
     assert str(exc.value) == services.FILES_GONE
 
 
@@ -269,7 +269,7 @@ def test_purge_after_the_delay_leaves_an_audit_row_and_frees_nothing_else(db, wo
                                identifier=world.pupil_b.aaf_id)
     people = Person.objects.count()
 
-    run = services.accounts_purge(now=now, origin="cli")
+    run = services.accounts_purge(acting_user=None, now=now, origin="cli")
     assert (run.total, run.counts, run.delay_days, run.origin) == (
         2, {"Eleve": 1, "PersRelEleve": 1}, 42, "cli")
     assert run.cutoff == now - timedelta(days=42)
@@ -284,7 +284,7 @@ def test_purge_after_the_delay_leaves_an_audit_row_and_frees_nothing_else(db, wo
     assert Regroupement.objects.filter(pk__in=[world.div_b_3a.pk, atelier.pk]).count() == 2
     assert not Regroupement.objects.filter(pk=club.pk).exists()
 
-    again = services.accounts_purge(now=now)
+    again = services.accounts_purge(acting_user=None, now=now)
     assert (again.total, again.counts) == (0, {})
     assert PurgeRun.objects.count() == 2
 
@@ -309,14 +309,14 @@ def test_back_before_the_purge_same_account_after_it_a_new_one(db, tmp_path, set
     first = Person.objects.get(aaf_id="20")
     run({"EtabEducNat": [COLLEGE], "Eleve": pupils(19)})
     deactivated_at = Person.objects.get(aaf_id="20").deactivated_at
-    assert services.accounts_purge(now=deactivated_at + timedelta(days=41)).total == 0
+    assert services.accounts_purge(acting_user=None, now=deactivated_at + timedelta(days=41)).total == 0
     run({"EtabEducNat": [COLLEGE], "Eleve": pupils(20)})
     back = Person.objects.get(aaf_id="20")
     assert (back.pk, back.login, back.deactivated_at) == (first.pk, first.login, None)
 
     run({"EtabEducNat": [COLLEGE], "Eleve": pupils(19)})
     deactivated_at = Person.objects.get(aaf_id="20").deactivated_at
-    purge = services.accounts_purge(now=deactivated_at + timedelta(days=42, seconds=1))
+    purge = services.accounts_purge(acting_user=None, now=deactivated_at + timedelta(days=42, seconds=1))
     assert (purge.total, purge.counts) == (1, {"Eleve": 1})
     assert not Person.objects.filter(pk=first.pk).exists()
     assert Person.objects.count() == 19

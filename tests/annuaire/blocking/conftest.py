@@ -16,7 +16,7 @@ def block(world):
                announce=True):
         now = timezone.now()
         return blocking.login_block_create(
-            viewer=viewer or (world.academy_admin if target == LoginBlock.Target.ETABLISSEMENT
+            acting_user=viewer or (world.academy_admin if target == LoginBlock.Target.ETABLISSEMENT
                               else world.principal_a),
             etab=etab or world.etab_a, target=target, profile=profile,
             regroupement=regroupement, starts_at=now + timedelta(hours=starts),

@@ -11,11 +11,11 @@ from ent import rights
 
 
 def test_suspend_and_reinstate(world):
-    services.account_suspend(person=world.pupil_a, reason="Usurpation", user=world.principal_a)
+    services.account_suspend(person=world.pupil_a, reason="Usurpation", acting_user=world.principal_a)
     world.pupil_a.refresh_from_db()
     assert world.pupil_a.state == AccountState.SUSPENDU and not world.pupil_a.is_active
     assert world.pupil_a.suspended_reason == "Usurpation"
-    services.account_reinstate(person=world.pupil_a, user=world.principal_a)
+    services.account_reinstate(person=world.pupil_a, acting_user=world.principal_a)
     world.pupil_a.refresh_from_db()
     assert world.pupil_a.state == AccountState.OPERATIONNEL and world.pupil_a.is_active
     assert world.pupil_a.suspended_reason == ""
@@ -23,7 +23,7 @@ def test_suspend_and_reinstate(world):
 
 def test_a_reason_is_required(world):
     with pytest.raises(services.AccountStateError, match="motif"):
-        services.account_suspend(person=world.pupil_a, reason=" ", user=world.principal_a)
+        services.account_suspend(person=world.pupil_a, reason=" ", acting_user=world.principal_a)
 
 
 def test_reactivation_gives_the_same_account_back(world):
@@ -31,7 +31,7 @@ def test_reactivation_gives_the_same_account_back(world):
     pupil.deactivated_at = timezone.now() - timedelta(days=3)
     pupil.is_active = False
     pupil.save()
-    services.account_reactivate(person=pupil, user=world.principal_a)
+    services.account_reactivate(person=pupil, acting_user=world.principal_a)
     again = Person.objects.get(pk=pupil.pk)
     assert again.deactivated_at is None and again.is_active
     assert again.login == pupil.login and again.password == pupil.password
@@ -43,7 +43,7 @@ def test_reactivating_a_suspended_account_keeps_it_suspended(world):
     pupil.deactivated_at = pupil.suspended_at = timezone.now()
     pupil.is_active = False
     pupil.save()
-    services.account_reactivate(person=pupil, user=world.principal_a)
+    services.account_reactivate(person=pupil, acting_user=world.principal_a)
     pupil.refresh_from_db()
     assert pupil.state == AccountState.SUSPENDU and not pupil.is_active
 
@@ -51,7 +51,7 @@ def test_reactivating_a_suspended_account_keeps_it_suspended(world):
 def test_purge_one_account_now_is_audited(world):
     world.pupil_a3.deactivated_at = timezone.now()
     world.pupil_a3.save()
-    run = services.account_purge(person=world.pupil_a3, user=world.principal_a)
+    run = services.account_purge(person=world.pupil_a3, acting_user=world.principal_a)
     assert not Person.objects.filter(pk=world.pupil_a3.pk).exists()
     assert run.total == 1 and run.counts == {"Eleve": 1} and run.origin == "manuel"
     assert run.triggered_by == world.principal_a
@@ -60,7 +60,7 @@ def test_purge_one_account_now_is_audited(world):
 
 def test_an_active_account_is_never_purged(world):
     with pytest.raises(services.AccountStateError):
-        services.account_purge(person=world.pupil_a, user=world.academy_admin)
+        services.account_purge(person=world.pupil_a, acting_user=world.academy_admin)
     assert Person.objects.filter(pk=world.pupil_a.pk).exists()
 
 

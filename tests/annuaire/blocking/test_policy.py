@@ -122,7 +122,7 @@ def test_a_running_block_costs_a_bounded_read_once_then_nothing(world, block,
 def test_every_change_is_seen_at_once(world, block):
     made = block(profile=P.ELEVES)
     assert blocked(world.pupil_a)
-    blocking.login_block_delete(viewer=world.principal_a, block=made)
+    blocking.login_block_delete(acting_user=world.principal_a, block=made)
     assert not blocked(world.pupil_a)
 
 

@@ -31,9 +31,9 @@ def test_only_the_academie_blocks_a_whole_establishment(world, block):
         block(T.ETABLISSEMENT, viewer=world.principal_a)
     made = block(T.ETABLISSEMENT, viewer=world.academy_admin)
     with pytest.raises(blocking.BlockError, match="seule l'académie peut le lever"):
-        blocking.login_block_delete(viewer=world.principal_a, block=made)
+        blocking.login_block_delete(acting_user=world.principal_a, block=made)
     with pytest.raises(blocking.BlockError, match="seule l'académie peut le modifier"):
-        blocking.login_block_update(viewer=world.principal_a, block=made, target=T.PROFILE,
+        blocking.login_block_update(acting_user=world.principal_a, block=made, target=T.PROFILE,
                                     profile=P.ELEVES, starts_at=made.starts_at,
                                     ends_at=made.ends_at, message="x")
 
@@ -60,7 +60,7 @@ def test_a_division_of_another_establishment_is_refused(world, block):
 def test_update_changes_who_is_blocked(world, block):
     made = block(profile=P.ELEVES)
     now = timezone.now()
-    blocking.login_block_update(viewer=world.principal_a, block=made, target=T.DIVISION,
+    blocking.login_block_update(acting_user=world.principal_a, block=made, target=T.DIVISION,
                                 regroupement=world.div_3b, starts_at=now - timedelta(hours=1),
                                 ends_at=now + timedelta(hours=1), message="3B en stage")
     made.refresh_from_db()

@@ -146,7 +146,7 @@ def test_a_blocked_profile_cannot_activate_and_reads_why(client, world, parent_c
 
     parent, code = parent_code
     now = timezone.now()
-    login_block_create(viewer=world.principal_a, etab=world.etab_a, target="profil",
+    login_block_create(acting_user=world.principal_a, etab=world.etab_a, target="profil",
                        profile="parents", starts_at=now - datetime.timedelta(hours=1),
                        ends_at=now + datetime.timedelta(days=1),
                        message="Ouverture de l'ENT aux familles le 1er septembre.")

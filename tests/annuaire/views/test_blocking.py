@@ -36,7 +36,7 @@ def running(world):
     def _running(**kwargs):
         now = timezone.now()
         return blocking.login_block_create(
-            viewer=world.principal_a, etab=world.etab_a,
+            acting_user=world.principal_a, etab=world.etab_a,
             starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=2),
             message="Fermé pendant les examens",
             **({"target": "profil", "profile": P.ELEVES} | kwargs))

@@ -21,7 +21,7 @@ HEADING = "Connexions fermées en ce moment"
 def announce(viewer, etab, message, profile=P.ELEVES, **kwargs):
     now = timezone.now()
     return blocking.login_block_create(
-        viewer=viewer, etab=etab, target=LoginBlock.Target.PROFILE, profile=profile,
+        acting_user=viewer, etab=etab, target=LoginBlock.Target.PROFILE, profile=profile,
         starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=2), message=message,
         **kwargs)
 
@@ -73,7 +73,7 @@ def test_three_notices_per_establishment(world, login):
     assert not LoginBlock.objects.filter(message="Encore une").exists()
     # Editing one of the three keeps it within the limit.
     block = LoginBlock.objects.get(message="Annonce 0")
-    blocking.login_block_update(viewer=world.principal_a, block=block,
+    blocking.login_block_update(acting_user=world.principal_a, block=block,
                                 target=block.target, profile=block.profile,
                                 starts_at=block.starts_at, ends_at=block.ends_at,
                                 message="Annonce 0 corrigée", announce=True)
@@ -85,7 +85,7 @@ def test_three_notices_per_establishment(world, login):
 def test_a_principal_s_edit_of_an_academie_notice_makes_it_the_establishment_s(world, client):
     block = announce(world.academy_admin, world.etab_a, "Examens")
     assert "Examens" in client.get(LOGIN).content.decode()
-    blocking.login_block_update(viewer=world.principal_a, block=block, target=block.target,
+    blocking.login_block_update(acting_user=world.principal_a, block=block, target=block.target,
                                 profile=block.profile, starts_at=block.starts_at,
                                 ends_at=block.ends_at, message="Examens blancs", announce=True)
     assert "Examens blancs" not in client.get(LOGIN).content.decode()

@@ -106,7 +106,7 @@ def test_a_suspension_where_the_others_block_refuses(shared, login):
     assert logs_in(w.parent_a)
     now = timezone.now()
     blocking.login_block_create(
-        viewer=w.principal_b, etab=w.etab_b, target=LoginBlock.Target.PROFILE,
+        acting_user=w.principal_b, etab=w.etab_b, target=LoginBlock.Target.PROFILE,
         profile=LoginBlock.BlockedProfile.PARENTS, starts_at=now - timedelta(hours=1),
         ends_at=now + timedelta(hours=2), message="Conseils de classe")
     assert blocking.login_refusal(person=w.parent_a)

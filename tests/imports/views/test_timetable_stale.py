@@ -45,7 +45,7 @@ def _analysed(etab):
 def _claimed(etab):
     """Claimed by « Valider », its task never run: a worker killed before it committed."""
     imp = _analysed(etab)
-    services.timetable_import_validate_start(imp=imp, user=None)
+    services.timetable_import_validate_start(imp=imp, acting_user=None)
     return imp
 
 
@@ -223,10 +223,10 @@ def test_a_run_whose_claim_was_put_back_meanwhile_applies_nothing(college):
     _heartbeat_stopped(imp)
     services.timetable_imports_expire_stale(etab=w.etab_a)
     with pytest.raises(services.ImportStateError):
-        services.timetable_import_validate(imp=imp, user=None, attempt=1)
-    services.timetable_import_validate_start(imp=imp, user=None)
+        services.timetable_import_validate(imp=imp, acting_user=None, attempt=1)
+    services.timetable_import_validate_start(imp=imp, acting_user=None)
     with pytest.raises(services.ImportStateError):
-        services.timetable_import_validate(imp=imp, user=None, attempt=1)
+        services.timetable_import_validate(imp=imp, acting_user=None, attempt=1)
     assert not Cours.objects.exists()
     imp.refresh_from_db()
     assert (imp.status, imp.validation_attempt) == (TimetableImport.Status.VALIDATION, 2)
