@@ -16,10 +16,10 @@ def _menu(html):
 @pytest.mark.parametrize("who, labels", [
     ("academy_admin", ["Accueil", "Annuaire", "Emploi du temps", "Comptes", "Suspendus",
                        "Désactivés", "Blocages", "SIECLE et STS-web", "Imports EDT",
-                       "Imports AAF", "Administration"]),
+                       "Imports AAF", "Administration", "Journal"]),
     ("principal_a", ["Accueil", "Annuaire", "Emploi du temps", "Comptes", "Suspendus",
                      "Désactivés", "Blocages", "SIECLE et STS-web", "Imports EDT",
-                     "Administration"]),
+                     "Administration", "Journal"]),
     ("teacher_a", ["Accueil", "Annuaire", "Emploi du temps"]),
     ("agent_a", ["Accueil", "Annuaire"]),
     ("pupil_a", ["Accueil", "Annuaire", "Emploi du temps"]),

@@ -210,7 +210,7 @@ def test_cancel_a_waiting_import(db, folder):
         (services.aaf_import_retry, "Seul un import en échec peut être relancé."),
     ):
         with pytest.raises(services.ImportStateError) as exc:
-            action(aaf_import=cancelled, user=None)
+            action(aaf_import=cancelled, acting_user=None)
         assert str(exc.value) == message
 
 
