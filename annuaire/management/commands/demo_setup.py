@@ -195,7 +195,7 @@ class Command(BaseCommand):
             imp = timetable_services.timetable_import_analyse(import_id=imp.pk)
             if imp.status != TimetableImport.Status.BILAN:
                 raise CommandError(f"emploi du temps de {etab.name} : {imp.error}")
-            timetable_services.timetable_import_validate(imp=imp, user=None, today=monday)
+            timetable_services.timetable_import_validate(imp=imp, acting_user=None, today=monday)
             courses = Cours.objects.filter(etablissement=etab, active=True).count()
             seances = Seance.objects.filter(cours__etablissement=etab).count()
             lines.append(f"Emploi du temps de {etab.name} ({source}, {paths[0].parent}) : "
