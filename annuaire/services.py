@@ -369,8 +369,12 @@ def accounts_purge(*, acting_user, now=None, origin="beat"):
         run = _purge(doomed, delay=settings.ENT_PURGE_DELAY_DAYS, cutoff=cutoff, origin=origin,
                      user=acting_user)
         if run.total or acting_user is not None:
+            from .presenters import purge_run_rows
+
+            shown = purge_run_rows([run])[0]
             audit_record(acting_user=acting_user, action="accounts_purge", details={
-                "total": run.total, "counts": run.counts, "origin": origin})
+                "total": run.total, "counts": dict(shown["counts"]),
+                "origin": shown["origin"]})
     return run
 
 

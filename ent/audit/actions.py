@@ -4,36 +4,44 @@ A key is never renamed once written: the journal of past years still reads it. A
 adds its keys here.
 """
 
-ACTIONS: dict[str, str] = {
-    # Accounts
-    "account_suspend": "Suspension d'un compte",
-    "account_reinstate": "Levée d'une suspension",
-    "account_reactivate": "Réactivation d'un compte désactivé",
-    "account_purge": "Purge d'un compte désactivé",
-    "accounts_purge": "Purge des comptes désactivés",
-    "login_rename": "Changement d'identifiant",
-    "code_reissue": "Nouveau code d'activation",
-    # Rights
-    "role_grant": "Attribution d'un rôle",
-    "secretariat_designate": "Désignation au secrétariat",
-    "secretariat_withdraw": "Fin d'une désignation au secrétariat",
-    "secretariat_rights_update": "Droits du secrétariat modifiés",
-    # Login blocks
-    "login_block_create": "Blocage de connexion créé",
-    "login_block_update": "Blocage de connexion modifié",
-    "login_block_delete": "Blocage de connexion levé",
-    # Settings
-    "account_settings_update": "Réglages des comptes modifiés",
-    "timetable_settings_update": "Réglages de l'emploi du temps modifiés",
-    # Imports
-    "aaf_import_start": "Import AAF lancé",
-    "aaf_import_confirm": "Import AAF confirmé",
-    "aaf_import_cancel": "Import AAF annulé",
-    "aaf_import_retry": "Import AAF relancé",
-    "siecle_import_start": "Import SIECLE / STS-web lancé",
-    "timetable_import_validate": "Emploi du temps validé",
-    "timetable_import_cancel": "Import d'emploi du temps annulé",
+# Grouped as the journal's action filter offers them.
+ACTION_GROUPS: dict[str, dict[str, str]] = {
+    "Comptes": {
+        "account_suspend": "Suspension d'un compte",
+        "account_reinstate": "Levée d'une suspension",
+        "account_reactivate": "Réactivation d'un compte désactivé",
+        "account_purge": "Purge d'un compte désactivé",
+        "accounts_purge": "Purge des comptes désactivés",
+        "login_rename": "Changement d'identifiant",
+        "code_reissue": "Nouveau code d'activation",
+    },
+    "Droits": {
+        "role_grant": "Attribution d'un rôle",
+        "secretariat_designate": "Désignation au secrétariat",
+        "secretariat_withdraw": "Fin d'une désignation au secrétariat",
+        "secretariat_rights_update": "Droits du secrétariat modifiés",
+    },
+    "Blocages de connexion": {
+        "login_block_create": "Blocage de connexion créé",
+        "login_block_update": "Blocage de connexion modifié",
+        "login_block_delete": "Blocage de connexion levé",
+    },
+    "Réglages": {
+        "account_settings_update": "Réglages des comptes modifiés",
+        "timetable_settings_update": "Réglages de l'emploi du temps modifiés",
+    },
+    "Imports": {
+        "aaf_import_start": "Import AAF lancé",
+        "aaf_import_confirm": "Import AAF confirmé",
+        "aaf_import_cancel": "Import AAF annulé",
+        "aaf_import_retry": "Import AAF relancé",
+        "siecle_import_start": "Import SIECLE / STS-web lancé",
+        "timetable_import_validate": "Emploi du temps validé",
+        "timetable_import_cancel": "Import d'emploi du temps annulé",
+    },
 }
+ACTIONS: dict[str, str] = {key: label for group in ACTION_GROUPS.values()
+                           for key, label in group.items()}
 
 
 def action_label(key: str) -> str:

@@ -1,6 +1,6 @@
 from django import forms
 
-from .actions import ACTIONS
+from .actions import ACTION_GROUPS
 from .selectors import JournalFilters
 
 
@@ -31,8 +31,8 @@ class JournalFilterForm(forms.Form):
                 (etab.pk, etab.name) for etab in self.etabs.values()]
         else:
             del self.fields["etab"]
-        self.fields["action"].choices = [("", "Toutes")] + sorted(
-            ACTIONS.items(), key=lambda item: item[1])
+        self.fields["action"].choices = [("", "Toutes")] + [
+            (group, list(actions.items())) for group, actions in ACTION_GROUPS.items()]
 
     def clean(self):
         data = super().clean()
