@@ -412,14 +412,13 @@ def _audit(acting_user, action, block):
 
 def login_block_create(*, acting_user, etab, target, starts_at, ends_at, message, profile="",
                        regroupement=None, announce=True):
-    viewer = acting_user
-    _check(viewer=viewer, etab=etab, target=target, profile=profile, regroupement=regroupement,
+    _check(viewer=acting_user, etab=etab, target=target, profile=profile, regroupement=regroupement,
            starts_at=starts_at, ends_at=ends_at, message=message, announce=announce)
     with transaction.atomic():
         block = LoginBlock.objects.create(
             etablissement=etab, starts_at=starts_at, ends_at=ends_at, message=message.strip(),
-            announce=announce, created_by=viewer, updated_by=viewer,
-            by_academie=rights.is_academy_admin(viewer),
+            announce=announce, created_by=acting_user, updated_by=acting_user,
+            by_academie=rights.is_academy_admin(acting_user),
             **_fields(target, profile, regroupement))
         _audit(acting_user, "login_block_create", block)
         _changed()
@@ -428,18 +427,17 @@ def login_block_create(*, acting_user, etab, target, starts_at, ends_at, message
 
 def login_block_update(*, acting_user, block, target, starts_at, ends_at, message, profile="",
                        regroupement=None, announce=True):
-    viewer = acting_user
     if (block.target == LoginBlock.Target.ETABLISSEMENT
-            and not rights.can_block_whole_etab(viewer)):
+            and not rights.can_block_whole_etab(acting_user)):
         raise BlockError("Ce blocage de tout l'établissement a été décidé par l'académie : "
                          "seule l'académie peut le modifier.")
-    _check(viewer=viewer, etab=block.etablissement, target=target, profile=profile,
+    _check(viewer=acting_user, etab=block.etablissement, target=target, profile=profile,
            regroupement=regroupement, starts_at=starts_at, ends_at=ends_at, message=message,
            announce=announce, block=block)
     for name, value in {**_fields(target, profile, regroupement), "starts_at": starts_at,
                         "ends_at": ends_at, "message": message.strip(),
-                        "announce": announce, "updated_by": viewer,
-                        "by_academie": rights.is_academy_admin(viewer)}.items():
+                        "announce": announce, "updated_by": acting_user,
+                        "by_academie": rights.is_academy_admin(acting_user)}.items():
         setattr(block, name, value)
     with transaction.atomic():
         block.save()
@@ -449,11 +447,10 @@ def login_block_update(*, acting_user, block, target, starts_at, ends_at, messag
 
 
 def login_block_delete(*, acting_user, block):
-    viewer = acting_user
-    if not rights.can_block_logins(viewer, block.etablissement):
+    if not rights.can_block_logins(acting_user, block.etablissement):
         raise NotFound
     if (block.target == LoginBlock.Target.ETABLISSEMENT
-            and not rights.can_block_whole_etab(viewer)):
+            and not rights.can_block_whole_etab(acting_user)):
         raise BlockError("Ce blocage de tout l'établissement a été décidé par l'académie : "
                          "seule l'académie peut le lever.")
     with transaction.atomic():
