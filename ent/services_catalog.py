@@ -11,7 +11,6 @@ from django.conf import settings
 from django.urls import reverse
 
 from . import rights
-from .rights import audit as audit_rights
 from .rights import catalogue as catalogue_rights
 
 
@@ -96,7 +95,7 @@ SERVICES = [
             nav_label="Administration"),
     Service("journal", "Journal des actions",
             "Qui a fait quoi : comptes, droits, blocages, réglages et imports, avec leur auteur.",
-            "audit:journal", audit_rights.can_read_audit, nav_label="Journal"),
+            "audit:journal", rights.can_read_audit, nav_label="Journal"),
     Service("administration", "Administration technique", "Interface d'administration Django.",
             "admin:index", lambda viewer: settings.ENT_DJANGO_ADMIN
             and rights.can_use_django_admin(viewer), nav_label="Administration technique"),

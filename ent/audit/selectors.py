@@ -14,7 +14,7 @@ from django.utils import timezone
 from annuaire.models import Etablissement, Person
 from annuaire.text import search_terms
 from ent import rights
-from ent.rights import audit as audit_rights
+from ent.errors import NotFound
 
 from .models import AuditEvent
 
@@ -22,7 +22,7 @@ from .models import AuditEvent
 PERSON_MATCH_CAP = 200
 
 
-class AuditNotFound(Exception):
+class AuditNotFound(NotFound):
     """An establishment outside the viewer's journal: the views answer 404."""
 
 
@@ -44,7 +44,7 @@ class JournalPage:
 
 
 def audit_etabs(*, viewer) -> QuerySet:
-    return Etablissement.objects.filter(audit_rights.audit_etabs_q(viewer)).order_by(
+    return Etablissement.objects.filter(rights.audit_etabs_q(viewer)).order_by(
         "name", "pk").only("pk", "name")
 
 
@@ -74,7 +74,7 @@ def audit_events(*, viewer, filters: JournalFilters, person_ids: list[int] | Non
                  ) -> QuerySet:
     """The events the viewer reads, newest first, narrowed by ``filters`` (``person_ids``:
     the matches of ``filters.person``, the actor or the target)."""
-    events = AuditEvent.objects.filter(audit_rights.audit_events_visible_q(viewer))
+    events = AuditEvent.objects.filter(rights.audit_events_visible_q(viewer))
     if filters.etab is not None:
         events = events.filter(etablissement=filters.etab)
     if person_ids is not None:

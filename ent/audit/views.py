@@ -2,10 +2,10 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 
-from ent.rights import audit as audit_rights
+from ent import rights
+from ent.errors import NotFound
 
 from . import selectors
 from .forms import JournalFilterForm
@@ -16,8 +16,8 @@ PAGE_SIZE = 50
 @login_required
 def journal(request):
     viewer = request.user
-    if not audit_rights.can_read_audit(viewer):
-        raise Http404
+    if not rights.can_read_audit(viewer):
+        raise NotFound
     etabs = list(selectors.audit_etabs(viewer=viewer))
     form = JournalFilterForm(request.GET or None, etabs=etabs)
     filters = form.filters()

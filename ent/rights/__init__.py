@@ -5,7 +5,7 @@ Django's flag. Each function takes the viewer first; the ``*_q`` functions retur
 selector filters with, so a page's listing and its 404s follow the same rule.
 
 One module per area (``core``, ``secretariat``, ``directory``, ``accounts``, ``timetable``,
-``notifications``, and one per later service); this package re-exports their public names so
+``notifications``, ``audit``, and one per later service); this package re-exports their public names so
 callers write ``from ent import rights; rights.can_x(viewer, ...)``.
 """
 
@@ -35,6 +35,12 @@ from .accounts import (
     managed_accounts_q,
     person_etab_ids,
     suspension_levels,
+)
+from .audit import (
+    audit_etab_ids,
+    audit_etabs_q,
+    audit_events_visible_q,
+    can_read_audit,
 )
 from .core import (
     ETAB_ADMIN_ROLES,
@@ -114,6 +120,9 @@ __all__ = [
     "account_admin_etabs_q",
     "administered_etabs_q",
     "administers",
+    "audit_etab_ids",
+    "audit_etabs_q",
+    "audit_events_visible_q",
     "can_act_on_account",
     "can_block_logins",
     "can_block_whole_etab",
@@ -130,6 +139,7 @@ __all__ = [
     "can_manage_letters",
     "can_manage_secretariat",
     "can_purge_accounts",
+    "can_read_audit",
     "can_reissue_code",
     "can_see_account_details",
     "can_suspend",

@@ -24,7 +24,7 @@ def test_one_module_per_area():
 
 
 @pytest.mark.parametrize("module", ["core", "secretariat", "directory", "accounts",
-                                    "timetable", "notifications"])
+                                    "timetable", "notifications", "audit"])
 def test_the_package_reexports_every_public_name(module):
     module = importlib.import_module(f"ent.rights.{module}")
     public = [name for name, _ in _functions(module) if not name.startswith("_")]
