@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 
 from .actions import ACTION_GROUPS
@@ -27,15 +29,15 @@ class JournalFilterForm(forms.Form):
         super().__init__(data)
         self.etabs = {etab.pk: etab for etab in etabs}
         if len(self.etabs) > 1:
-            self.fields["etab"].choices = [("", "Tous")] + [
+            cast(forms.ChoiceField, self.fields["etab"]).choices = [("", "Tous")] + [
                 (etab.pk, etab.name) for etab in self.etabs.values()]
         else:
             del self.fields["etab"]
-        self.fields["action"].choices = [("", "Toutes")] + [
+        cast(forms.ChoiceField, self.fields["action"]).choices = [("", "Toutes")] + [
             (group, list(actions.items())) for group, actions in ACTION_GROUPS.items()]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("du") and data.get("au") and data["au"] < data["du"]:
             self.add_error("au", "La date de fin doit venir après la date de début.")
         return data
