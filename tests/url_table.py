@@ -124,6 +124,9 @@ URLS: dict[str, Url] = {
     "notifications:open": Url({PARENT}, kwargs=pk("notification"), method=POST),
     "notifications:read_all": Url(LOGGED_IN, method=POST),
     "notifications:preferences": Url(LOGGED_IN, method=FORM),
+    # The journal of actions: each administrator reads their establishment's (collège B's
+    # principal theirs, an empty page), the académie every one.
+    "audit:journal": Url({PRINCIPAL, ADMIN_ETAB, OTHER_PRINCIPAL, ACADEMY}),
     # --- ent: Administration > Services ------------------------------------------------------
     "catalogue:index": Url(ADMINS_A | {OTHER_PRINCIPAL}),
     "catalogue:academie_services": Url({ACADEMY}, method=FORM),
