@@ -20,11 +20,11 @@ ACTION_GROUPS: dict[str, dict[str, str]] = {
         "secretariat_designate": "Désignation au secrétariat",
         "secretariat_withdraw": "Fin d'une désignation au secrétariat",
         "secretariat_rights_update": "Droits du secrétariat modifiés",
-        # For the Services administration (ent/rights/catalogue.py), wired at its merge.
         "service_access_update": "Accès aux services modifié",
         "right_toggle_update": "Droit particulier modifié",
         "delegation_grant": "Délégation de l'administration accordée",
         "delegation_revoke": "Délégation de l'administration retirée",
+        "publication_responsible_set": "Responsable de publication désigné",
     },
     "Blocages de connexion": {
         "login_block_create": "Blocage de connexion créé",

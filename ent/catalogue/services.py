@@ -9,13 +9,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from annuaire.models import Etablissement, Person, Role, RoleSource
+from ent.audit.services import audit_record
+from ent.errors import ApplicationError
 from ent.rights.catalogue import grants_cache_invalidate
 
 from . import registry
 from .models import AdminDelegation, PublicationResponsible, ServiceGrant, ServiceToggle
 
 
-class CatalogueError(Exception):
+class CatalogueError(ApplicationError):
     """A refusal to show the user, in French."""
 
 
@@ -26,6 +28,8 @@ def services_update(*, etab: Etablissement | None, grants: dict[tuple[str, str],
 
     Only a choice that differs from what the level above gives is stored, so an untouched
     cell keeps following the académie's default when it changes."""
+    changed_grants: list[str] = []
+    changed_toggles: list[str] = []
     academie_grants = {} if etab is None else {
         (g.service, g.profile): g.enabled
         for g in ServiceGrant.objects.filter(etablissement__isnull=True)}
@@ -35,6 +39,9 @@ def services_update(*, etab: Etablissement | None, grants: dict[tuple[str, str],
             continue
         inherited = academie_grants.get((service, profile), profile in spec.default_profiles)
         rows = ServiceGrant.objects.filter(etablissement=etab, service=service, profile=profile)
+        stored = rows.values_list("enabled", flat=True).first()
+        if (inherited if stored is None else stored) != enabled:
+            changed_grants.append(f"{service} / {profile} : {'oui' if enabled else 'non'}")
         if enabled == inherited:
             rows.delete()
         elif not rows.update(enabled=enabled):
@@ -45,14 +52,25 @@ def services_update(*, etab: Etablissement | None, grants: dict[tuple[str, str],
     for key, enabled in toggles.items():
         toggle = registry.toggle_spec(key)
         if etab is not None and toggle.storage is not None:
+            if toggle.storage.read([etab.pk]).get(etab.pk) != enabled:
+                changed_toggles.append(f"{key} : {'oui' if enabled else 'non'}")
             toggle.storage.write(etab=etab, enabled=enabled, acting_user=acting_user)
             continue
         inherited = academie_toggles.get(key, toggle.default)
         toggle_rows = ServiceToggle.objects.filter(etablissement=etab, toggle=key)
+        stored = toggle_rows.values_list("enabled", flat=True).first()
+        if (inherited if stored is None else stored) != enabled:
+            changed_toggles.append(f"{key} : {'oui' if enabled else 'non'}")
         if enabled == inherited:
             toggle_rows.delete()
         elif not toggle_rows.update(enabled=enabled):
             ServiceToggle.objects.create(etablissement=etab, toggle=key, enabled=enabled)
+    if changed_grants:
+        audit_record(acting_user=acting_user, action="service_access_update", etab=etab,
+                     details={"changements": changed_grants})
+    if changed_toggles:
+        audit_record(acting_user=acting_user, action="right_toggle_update", etab=etab,
+                     details={"changements": changed_toggles})
     # Now for this request's next reads, and after the commit again: a page read in between
     # may have cached the rows of before.
     grants_cache_invalidate()
@@ -77,12 +95,22 @@ def delegation_grant(*, etab: Etablissement, person: Person, starts_on: datetime
         existing.starts_on, existing.ends_on, existing.motif = starts_on, ends_on, motif
         existing.granted_by = acting_user
         existing.save(update_fields=["starts_on", "ends_on", "motif", "granted_by"])
+        _delegation_audit(existing, action="delegation_grant", acting_user=acting_user)
         return existing
     role = Role.objects.create(person=person, etablissement=etab, role=Role.Kind.ADMIN_ETAB,
                                source=RoleSource.MANUEL)
-    return AdminDelegation.objects.create(role=role, etablissement=etab, person=person,
-                                          starts_on=starts_on, ends_on=ends_on, motif=motif,
-                                          granted_by=acting_user)
+    delegation = AdminDelegation.objects.create(
+        role=role, etablissement=etab, person=person, starts_on=starts_on, ends_on=ends_on,
+        motif=motif, granted_by=acting_user)
+    _delegation_audit(delegation, action="delegation_grant", acting_user=acting_user)
+    return delegation
+
+
+def _delegation_audit(delegation: AdminDelegation, *, action: str, acting_user) -> None:
+    audit_record(acting_user=acting_user, action=action, target=delegation.person,
+                 etab=delegation.etablissement_id,
+                 details={"du": delegation.starts_on.isoformat(),
+                          "au": delegation.ends_on.isoformat(), "motif": delegation.motif})
 
 
 def delegation_end(*, delegation: AdminDelegation, acting_user) -> AdminDelegation:
@@ -91,12 +119,15 @@ def delegation_end(*, delegation: AdminDelegation, acting_user) -> AdminDelegati
     delegation.ends_on = min(delegation.ends_on, yesterday)
     delegation.starts_on = min(delegation.starts_on, delegation.ends_on)
     delegation.save(update_fields=["starts_on", "ends_on"])
+    _delegation_audit(delegation, action="delegation_revoke", acting_user=acting_user)
     return delegation
 
 
 def publication_responsible_set(*, etab: Etablissement, person: Person | None,
                                 acting_user) -> None:
     """Name the establishment's responsable de publication (None: back to its direction)."""
+    audit_record(acting_user=acting_user, action="publication_responsible_set", target=person,
+                 etab=etab)
     if person is None:
         PublicationResponsible.objects.filter(etablissement=etab).delete()
         return
