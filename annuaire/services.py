@@ -19,6 +19,7 @@ from django.utils import timezone
 from ent import uploads
 from ent.audit.services import audit_date, audit_etab_for, audit_record
 from ent.errors import ApplicationError
+from ent.jobs.services import job_claim, job_enqueued, job_finish, jobs_reap
 from ent.lib.tasks import enqueue_on_commit
 from ent.notifications.jobs import job_end_notify
 
@@ -37,7 +38,7 @@ from .models import (
     Role,
     RoleSource,
 )
-from .progress import Heartbeat, progress_set, progress_stopped
+from .progress import Heartbeat, progress_set
 
 logger = logging.getLogger(__name__)
 
@@ -62,13 +63,9 @@ def _busy_message(active):
 
 
 def aaf_imports_expire_stale():
-    """Mark as interrupted the active imports whose worker stopped reporting."""
-    for imp in AafImport.objects.filter(status__in=AafImport.ACTIVE_STATUSES):
-        if progress_stopped(kind="aaf", pk=imp.pk, since=imp.started_at or imp.created_at):
-            AafImport.objects.filter(pk=imp.pk, status=imp.status).update(
-                status=AafImport.Status.FAILED, finished_at=timezone.now(),
-                error="Import interrompu : le processus qui l'exécutait ne donne plus signe de "
-                      "vie. Vous pouvez le relancer.")
+    """Mark as interrupted the active imports whose worker stopped reporting (the reaper of
+    every job, for this one: a new import must not wait for beat to find the old one dead)."""
+    return jobs_reap(model=AafImport)
 
 
 def aaf_import_create(*, paths, source_dir="", user=None, simulate=False,
@@ -116,7 +113,7 @@ def aaf_import_start(*, uploaded_files, acting_user, simulate=False):
 def aaf_import_enqueue(imp):
     from .tasks import aaf_import_task
 
-    progress_set(kind="aaf", pk=imp.pk, phase="attente", fraction=0, queued=True)
+    job_enqueued(job=imp, phase="attente")
     enqueue_on_commit(aaf_import_task, imp.pk)
 
 
@@ -167,13 +164,11 @@ def aaf_import_execute(*, import_id, progress=None, reread=False):
 
 
 def _execute(import_id, progress, reread):
-    updated = AafImport.objects.filter(
-        pk=import_id, status__in=AafImport.ACTIVE_STATUSES,
-    ).update(status=AafImport.Status.RUNNING, started_at=timezone.now())
-    if not updated:
-        return AafImport.objects.get(pk=import_id)
     imp = AafImport.objects.get(pk=import_id)
-    AafImport.objects.filter(pk=imp.pk).update(attempts=imp.attempts + 1)
+    # Queued, or running when its message comes again after a kill (the advisory lock held
+    # here makes sure no other run of it goes on).
+    if not job_claim(job=imp):
+        return imp
     writer = _progress_writer(imp.pk)
 
     def report_progress(phase, fraction, detail=""):
@@ -230,21 +225,14 @@ def _issue_fields(issue):
 
 
 def _finish(imp, status, *, report, error=""):
-    imp.status = status
-    imp.report = report
-    imp.error = error
-    imp.kind = report.get("kind", imp.kind or "")
-    imp.files = report.get("files", imp.files)
-    imp.rows_written = report.get("rows_written", 0) or 0
-    imp.finished_at = timezone.now()
     if status == AafImport.Status.APPLIED:
         # The delivery holds the whole académie's personal data: once applied, the report is
         # all that is kept. A simulation or a wait for confirmation keeps it until decided,
         # a failure for a retry (ENT_UPLOAD_RETRY_HOURS, then ``aaf_uploads_expire``).
         _upload_delete(imp)
-    imp.save(update_fields=["status", "report", "error", "kind", "files", "rows_written",
-                            "finished_at", "source_dir"])
-    progress_set(kind="aaf", pk=imp.pk, phase="Terminé", fraction=1)
+    job_finish(job=imp, status=status, error=error, report=report,
+               kind=report.get("kind", imp.kind or ""), files=report.get("files", imp.files),
+               rows_written=report.get("rows_written", 0) or 0, source_dir=imp.source_dir)
     job_end_notify(job=imp)
 
 

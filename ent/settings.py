@@ -384,6 +384,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ent.audit.tasks.audit_events_purge_task",
         "schedule": crontab(hour=3, minute=45),
     },
+    "reap-dead-jobs": {
+        "task": "ent.jobs.tasks.jobs_reap_task",
+        "schedule": 60.0,
+    },
     "send-notification-emails": {
         "task": "ent.notifications.tasks.notifications_email_task",
         "schedule": crontab(minute="*/5"),
@@ -412,7 +416,8 @@ ENT_AAF_LEGAL_2_CUTOFF_VERSION = os.environ.get("ENT_AAF_LEGAL_2_CUTOFF_VERSION"
 ENT_AAF_MAX_FILE_BYTES = int(os.environ.get("ENT_AAF_MAX_FILE_MB", "1024")) * 1024 * 1024
 ENT_AAF_MAX_UPLOAD_BYTES = int(os.environ.get("ENT_AAF_MAX_UPLOAD_MB", "4096")) * 1024 * 1024
 ENT_AAF_MAX_UNZIPPED_BYTES = int(os.environ.get("ENT_AAF_MAX_UNZIPPED_MB", "8192")) * 1024 * 1024
-# An import whose worker has not reported for this long may be superseded by a new one.
+# A job (import, letters, later mass sends) whose worker has not reported for this long is
+# dead: the reaper (beat, every minute) settles it and a new one may start.
 ENT_IMPORT_STALE_SECONDS = int(os.environ.get("ENT_IMPORT_STALE_SECONDS", "600"))
 # One still waiting in the queue (no worker has taken it yet) is given this long.
 ENT_IMPORT_QUEUED_STALE_SECONDS = int(os.environ.get("ENT_IMPORT_QUEUED_STALE_SECONDS", "3600"))

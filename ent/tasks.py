@@ -12,3 +12,7 @@ def uploads_purge_task():
 
     in_use = aaf_uploads_expire() | siecle_uploads_expire() | timetable_uploads_expire()
     return uploads_purge(in_use=in_use)
+
+
+# Registered with the worker here: ``autodiscover_tasks`` looks at each app's ``tasks``.
+from .jobs.tasks import jobs_reap_task  # noqa: E402, F401

@@ -1,7 +1,9 @@
 from django.db import models
 
+from ent.jobs.models import Job
 
-class TimetableImport(models.Model):
+
+class TimetableImport(Job):
     """One upload of a timetable export: its bilan préliminaire, then validated or cancelled.
 
     Nothing of the timetable in force changes until « Valider cet import »; a newer upload of
@@ -28,6 +30,18 @@ class TimetableImport(models.Model):
 
     PENDING = (Status.ANALYSE, Status.BILAN)
     RUNNING = (Status.ANALYSE, Status.VALIDATION)
+    # The analysis has one status, queued or running; « Valider » claims a bilan for the
+    # validation (``timetable_import_validate_start``). An analysis writes nothing but its
+    # own row and a validation is one transaction, locked per establishment: a message
+    # delivered again may take either over.
+    PROGRESS_KIND = "timetable"
+    QUEUED_STATUSES, RUNNING_STATUSES = (Status.ANALYSE,), RUNNING
+    RUNNING_STATUS, FAILED_STATUS = Status.ANALYSE, Status.ECHEC
+    TAKEOVER = True
+    ACTOR_FIELD = "uploaded_by"
+    INTERRUPTED_MESSAGE = (
+        "Analyse interrompue : le traitement s'est arrêté avant la fin (redémarrage du "
+        "serveur ?). Rien n'a changé ; déposez à nouveau les fichiers.")
 
     etablissement = models.ForeignKey(
         "annuaire.Etablissement", on_delete=models.CASCADE, related_name="timetable_imports")
@@ -35,13 +49,11 @@ class TimetableImport(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ANALYSE)
     files = models.JSONField("fichiers", default=list)
     bilan = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
     uploaded_by = models.ForeignKey(
         "annuaire.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     # Where it came from: an import with nobody named was run from the command line, or its
     # uploader's account has since been purged; the history tells them apart.
     origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.WEB)
-    created_at = models.DateTimeField(auto_now_add=True)
     decided_by = models.ForeignKey(
         "annuaire.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -56,6 +68,23 @@ class TimetableImport(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "import d'emploi du temps"
+
+    @property
+    def actor_id(self):
+        # A validation is told to who clicked « Valider », an analysis to who uploaded.
+        return self.decided_by_id or self.uploaded_by_id
+
+    def job_since(self):
+        if self.status == self.Status.VALIDATION:
+            return self.validation_claimed_at or self.created_at
+        return self.started_at or self.created_at
+
+    def job_reaped_fields(self, *, now):
+        """A validation whose worker died rolled back: back to its bilan, to be validated
+        again or cancelled. An analysis fails: the same files uploaded again make a new one."""
+        if self.status == self.Status.VALIDATION:
+            return {"status": self.Status.BILAN, "validation_interrupted_at": now}
+        return super().job_reaped_fields(now=now)
 
     def __str__(self):
         # Pages read it numbered within the establishment (selectors annotate ``number``).

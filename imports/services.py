@@ -12,10 +12,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from annuaire.models import Etablissement
-from annuaire.progress import Heartbeat, progress_clear, progress_set, progress_stopped
+from annuaire.progress import Heartbeat, progress_clear, progress_set
 from ent import uploads
 from ent.audit.services import audit_record
 from ent.errors import ApplicationError
+from ent.jobs.services import job_claim, job_enqueued, jobs_reap
 from ent.lib.tasks import enqueue_on_commit
 from ent.notifications.jobs import job_end_notify
 
@@ -289,14 +290,16 @@ def timetable_import_start(*, etab, files, user):
 def _queue_analysis(imp):
     from .tasks import timetable_import_task
 
-    progress_set(kind=PROGRESS_KIND, pk=imp.pk, phase="En attente", fraction=0, queued=True)
+    job_enqueued(job=imp)
     enqueue_on_commit(timetable_import_task, imp.pk)
 
 
 def timetable_import_execute(*, import_id):
     """The worker's side: analyse an import still waiting; any other is left as it is."""
     imp = TimetableImport.objects.filter(pk=import_id).first()
-    if imp is None or imp.status != TimetableImport.Status.ANALYSE:
+    # Still to analyse (its message delivered again after a kill included: the analysis
+    # writes nothing but the import's row).
+    if imp is None or not job_claim(job=imp):
         return imp
     progress_set(kind=PROGRESS_KIND, pk=import_id, phase="Lecture et rapprochement des fichiers",
                  fraction=0.2)
@@ -309,7 +312,7 @@ def timetable_import_execute(*, import_id):
         # A bug, not a bad file: say so rather than leave the page polling for ever.
         logger.exception("timetable analysis %s failed", import_id)
         TimetableImport.objects.filter(pk=import_id, status=TimetableImport.Status.ANALYSE).update(
-            status=TimetableImport.Status.ECHEC,
+            status=TimetableImport.Status.ECHEC, finished_at=timezone.now(),
             error="Erreur inattendue pendant l'analyse : rien n'a changé. Déposez à nouveau "
                   "les fichiers ; si l'erreur revient, signalez-la à l'assistance.")
         job_end_notify(job=imp)
@@ -448,33 +451,33 @@ def timetable_import_validate_start(*, imp, acting_user):
     from .tasks import timetable_validate_task
 
     with transaction.atomic():
-        # A conditional update, not a row lock: a second click while a worker applies the
-        # import is refused at once instead of waiting for the end of its transaction.
-        claimed = TimetableImport.objects.filter(
-            pk=imp.pk, status=TimetableImport.Status.BILAN,
-        ).update(status=TimetableImport.Status.VALIDATION, decided_by=acting_user,
-                 validation_attempt=F("validation_attempt") + 1,
-                 validation_claimed_at=timezone.now(), validation_interrupted_at=None)
+        # The job's claim (a conditional update, not a row lock): a second click while a
+        # worker applies the import is refused at once instead of waiting for the end of its
+        # transaction.
+        imp.refresh_from_db(fields=["status", "attempts"])
+        claimed = job_claim(
+            job=imp, from_statuses=(TimetableImport.Status.BILAN,),
+            to_status=TimetableImport.Status.VALIDATION, decided_by=acting_user,
+            validation_attempt=F("validation_attempt") + 1,
+            validation_claimed_at=timezone.now(), validation_interrupted_at=None)
         if not claimed:
             imp.refresh_from_db()
             raise ImportStateError(
                 f"{imp} ne peut pas être validé : {imp.get_status_display().lower()}")
-        attempt = TimetableImport.objects.filter(pk=imp.pk).values_list(
-            "validation_attempt", flat=True).get()
-        progress_set(kind=PROGRESS_KIND, pk=imp.pk, phase="Validation en attente", fraction=0, queued=True)
+        attempt = imp.validation_attempt
+        job_enqueued(job=imp, phase="Validation en attente")
         enqueue_on_commit(timetable_validate_task, imp.pk, attempt)
-    imp.status, imp.validation_attempt = TimetableImport.Status.VALIDATION, attempt
     return imp
 
 
-ANALYSIS_INTERRUPTED = (
-    "Analyse interrompue : le traitement s'est arrêté avant la fin (redémarrage du serveur ?). "
-    "Rien n'a changé ; déposez à nouveau les fichiers.")
+ANALYSIS_INTERRUPTED = TimetableImport.INTERRUPTED_MESSAGE
 
 
 def timetable_imports_expire_stale(*, etab, imports=None):
-    """The establishment's imports whose worker stopped reporting for
-    ENT_IMPORT_STALE_SECONDS, settled; returns them.
+    """The establishment's imports whose worker stopped reporting, settled by the reaper of
+    every job (``ent.jobs.services.jobs_reap``, run by beat); returns them. Called by the
+    POSTs that decide an import, so that a page left open over an interrupted validation has
+    its buttons work at once; never by a GET.
 
     A validation goes back to « bilan préliminaire prêt ». A worker killed midway (SIGKILL,
     out of memory) rolled its transaction back: nothing was applied, but the claim blocked
@@ -485,50 +488,17 @@ def timetable_imports_expire_stale(*, etab, imports=None):
     An analysis fails with ANALYSIS_INTERRUPTED rather than poll for ever: it wrote nothing,
     and the same files uploaded again make a new one.
 
-    ``imports``: those a page has already loaded, the only ones looked at (no query unless
-    one of them is running), updated in place; None: the establishment's.
+    ``imports``: those a caller has already loaded, the only ones looked at, updated in
+    place; None: the establishment's.
     """
-    running = (TimetableImport.Status.VALIDATION, TimetableImport.Status.ANALYSE)
+    running = TimetableImport.RUNNING_STATUSES
     if imports is None:
-        imports = TimetableImport.objects.filter(
-            etablissement=etab, status__in=running,
-        ).only("id", "etablissement_id", "status", "created_at", "validation_attempt",
-               "validation_claimed_at")
-    stale = [imp for imp in imports if imp.status in running
-             and imp.etablissement_id == etab.pk and progress_stopped(
-                 kind=PROGRESS_KIND, pk=imp.pk,
-                 since=imp.validation_claimed_at or imp.created_at)]
-    if not stale:
+        imports = TimetableImport.objects.filter(etablissement=etab, status__in=running)
+    loaded = [imp for imp in imports
+              if imp.status in running and imp.etablissement_id == etab.pk]
+    if not loaded:
         return []
-    at = timezone.now()
-    with transaction.atomic():
-        # A row that a validation's transaction holds is being applied right now, whatever
-        # its heartbeat says (the cache emptied, an orphaned backend finishing a statement):
-        # skipped, it is neither waited for nor put back under a run that may still commit.
-        free = set(TimetableImport.objects.select_for_update(skip_locked=True).filter(
-            pk__in=[imp.pk for imp in stale], status__in=running,
-        ).values_list("pk", "status", "validation_attempt"))
-        # Same attempt as read: a claim expired and made again meanwhile is a fresh one.
-        expired = [imp for imp in stale
-                   if (imp.pk, imp.status, imp.validation_attempt) in free]
-        validations = [imp.pk for imp in expired
-                       if imp.status == TimetableImport.Status.VALIDATION]
-        analyses = [imp.pk for imp in expired if imp.status == TimetableImport.Status.ANALYSE]
-        if validations:
-            TimetableImport.objects.filter(pk__in=validations).update(
-                status=TimetableImport.Status.BILAN, validation_interrupted_at=at)
-        if analyses:
-            TimetableImport.objects.filter(pk__in=analyses).update(
-                status=TimetableImport.Status.ECHEC, error=ANALYSIS_INTERRUPTED)
-    for imp in expired:
-        if imp.status == TimetableImport.Status.VALIDATION:
-            imp.status, imp.validation_interrupted_at = TimetableImport.Status.BILAN, at
-            logger.warning("timetable validation %s (claim %s) interrupted: back to its bilan",
-                           imp.pk, imp.validation_attempt)
-        else:
-            imp.status, imp.error = TimetableImport.Status.ECHEC, ANALYSIS_INTERRUPTED
-            logger.warning("timetable analysis %s interrupted: failed", imp.pk)
-    return expired
+    return jobs_reap(loaded=loaded)
 
 
 def timetable_validate_execute(*, import_id, attempt=None):
@@ -558,7 +528,8 @@ def timetable_validate_execute(*, import_id, attempt=None):
         # (and maybe claimed again, its progress then another run's). Nothing to do.
         return None
     except TimetableFileError as exc:
-        ours.update(status=TimetableImport.Status.ECHEC, error=f"Import non appliqué : {exc}")
+        ours.update(status=TimetableImport.Status.ECHEC, error=f"Import non appliqué : {exc}",
+                    finished_at=timezone.now())
         progress_clear(kind=PROGRESS_KIND, pk=imp.pk)
         job_end_notify(job=imp)
         return None
@@ -567,13 +538,14 @@ def timetable_validate_execute(*, import_id, attempt=None):
         # import claimed for ever (neither cancellable nor superseded).
         logger.exception("timetable validation %s failed", imp.pk)
         ours.update(
-            status=TimetableImport.Status.ECHEC,
+            status=TimetableImport.Status.ECHEC, finished_at=timezone.now(),
             error="Erreur inattendue pendant la validation : l'emploi du temps n'a pas changé. "
                   "Déposez à nouveau les fichiers ; si l'erreur revient, signalez-la à "
                   "l'assistance.")
         progress_clear(kind=PROGRESS_KIND, pk=imp.pk)
         job_end_notify(job=imp)
         raise
+    TimetableImport.objects.filter(pk=imp.pk).update(finished_at=timezone.now())
     progress_clear(kind=PROGRESS_KIND, pk=imp.pk)
     job_end_notify(job=imp)
     return done

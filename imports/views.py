@@ -66,7 +66,6 @@ def etab_imports(request, etab_id):
             return redirect("imports:detail", etab_id=etab.pk, pk=imp.pk)
     page = Paginator(selectors.timetable_imports_list(etab=etab), 20).get_page(
         request.GET.get("page"))
-    services.timetable_imports_expire_stale(etab=etab, imports=page.object_list)
     return render(request, "imports/etab.html", {
         "etab": etab, "form": form, "page": page, "querystring_base": "",
         "crumbs": [(CRUMB, reverse("imports:home")), (etab.name, None)],
@@ -76,7 +75,6 @@ def etab_imports(request, etab_id):
 @login_required
 def import_detail(request, etab_id, pk):
     imp = selectors.timetable_import_get(viewer=request.user, etab_id=etab_id, pk=pk)
-    services.timetable_imports_expire_stale(etab=imp.etablissement, imports=[imp])
     latest = None
     if imp.status == TimetableImport.Status.PERIME:
         latest = selectors.timetable_import_newer_get(imp=imp)
@@ -99,7 +97,6 @@ def import_progress(request, etab_id, pk):
     validation ends, or the validation was found interrupted."""
     imp = selectors.timetable_import_get(viewer=request.user, etab_id=etab_id, pk=pk,
                                          state_only=True)
-    services.timetable_imports_expire_stale(etab=imp.etablissement, imports=[imp])
     response = render(request, "imports/_progress.html", {
         "imp": imp, "etab": imp.etablissement,
         "progress": progress_get(kind=services.PROGRESS_KIND, pk=imp.pk)})

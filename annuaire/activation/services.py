@@ -21,9 +21,10 @@ from annuaire.models import (
     LetterBatch,
     Person,
 )
-from annuaire.progress import progress_clear, progress_set
 from ent.audit.services import audit_record
 from ent.errors import ApplicationError
+from ent.jobs.progress import Heartbeat, progress_clear, progress_count, progress_set
+from ent.jobs.services import job_claim, job_enqueued, job_finish
 from ent.lib.tasks import enqueue_on_commit
 from ent.notifications.jobs import job_end_notify
 
@@ -32,7 +33,7 @@ from .codes import code_digest, code_display, code_matches, code_new
 from .letters import letters_pdf
 
 log = logging.getLogger(__name__)
-PROGRESS_KIND = "letters"
+PROGRESS_KIND = LetterBatch.PROGRESS_KIND
 
 
 class ActivationError(ApplicationError):
@@ -213,6 +214,7 @@ def letter_batch_enqueue(*, batch: LetterBatch) -> None:
     """A batch too big for the response goes to a worker, once its row is committed."""
     from annuaire.tasks import letter_batch_task
 
+    job_enqueued(job=batch)
     enqueue_on_commit(letter_batch_task, batch.pk)
 
 
@@ -235,35 +237,33 @@ def letter_batch_render(*, batch_id, to_file=True):
     never touch the disk.
     """
     batch = LetterBatch.objects.select_related("etablissement", "created_by").get(pk=batch_id)
-    if batch.status not in (LetterBatch.Status.EN_ATTENTE, LetterBatch.Status.EN_COURS):
+    if not job_claim(job=batch):
         return None
-    LetterBatch.objects.filter(pk=batch.pk).update(status=LetterBatch.Status.EN_COURS)
     progress_set(kind=PROGRESS_KIND, pk=batch.pk, phase="Préparation", fraction=0)
     try:
-        persons = list(batch.persons.order_by(*Person.NAME_ORDER))
-        with transaction.atomic():
-            letters = selectors.letters_build(etab=batch.etablissement, persons=persons)
-            codes, expires = codes_issue(persons=persons, actor=batch.created_by)
-            for letter in letters:
-                letter.code, letter.expires_at = codes[letter.person.pk], expires
-            pdf = None
-            if batch.channel == LetterBatch.Channel.EMAIL:
-                _letters_send(batch, letters)
-                status = LetterBatch.Status.PRET
-            else:
-                pdf = _letters_pdf(batch, letters)
-                if to_file:
-                    _pdf_store(batch, pdf)
+        with Heartbeat(kind=PROGRESS_KIND, pk=batch.pk):
+            persons = list(batch.persons.order_by(*Person.NAME_ORDER))
+            with transaction.atomic():
+                letters = selectors.letters_build(etab=batch.etablissement, persons=persons)
+                codes, expires = codes_issue(persons=persons, actor=batch.created_by)
+                for letter in letters:
+                    letter.code, letter.expires_at = codes[letter.person.pk], expires
+                pdf = None
+                if batch.channel == LetterBatch.Channel.EMAIL:
+                    _letters_send(batch, letters)
                     status = LetterBatch.Status.PRET
                 else:
-                    status = LetterBatch.Status.TELECHARGE
-            LetterBatch.objects.filter(pk=batch.pk).update(
-                status=status, done=len(letters), finished_at=timezone.now(),
-                file_name=letter_batch_path(batch).name if pdf and to_file else "")
+                    pdf = _letters_pdf(batch, letters)
+                    if to_file:
+                        _pdf_store(batch, pdf)
+                        status = LetterBatch.Status.PRET
+                    else:
+                        status = LetterBatch.Status.TELECHARGE
+                job_finish(job=batch, status=status, done=len(letters),
+                           file_name=letter_batch_path(batch).name if pdf and to_file else "")
     except Exception as exc:
         log.exception("letter batch %s failed", batch.pk)
-        LetterBatch.objects.filter(pk=batch.pk).update(
-            status=LetterBatch.Status.ECHEC, error=str(exc)[:2000], finished_at=timezone.now())
+        job_finish(job=batch, status=LetterBatch.Status.ECHEC, error=str(exc)[:2000])
         raise
     finally:
         progress_clear(kind=PROGRESS_KIND, pk=batch.pk)
@@ -274,8 +274,8 @@ def letter_batch_render(*, batch_id, to_file=True):
 
 def _letters_pdf(batch, letters):
     def progress(done, total):
-        progress_set(kind=PROGRESS_KIND, pk=batch.pk, phase="Mise en page des fiches",
-                     fraction=done / max(total, 1), detail=f"{done} / {total}")
+        progress_count(kind=PROGRESS_KIND, pk=batch.pk, phase="Mise en page des fiches",
+                       done=done, total=total)
 
     return letters_pdf(letters=letters, per_page=batch.per_page, etab=batch.etablissement,
                        progress=progress)
@@ -301,8 +301,8 @@ def _letters_send(batch, letters):
         })
         send_mail("Votre compte sur l'ENT", body, None, [letter.person.email])
         sent += 1
-        progress_set(kind=PROGRESS_KIND, pk=batch.pk, phase="Envoi des courriels",
-                     fraction=sent / max(len(letters), 1), detail=f"{sent} / {len(letters)}")
+        progress_count(kind=PROGRESS_KIND, pk=batch.pk, phase="Envoi des courriels",
+                       done=sent, total=len(letters))
 
 
 def letter_batch_downloaded(*, batch):

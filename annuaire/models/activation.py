@@ -1,5 +1,7 @@
 from django.db import models
 
+from ent.jobs.models import Job
+
 
 class ActivationCode(models.Model):
     """The one-time code a person types at first connection, kept only as a keyed digest.
@@ -24,7 +26,7 @@ class ActivationCode(models.Model):
         indexes = [models.Index(fields=["expires_at"], name="activation_expires_idx")]
 
 
-class LetterBatch(models.Model):
+class LetterBatch(Job):
     """One printing of distribution letters: who printed whom, when, and the job's state.
 
     The PDF holds codes in clear; it lives in a private folder until downloaded and is removed
@@ -42,13 +44,20 @@ class LetterBatch(models.Model):
         PDF = "pdf", "Courrier PDF"
         EMAIL = "email", "Courriel"
 
+    PROGRESS_KIND = "letters"
+    QUEUED_STATUSES, RUNNING_STATUSES = (Status.EN_ATTENTE,), (Status.EN_COURS,)
+    RUNNING_STATUS, FAILED_STATUS = Status.EN_COURS, Status.ECHEC
+    # One transaction writes the codes and the file: a killed run left nothing behind.
+    TAKEOVER = True
+    INTERRUPTED_MESSAGE = ("Édition interrompue : le processus qui l'exécutait ne donne plus "
+                           "signe de vie. Aucun code n'a changé ; relancez l'édition.")
+
     etablissement = models.ForeignKey(
         "annuaire.Etablissement", on_delete=models.CASCADE, related_name="letter_batches"
     )
     created_by = models.ForeignKey(
         "annuaire.Person", on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
     scope = models.CharField("portée", max_length=255)
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.PDF)
     per_page = models.PositiveSmallIntegerField(default=1)
@@ -56,9 +65,7 @@ class LetterBatch(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.EN_ATTENTE)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
     file_name = models.CharField(max_length=255, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     persons = models.ManyToManyField("annuaire.Person", related_name="letter_batches")
 
     class Meta:

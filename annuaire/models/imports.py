@@ -21,6 +21,11 @@ class AafImport(ImportRun):
         SIMULATE = "simulate", "Simulation"
 
     ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
+    PROGRESS_KIND = "aaf"
+    QUEUED_STATUSES, RUNNING_STATUSES = (Status.QUEUED,), (Status.RUNNING,)
+    RUNNING_STATUS, FAILED_STATUS = Status.RUNNING, Status.FAILED
+    INTERRUPTED_MESSAGE = ("Import interrompu : le processus qui l'exécutait ne donne plus "
+                           "signe de vie. Vous pouvez le relancer.")
 
     scope = models.CharField(max_length=32, default="aaf")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)

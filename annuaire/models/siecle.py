@@ -13,6 +13,12 @@ class SiecleImport(ImportRun):
         FAILED = "echec", "Échec"
 
     ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
+    PROGRESS_KIND = "siecle"
+    QUEUED_STATUSES, RUNNING_STATUSES = (Status.QUEUED,), (Status.RUNNING,)
+    RUNNING_STATUS, FAILED_STATUS = Status.RUNNING, Status.FAILED
+    ETAB_FIELD = "etablissement"
+    INTERRUPTED_MESSAGE = ("Import interrompu : le processus qui l'exécutait ne donne plus "
+                           "signe de vie. Vous pouvez déposer les fichiers à nouveau.")
 
     etablissement = models.ForeignKey(
         "annuaire.Etablissement", on_delete=models.CASCADE, related_name="siecle_imports")

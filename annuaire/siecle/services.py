@@ -7,16 +7,16 @@ import time
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from ent import uploads
 from ent.audit.services import audit_record
 from ent.errors import ApplicationError
+from ent.jobs.services import job_claim, job_enqueued, job_finish, jobs_reap
 from ent.lib.tasks import enqueue_on_commit
 from ent.notifications.jobs import job_end_notify
 
 from ..models import SiecleImport, SiecleIssue
-from ..progress import Heartbeat, progress_set, progress_stopped
+from ..progress import Heartbeat, progress_set
 from . import pipeline
 from .parser import SiecleFileError
 
@@ -32,14 +32,9 @@ class SiecleImportBusy(ApplicationError):
 
 
 def siecle_imports_expire_stale():
-    """Mark as failed the runs whose worker stopped reporting (a killed worker)."""
-    for imp in SiecleImport.objects.filter(status__in=SiecleImport.ACTIVE_STATUSES):
-        if progress_stopped(kind=PROGRESS_KIND, pk=imp.pk,
-                            since=imp.started_at or imp.created_at):
-            SiecleImport.objects.filter(pk=imp.pk, status=imp.status).update(
-                status=SiecleImport.Status.FAILED, finished_at=timezone.now(),
-                error="Import interrompu : le processus qui l'exécutait ne donne plus signe de "
-                      "vie. Vous pouvez déposer les fichiers à nouveau.")
+    """Mark as failed the runs whose worker stopped reporting (a killed worker): the reaper
+    of every job, for this one, before a new run of the establishment is refused as busy."""
+    return jobs_reap(model=SiecleImport)
 
 
 def siecle_import_create(*, etab, paths, source_dir="", user=None,
@@ -84,7 +79,7 @@ def siecle_import_start(*, etab, uploaded_files, acting_user):
 def siecle_import_enqueue(imp):
     from ..tasks import siecle_import_task
 
-    progress_set(kind=PROGRESS_KIND, pk=imp.pk, phase="attente", fraction=0, queued=True)
+    job_enqueued(job=imp, phase="attente")
     enqueue_on_commit(siecle_import_task, imp.pk)
 
 
@@ -107,13 +102,11 @@ def _progress_writer(pk, echo=None):
 
 def siecle_import_execute(*, import_id, progress=None, today=None):
     """Run a queued run to its end; a run already finished is left as it is."""
-    updated = SiecleImport.objects.filter(
-        pk=import_id, status__in=SiecleImport.ACTIVE_STATUSES,
-    ).update(status=SiecleImport.Status.RUNNING, started_at=timezone.now())
     imp = SiecleImport.objects.select_related("etablissement").get(pk=import_id)
-    if not updated:
+    # Queued, or running when its message comes again after a kill: the run is one
+    # transaction, so the killed one left nothing.
+    if not job_claim(job=imp):
         return imp
-    SiecleImport.objects.filter(pk=imp.pk).update(attempts=imp.attempts + 1)
     workdir = Path(tempfile.mkdtemp(prefix=f"siecle-{imp.pk}-"))
     try:
         with Heartbeat(kind=PROGRESS_KIND, pk=imp.pk), transaction.atomic():
@@ -151,21 +144,15 @@ def _issue_fields(issue):
 
 
 def _finish(imp, status, *, report, error=""):
-    imp.status = status
-    imp.report = report
-    imp.error = error
-    imp.files = report.get("files", imp.files)
-    imp.rows_written = report.get("rows_written", 0) or 0
-    imp.finished_at = timezone.now()
     if imp.origin == SiecleImport.Origin.WEB and imp.source_dir:
         # The uploaded exports hold pupils' and parents' personal data: once the run has
         # ended (a killed worker never gets here, so its redelivered task still finds them),
         # the report is all that is kept.
         uploads.upload_delete(imp.source_dir)
         imp.source_dir = ""
-    imp.save(update_fields=["status", "report", "error", "files", "rows_written",
-                            "finished_at", "source_dir"])
-    progress_set(kind=PROGRESS_KIND, pk=imp.pk, phase="Terminé", fraction=1)
+    job_finish(job=imp, status=status, error=error, report=report,
+               files=report.get("files", imp.files),
+               rows_written=report.get("rows_written", 0) or 0, source_dir=imp.source_dir)
     job_end_notify(job=imp)
 
 

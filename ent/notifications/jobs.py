@@ -102,6 +102,13 @@ def _timetable(job):
         S.ECHEC: ("Échec de la validation de l'emploi du temps" if validating
                   else "Échec de l'analyse de l'emploi du temps"),
     }
+    if job.status == S.BILAN and job.validation_interrupted_at and validating:
+        # Put back to its bilan by the reaper: its worker died, nothing was applied.
+        return (job.decided_by_id, TIMETABLE, "Validation de l'emploi du temps interrompue",
+                "L'emploi du temps en vigueur n'a pas changé : vous pouvez relancer la "
+                "validation ou annuler l'import.",
+                reverse("imports:detail", args=[job.etablissement_id, job.pk]),
+                job.etablissement_id)
     if job.status not in titles:
         return None
     body = job.error if job.status == S.ECHEC else (

@@ -1,5 +1,5 @@
 """A validation or an analysis whose worker died (SIGKILL, out of memory), once its heartbeat
-has stopped for ENT_IMPORT_STALE_SECONDS. The validation goes back to its bilan, to be
+has stopped for ENT_IMPORT_STALE_SECONDS and the reaper (beat) has run: pages only read. The validation goes back to its bilan, to be
 validated again or cancelled, and the killed task delivered late applies nothing behind the
 admin's back; the analysis fails with a message saying to upload the files again."""
 
@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from annuaire import progress
 from annuaire.progress import Heartbeat, progress_get, progress_set
+from ent.jobs.tasks import jobs_reap_task
 from imports import services
 from imports.models import TimetableImport
 from imports.tasks import timetable_validate_task
@@ -72,6 +73,11 @@ def test_a_stopped_validation_is_back_to_its_bilan_then_validated_once(college, 
     html = client.get(detail_url(imp)).content.decode()
     assert "Validation en cours" in html and "Valider cet import" not in html
     _heartbeat_stopped(imp)
+    # The page only reads; the reaper puts the claim back.
+    client.get(detail_url(imp))
+    imp.refresh_from_db()
+    assert imp.status == TimetableImport.Status.VALIDATION
+    assert jobs_reap_task() == 1
 
     html = client.get(detail_url(imp)).content.decode()
     imp.refresh_from_db()
@@ -157,15 +163,18 @@ def test_the_progress_poll_of_a_stopped_validation_asks_for_a_reload(college, lo
     _heartbeat_stopped(imp)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(progress_url(imp))
-    assert response.status_code == 200 and response["HX-Refresh"] == "true"
-    assert "Validation interrompue" in response.content.decode()
+    # The poll only reads: still polling until the reaper has run.
+    assert response.status_code == 200 and "HX-Refresh" not in response
     reads = [q["sql"] for q in ctx.captured_queries if "imports_timetableimport" in q["sql"]]
     assert not any('"bilan"' in sql for sql in reads), reads
-    # The poll's own five, then the claim locked and put back (the savepoints are the test's
-    # transaction; a request opens a transaction of its own instead).
     sql = [q["sql"] for q in ctx.captured_queries
            if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
-    assert len(sql) <= 7, sql
+    assert len(sql) <= 5, sql
+    assert not any(q.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")) for q in sql)
+    jobs_reap_task()
+    response = client.get(progress_url(imp))
+    assert response.status_code == 200 and response["HX-Refresh"] == "true"
+    assert "Validation interrompue" in response.content.decode()
     imp.refresh_from_db()
     assert imp.status == TimetableImport.Status.BILAN
     assert INTERRUPTED in client.get(detail_url(imp)).content.decode()
@@ -178,6 +187,7 @@ def test_the_listing_shows_a_stopped_validation_back_to_its_bilan(
     client = login(w.principal_a)
     client.get(reverse("imports:etab", args=[w.etab_a.pk]))
     _heartbeat_stopped(imp)
+    jobs_reap_task()
     with django_assert_max_num_queries(14):
         html = client.get(reverse("imports:etab", args=[w.etab_a.pk])).content.decode()
     assert "Bilan préliminaire prêt" in html and "Validation en cours" not in html
@@ -314,6 +324,8 @@ def test_a_stopped_analysis_fails_with_a_message_instead_of_polling_for_ever(col
     imp.refresh_from_db()
     assert imp.status == TimetableImport.Status.ANALYSE
     _analysis_heartbeat_stopped(imp)
+    assert "HX-Refresh" not in client.get(progress_url(imp))
+    jobs_reap_task()
 
     response = client.get(progress_url(imp))
     assert response["HX-Refresh"] == "true"
@@ -364,12 +376,14 @@ def test_a_validation_waiting_in_the_queue_is_given_longer_then_put_back(college
     _reported(imp, "Validation en attente", ago=waited, queued=True)
     TimetableImport.objects.filter(pk=imp.pk).update(
         validation_claimed_at=timezone.now() - timedelta(seconds=waited))
+    assert jobs_reap_task() == 0
     assert "Validation en cours" in client.get(detail_url(imp)).content.decode()
     imp.refresh_from_db()
     assert imp.status == TimetableImport.Status.VALIDATION
 
     lost = settings.ENT_IMPORT_QUEUED_STALE_SECONDS + 60
     _reported(imp, "Validation en attente", ago=lost, queued=True)
+    assert jobs_reap_task() == 1
     assert INTERRUPTED in client.get(detail_url(imp)).content.decode()
     imp.refresh_from_db()
     assert imp.status == TimetableImport.Status.BILAN
