@@ -178,9 +178,12 @@ def letter_batch_progress(request, etab_id, pk):
     })
 
 
+@require_POST
 @never_cache
 @login_required
 def letter_batch_download(request, etab_id, pk):
+    """A POST: handing the file over deletes it (the codes in clear live only on paper), and a
+    GET never writes."""
     etab, batch = _batch_get(request, etab_id, pk)
     path = services.letter_batch_path(batch)
     if batch.status != LetterBatch.Status.PRET or not path.exists():

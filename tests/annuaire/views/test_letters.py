@@ -113,13 +113,15 @@ def test_whole_collège_goes_to_a_job_with_progress_and_one_download(
                                   args=[world.etab_a.pk, batch.pk]))
     assert progress.status_code == 200
     download = reverse("annuaire:letter_batch_download", args=[world.etab_a.pk, batch.pk])
-    response = client.get(download)
+    # A GET writes nothing: the file is handed over (and deleted) on a POST only.
+    assert client.get(download).status_code == 405
+    response = client.post(download)
     assert response["Content-Type"] == "application/pdf"
     assert world.pupil_a3.login in pdf_text(b"".join(response.streaming_content))
-    again = client.get(download)
+    again = client.post(download)
     assert again.status_code == 302
     # Another establishment's principal cannot reach the batch.
-    assert login(world.principal_b).get(download).status_code == 404
+    assert login(world.principal_b).post(download).status_code == 404
 
 
 def test_relance_prints_only_the_laggards(world, login):

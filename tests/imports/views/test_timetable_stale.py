@@ -1,7 +1,8 @@
 """A validation or an analysis whose worker died (SIGKILL, out of memory), once its heartbeat
-has stopped for ENT_IMPORT_STALE_SECONDS and the reaper (beat) has run: pages only read. The validation goes back to its bilan, to be
-validated again or cancelled, and the killed task delivered late applies nothing behind the
-admin's back; the analysis fails with a message saying to upload the files again."""
+has stopped for ENT_IMPORT_STALE_SECONDS and the reaper (beat) has run: pages only read. The
+validation goes back to its bilan, to be validated again or cancelled, and the killed task
+delivered late applies nothing behind the admin's back; the analysis fails with a message
+saying to upload the files again."""
 
 import threading
 import time
