@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any, ClassVar
 
 from django.db import models
 
@@ -25,6 +26,10 @@ class Job(models.Model):
       establishment (None: the académie's);
     - ``INTERRUPTED_MESSAGE``: the French error the reaper writes.
     """
+
+    # Declared by each job (a CharField with its choices); its manager, for the type checker.
+    status: str
+    objects: ClassVar[models.Manager[Any]]
 
     PROGRESS_KIND: str = ""
     QUEUED_STATUSES: tuple = ()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 from collections.abc import Iterable
 
@@ -134,7 +135,7 @@ def jobs_reap(*, model: type[Job] | None = None, loaded: Iterable[Job] | None = 
             logger.warning("%s %s: its worker stopped reporting, reaped", job_model.__name__,
                            job.pk)
             if notify:
-                transaction.on_commit(lambda job=job: _notify(job))
+                transaction.on_commit(functools.partial(_notify, job))
         reaped.extend(expired)
     return reaped
 
