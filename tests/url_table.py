@@ -165,7 +165,8 @@ URLS: dict[str, Url] = {
     "annuaire:letter_batch": Url(ADMINS_A, kwargs=etab_pk("letter_batch")),
     "annuaire:letter_batch_progress": Url(ADMINS_A, kwargs=etab_pk("letter_batch")),
     # An e-mailed batch has no file to download: back to the batch's page.
-    "annuaire:letter_batch_download": Url(ADMINS_A, kwargs=etab_pk("letter_batch"), ok=302),
+    "annuaire:letter_batch_download": Url(ADMINS_A, kwargs=etab_pk("letter_batch"), ok=302,
+                                          method=POST),
     "annuaire:controls": Url(ADMINS_A, kwargs=etab),
     "annuaire:account_settings": Url(ADMINS_A, kwargs=etab, method=FORM),
     "annuaire:secretariat": Url(ADMINS_A, kwargs=etab, method=FORM,
