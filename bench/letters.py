@@ -94,12 +94,12 @@ def main():
     etab, division, principal = _collège()
     print("Fiches de connexion : collège de 600 élèves (24 divisions) et 900 parents")
     # WeasyPrint loads its fonts once per process: the first letter is not a division's cost.
-    warm = services.letter_batch_create(etab=etab, actor=principal, audience=Audience.ELEVES,
+    warm = services.letter_batch_create(etab=etab, acting_user=principal, audience=Audience.ELEVES,
                                         division=division, only_not_activated=False)
     services.letter_batch_render(batch_id=warm.pk, to_file=False)
     for per_page in (1, 2, 8):
         started = time.perf_counter()
-        batch = services.letter_batch_create(etab=etab, actor=principal,
+        batch = services.letter_batch_create(etab=etab, acting_user=principal,
                                              audience=Audience.ELEVES, division=division,
                                              per_page=per_page)
         pdf = services.letter_batch_render(batch_id=batch.pk, to_file=False)
@@ -108,7 +108,7 @@ def main():
               f"({len(pdf) / 1024:.0f} Ko)   cible < 2 s")
     for per_page in (1, 8):
         started = time.perf_counter()
-        batch = services.letter_batch_create(etab=etab, actor=principal,
+        batch = services.letter_batch_create(etab=etab, acting_user=principal,
                                              audience=Audience.FAMILLES, per_page=per_page)
         services.letter_batch_render(batch_id=batch.pk)
         took = time.perf_counter() - started

@@ -279,10 +279,12 @@ def timetable_import_validate(*, imp, acting_user, today=None, attempt=None):
 PROGRESS_KIND = "timetable"
 
 
-def timetable_import_start(*, etab, files, user):
+def timetable_import_start(*, etab, files, acting_user):
     """Keep an upload and queue its analysis; a file that is no timetable export is refused
     at once (``TimetableFileError``) and nothing is kept."""
-    imp = timetable_import_create(etab=etab, files=files, user=user)
+    imp = timetable_import_create(etab=etab, files=files, user=acting_user)
+    audit_record(acting_user=acting_user, action="timetable_import_start", etab=etab,
+                 details={"import": imp.pk})
     _queue_analysis(imp)
     return imp
 
@@ -380,7 +382,7 @@ def _targets_allowed(etab, wanted):
     return allowed
 
 
-def rapprochements_save(*, etab, chosen, user):
+def rapprochements_save(*, etab, chosen, acting_user):
     """The admin's choices of one form (kind, source key, label, target), all or none: a
     refused one keeps the others unsaved. Each links a timetable name to a directory entry
     of ``etab`` (``target``: its id) or to nothing on purpose (``target == "ignore"``), and
@@ -408,7 +410,7 @@ def rapprochements_save(*, etab, chosen, user):
     links = []
     for (kind, source_key), (source_label, target_id) in rows.items():
         link = Rapprochement(etablissement=etab, kind=kind, source_key=source_key,
-                             source_label=source_label, updated_by=user,
+                             source_label=source_label, updated_by=acting_user,
                              ignored=target_id is None)
         if target_id is not None:
             setattr(link, f"{_TARGET_FIELD[kind]}_id", target_id)
@@ -418,17 +420,24 @@ def rapprochements_save(*, etab, chosen, user):
             links, update_conflicts=True, unique_fields=["etablissement", "kind", "source_key"],
             update_fields=["source_label", "person", "regroupement", "matiere", "ignored",
                            "updated_by", "updated_at"])
+        audit_record(acting_user=acting_user, action="rapprochements_save", etab=etab,
+                     details={"noms": sorted(f"{kind} {key}" for kind, key in rows)[:50]})
     return len(chosen)
 
 
-def rapprochement_set(*, etab, kind, source_key, source_label, target, user):
+def rapprochement_set(*, etab, kind, source_key, source_label, target, acting_user):
     """One rapprochement changed on its own (« Modifier »): the same checks as a form's."""
     return rapprochements_save(etab=etab, chosen=[(kind, source_key, source_label, target)],
-                               user=user)
+                               acting_user=acting_user)
 
 
-def rapprochement_delete(*, etab, pk):
-    return Rapprochement.objects.filter(etablissement=etab, pk=pk).delete()[0]
+def rapprochement_delete(*, etab, pk, acting_user):
+    link = Rapprochement.objects.filter(etablissement=etab, pk=pk).first()
+    if link is None:
+        return 0
+    audit_record(acting_user=acting_user, action="rapprochement_delete", etab=etab,
+                 details={"nom": f"{link.kind} {link.source_key}"})
+    return link.delete()[0]
 
 
 def timetable_settings_update(*, etab, group_source, acting_user):

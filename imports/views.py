@@ -59,7 +59,7 @@ def etab_imports(request, etab_id):
     elif request.method == "POST" and form.is_valid():
         try:
             imp = services.timetable_import_start(etab=etab, files=form.cleaned_data["files"],
-                                                  user=request.user)
+                                                  acting_user=request.user)
         except TimetableFileError as exc:
             form.add_error("files", str(exc))
         else:
@@ -188,7 +188,7 @@ def rapprochements(request, etab_id):
     if request.method == "POST":
         chosen = rapprochement_choices(request.POST)
         try:
-            services.rapprochements_save(etab=etab, chosen=chosen, user=request.user)
+            services.rapprochements_save(etab=etab, chosen=chosen, acting_user=request.user)
         except services.RapprochementError as exc:
             messages.error(request, f"Rapprochement refusé : {exc}.")
             return redirect("imports:rapprochements", etab_id=etab.pk)
@@ -237,7 +237,7 @@ def rapprochement_edit(request, etab_id, pk):
         try:
             services.rapprochement_set(etab=etab, kind=link.kind, source_key=link.source_key,
                                        source_label=link.source_label, target=target,
-                                       user=request.user)
+                                       acting_user=request.user)
         except services.RapprochementError as exc:
             messages.error(request, f"Rapprochement refusé : {exc}.")
             return redirect("imports:rapprochements", etab_id=etab.pk)
@@ -248,7 +248,7 @@ def rapprochement_edit(request, etab_id, pk):
 @login_required
 def rapprochement_delete(request, etab_id, pk):
     etab, link = _link_of(request, etab_id, pk)
-    services.rapprochement_delete(etab=etab, pk=link.pk)
+    services.rapprochement_delete(etab=etab, pk=link.pk, acting_user=request.user)
     return _after_change(request, etab, 1)
 
 

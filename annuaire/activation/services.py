@@ -42,7 +42,7 @@ class ActivationError(ApplicationError):
 
 # --- Codes ----------------------------------------------------------------------------------
 
-def codes_issue(*, persons, actor=None, now=None):
+def codes_issue(*, persons, acting_user=None, now=None):
     """New codes for ``persons``: returns {person_id: code}; every older code stops working."""
     now = now or timezone.now()
     expires = now + datetime.timedelta(days=settings.ENT_ACTIVATION_CODE_DAYS)
@@ -51,7 +51,7 @@ def codes_issue(*, persons, actor=None, now=None):
         ActivationCode.objects.filter(person_id__in=codes).delete()
         ActivationCode.objects.bulk_create([
             ActivationCode(person_id=pk, digest=code_digest(person_id=pk, code=code),
-                           issued_at=now, expires_at=expires, issued_by=actor)
+                           issued_at=now, expires_at=expires, issued_by=acting_user)
             for pk, code in codes.items()
         ], batch_size=2000)
     return codes, expires
@@ -102,7 +102,7 @@ def person_code_reissue(*, etab, person, acting_user):
         if was_activated:
             account_reset_for_code(person=person)
             transaction.on_commit(lambda: reissue_notify(person=person, etab=etab))
-        batch = letter_batch_create(etab=etab, actor=acting_user,
+        batch = letter_batch_create(etab=etab, acting_user=acting_user,
                                     audience=selectors.Audience.PERSONNE,
                                     person_id=person.pk, only_not_activated=False)
         if not batch.total:
@@ -187,7 +187,7 @@ def account_activate(*, person, digest, password, email="", request=None, now=No
 
 # --- Letters --------------------------------------------------------------------------------
 
-def letter_batch_create(*, etab, actor, audience, division=None, person_id=None,
+def letter_batch_create(*, etab, acting_user, audience, division=None, person_id=None,
                         only_not_activated=True, per_page=1,
                         channel=LetterBatch.Channel.PDF):
     persons = selectors.audience_persons(
@@ -201,12 +201,16 @@ def letter_batch_create(*, etab, actor, audience, division=None, person_id=None,
         label = f"{first.display_name}" if first else label
     with transaction.atomic():
         batch = LetterBatch.objects.create(
-            etablissement=etab, created_by=actor, scope=label, channel=channel,
+            etablissement=etab, created_by=acting_user, scope=label, channel=channel,
             per_page=per_page, only_not_activated=only_not_activated)
         ids = list(persons.values_list("pk", flat=True))
         batch.persons.add(*ids)
         batch.total = len(ids)
         batch.save(update_fields=["total"])
+        # Letters carry new codes: every older code of these people stops working.
+        audit_record(acting_user=acting_user, action="letter_batch_create", etab=etab,
+                     details={"fiches": label, "comptes": batch.total,
+                              "canal": batch.get_channel_display()})
     return batch
 
 
@@ -245,7 +249,7 @@ def letter_batch_render(*, batch_id, to_file=True):
             persons = list(batch.persons.order_by(*Person.NAME_ORDER))
             with transaction.atomic():
                 letters = selectors.letters_build(etab=batch.etablissement, persons=persons)
-                codes, expires = codes_issue(persons=persons, actor=batch.created_by)
+                codes, expires = codes_issue(persons=persons, acting_user=batch.created_by)
                 for letter in letters:
                     letter.code, letter.expires_at = codes[letter.person.pk], expires
                 pdf = None

@@ -83,7 +83,7 @@ def letters(request, etab_id):
             })
         else:
             batch = services.letter_batch_create(
-                etab=etab, actor=request.user, audience=data["audience"],
+                etab=etab, acting_user=request.user, audience=data["audience"],
                 division=data["division_obj"], only_not_activated=data["only_not_activated"],
                 per_page=data["per_page"], channel=data["channel"])
             return _batch_run(request, etab, batch)
@@ -122,7 +122,7 @@ def relance(request, etab_id):
         division = selectors.division_get(etab=etab, division_id=form.cleaned_data["division"])
     board = reverse("annuaire:accounts_etab", args=[etab.pk])
     if request.method == "POST" and form.cleaned_data["confirm"]:
-        batch = services.letter_batch_create(etab=etab, actor=request.user, audience=audience,
+        batch = services.letter_batch_create(etab=etab, acting_user=request.user, audience=audience,
                                              division=division, only_not_activated=True)
         if batch.total:
             return _batch_run(request, etab, batch)

@@ -14,6 +14,7 @@ ACTION_GROUPS: dict[str, dict[str, str]] = {
         "accounts_purge": "Purge des comptes désactivés",
         "login_rename": "Changement d'identifiant",
         "code_reissue": "Nouveau code d'activation",
+        "letter_batch_create": "Fiches de connexion éditées",
     },
     "Droits": {
         "role_grant": "Attribution d'un rôle",
@@ -43,6 +44,9 @@ ACTION_GROUPS: dict[str, dict[str, str]] = {
         "siecle_import_start": "Import SIECLE / STS-web lancé",
         "timetable_import_validate": "Emploi du temps validé",
         "timetable_import_cancel": "Import d'emploi du temps annulé",
+        "timetable_import_start": "Import d'emploi du temps déposé",
+        "rapprochements_save": "Rapprochements enregistrés",
+        "rapprochement_delete": "Rapprochement supprimé",
     },
 }
 ACTIONS: dict[str, str] = {key: label for group in ACTION_GROUPS.values()
@@ -80,6 +84,15 @@ DETAIL_LABELS: dict[str, str] = {
     "person": "Personne",
     "deactivated_at": "Désactivé le",
     "was_activated": "Compte déjà activé",
+    "fiches": "Fiches",
+    "comptes": "Comptes",
+    "canal": "Canal",
+    "noms": "Noms de l'emploi du temps",
+    "nom": "Nom de l'emploi du temps",
+    "changements": "Changements",
+    "du": "Du",
+    "au": "Au",
+    "motif": "Motif",
 }
 
 

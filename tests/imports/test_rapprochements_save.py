@@ -22,7 +22,7 @@ def _rows(world):
 
 def test_every_kind_is_saved_then_changed(world):
     w = world
-    assert services.rapprochements_save(etab=w.etab_a, chosen=_rows(w), user=w.principal_a) == 6
+    assert services.rapprochements_save(etab=w.etab_a, chosen=_rows(w), acting_user=w.principal_a) == 6
     links = {(r.kind, r.source_key): r for r in Rapprochement.objects.all()}
     assert links[("teacher", "martin|helene")].person == w.teacher_a
     assert links[("division", "3 a")].regroupement == w.div_3a
@@ -32,7 +32,7 @@ def test_every_kind_is_saved_then_changed(world):
     assert ignored.ignored and ignored.target_id is None
     assert {r.updated_by for r in links.values()} == {w.principal_a}
     before = ignored.updated_at
-    services.rapprochements_save(etab=w.etab_a, user=w.admin_etab_a, chosen=[
+    services.rapprochements_save(etab=w.etab_a, acting_user=w.admin_etab_a, chosen=[
         ("teacher", "inconnu|x", "INCONNU X.", str(w.teacher_a2.pk)),
         ("teacher", "martin|helene", "MARTIN Hélène", "ignore")])
     assert Rapprochement.objects.count() == 6
@@ -46,7 +46,7 @@ def test_every_kind_is_saved_then_changed(world):
 
 def test_the_last_choice_of_a_name_given_twice_wins(world):
     w = world
-    services.rapprochements_save(etab=w.etab_a, user=w.principal_a, chosen=[
+    services.rapprochements_save(etab=w.etab_a, acting_user=w.principal_a, chosen=[
         ("division", "3 a", "3 A", str(w.div_3a.pk)),
         ("division", "3 a", "3 A", str(w.div_3b.pk))])
     assert Rapprochement.objects.get().regroupement == w.div_3b
@@ -73,7 +73,7 @@ def test_one_out_of_reach_target_refuses_the_whole_form(world, bad):
         "empty key": ("teacher", "", "X", "ignore"),
     }[bad]
     with pytest.raises(services.RapprochementError):
-        services.rapprochements_save(etab=w.etab_a, chosen=[*_rows(w), row], user=w.principal_a)
+        services.rapprochements_save(etab=w.etab_a, chosen=[*_rows(w), row], acting_user=w.principal_a)
     assert not Rapprochement.objects.exists()
 
 
@@ -83,13 +83,13 @@ def test_a_teacher_only_as_documentaliste_is_no_target(world):
     with pytest.raises(services.RapprochementError):
         services.rapprochement_set(etab=w.etab_a, kind="teacher", source_key="doc|denis",
                                    source_label="DOC Denis", target=str(w.doc_a.pk),
-                                   user=w.principal_a)
+                                   acting_user=w.principal_a)
     assert not Rapprochement.objects.exists()
 
 
 def test_subjects_are_shared_by_every_establishment(world):
     w = world
     other = MatiereFactory(code="020100", libelle="FRANCAIS")
-    services.rapprochements_save(etab=w.etab_b, user=w.principal_b, chosen=[
+    services.rapprochements_save(etab=w.etab_b, acting_user=w.principal_b, chosen=[
         ("subject", "020100", "FRANCAIS", str(other.pk))])
     assert Rapprochement.objects.get().etablissement == w.etab_b

@@ -27,7 +27,7 @@ def test_killed_letter_job_leaves_no_code_then_rerun_prints_every_letter(celery_
         for n in range(400)])
     Role.objects.bulk_create([Role(person=p, etablissement=etab, role="eleve") for p in pupils])
     Inscription.objects.bulk_create([Inscription(eleve=p, regroupement=division) for p in pupils])
-    batch = services.letter_batch_create(etab=etab, actor=principal, audience=Audience.ELEVES)
+    batch = services.letter_batch_create(etab=etab, acting_user=principal, audience=Audience.ELEVES)
     assert batch.total == 400
 
     worker = celery_worker()

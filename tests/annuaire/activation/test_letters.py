@@ -46,7 +46,7 @@ def test_a_parent_letter_names_each_child_even_in_another_establishment(
 
 def test_batch_renders_every_login_and_code_and_keeps_who_printed(world):
     Person.objects.update(activated_at=None)
-    batch = services.letter_batch_create(etab=world.etab_a, actor=world.principal_a,
+    batch = services.letter_batch_create(etab=world.etab_a, acting_user=world.principal_a,
                                          audience=A.ELEVES, division=world.div_3a)
     pdf = services.letter_batch_render(batch_id=batch.pk, to_file=False)
     text = pdf_text(pdf)
@@ -72,7 +72,7 @@ def test_the_printed_code_opens_the_account(world, monkeypatch):
         return codes, expires
 
     monkeypatch.setattr(services, "codes_issue", spy)
-    batch = services.letter_batch_create(etab=world.etab_a, actor=world.principal_a,
+    batch = services.letter_batch_create(etab=world.etab_a, acting_user=world.principal_a,
                                          audience=A.ELEVES, division=world.div_3b)
     text = pdf_text(services.letter_batch_render(batch_id=batch.pk, to_file=False))
     code = printed[world.pupil_a3.pk]
@@ -88,7 +88,7 @@ def test_layouts(world, per_page, pages):
         RoleFactory(person=pupil, etablissement=world.etab_a, role="eleve")
         InscriptionFactory(eleve=pupil, regroupement=world.div_3a)
     Person.objects.update(activated_at=None)
-    batch = services.letter_batch_create(etab=world.etab_a, actor=world.principal_a,
+    batch = services.letter_batch_create(etab=world.etab_a, acting_user=world.principal_a,
                                          audience=A.ELEVES, division=world.div_3a,
                                          per_page=per_page)
     assert batch.total == 12
@@ -98,7 +98,7 @@ def test_layouts(world, per_page, pages):
 
 def test_job_writes_a_private_file_removed_once_downloaded(world, letters_dir):
     Person.objects.update(activated_at=None)
-    batch = services.letter_batch_create(etab=world.etab_a, actor=world.principal_a,
+    batch = services.letter_batch_create(etab=world.etab_a, acting_user=world.principal_a,
                                          audience=A.PARENTS)
     services.letter_batch_render(batch_id=batch.pk)
     batch.refresh_from_db()
@@ -117,7 +117,7 @@ def test_job_writes_a_private_file_removed_once_downloaded(world, letters_dir):
 def test_staff_letters_by_email(world, mailoutbox):
     Person.objects.update(activated_at=None)
     Person.objects.filter(pk=world.teacher_a.pk).update(email="helene.martin@ac-lyon.fr")
-    batch = services.letter_batch_create(etab=world.etab_a, actor=world.principal_a,
+    batch = services.letter_batch_create(etab=world.etab_a, acting_user=world.principal_a,
                                          audience=A.ENSEIGNANTS, channel="email")
     services.letter_batch_render(batch_id=batch.pk)
     assert [m.to for m in mailoutbox] == [["helene.martin@ac-lyon.fr"]]
@@ -143,7 +143,7 @@ def test_letters_print_the_activation_address_and_its_qr_code(world, settings, p
     url = "https://ent.exemple.fr/compte/activation/"
     assert activation_url() == url
     Person.objects.update(activated_at=None)
-    batch = services.letter_batch_create(etab=world.etab_a, actor=world.principal_a,
+    batch = services.letter_batch_create(etab=world.etab_a, acting_user=world.principal_a,
                                          audience=A.ELEVES, division=world.div_3a,
                                          per_page=per_page)
     pdf = services.letter_batch_render(batch_id=batch.pk, to_file=False)
@@ -167,7 +167,7 @@ def test_letters_by_email_give_the_activation_address(world, mailoutbox, setting
     settings.ENT_PUBLIC_URL = "https://ent.exemple.fr"
     Person.objects.update(activated_at=None)
     Person.objects.filter(pk=world.teacher_a.pk).update(email="helene.martin@ac-lyon.fr")
-    batch = services.letter_batch_create(etab=world.etab_a, actor=world.principal_a,
+    batch = services.letter_batch_create(etab=world.etab_a, acting_user=world.principal_a,
                                          audience=A.ENSEIGNANTS, channel="email")
     services.letter_batch_render(batch_id=batch.pk)
     assert "Adresse d'activation : https://ent.exemple.fr/compte/activation/" in (

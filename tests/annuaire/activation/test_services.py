@@ -20,7 +20,7 @@ def _fresh(person):
 def test_a_new_code_makes_the_old_one_invalid(world):
     pupil = _fresh(world.pupil_a)
     old, _ = services.codes_issue(persons=[pupil])
-    new, expires = services.codes_issue(persons=[pupil], actor=world.principal_a)
+    new, expires = services.codes_issue(persons=[pupil], acting_user=world.principal_a)
     assert ActivationCode.objects.filter(person=pupil).count() == 1
     with pytest.raises(services.ActivationError, match="incorrect"):
         services.activation_check(login=pupil.login, code=old[pupil.pk])

@@ -13,7 +13,7 @@ from annuaire.secretariat import services as secretariat_services
 from ent.audit.models import AuditEvent
 from ent.audit.services import audit_record
 from imports import services as timetable_services
-from imports.models import TimetableImport
+from imports.models import Rapprochement, TimetableImport
 from tests.imports.test_timetable_import import START, _analyse, college  # noqa: F401
 
 
@@ -196,3 +196,21 @@ def test_timetable_validation_in_a_worker_names_who_clicked(college):  # noqa: F
     timetable_services.timetable_import_validate(imp=imp, acting_user=None, today=START)
     event = only_event("timetable_import_validate")
     assert event.actor == principal and event.etablissement == etab
+
+
+def test_letters_and_rapprochements_are_journaled(world):
+    activation_services.letter_batch_create(
+        etab=world.etab_a, acting_user=world.principal_a,
+        audience=activation_services.selectors.Audience.ELEVES)
+    event = only_event("letter_batch_create")
+    assert event.actor == world.principal_a and event.etablissement == world.etab_a
+    assert event.details["comptes"] == event.etablissement.letter_batches.get().total
+    timetable_services.rapprochements_save(
+        etab=world.etab_a, acting_user=world.admin_etab_a,
+        chosen=[("division", "3 a", "3 A", str(world.div_3a.pk))])
+    assert only_event("rapprochements_save").details["noms"] == ["division 3 a"]
+    link = Rapprochement.objects.get()
+    timetable_services.rapprochement_delete(etab=world.etab_a, pk=link.pk,
+                                            acting_user=world.principal_a)
+    event = only_event("rapprochement_delete")
+    assert event.actor == world.principal_a and not Rapprochement.objects.exists()

@@ -31,7 +31,7 @@ def test_beat_runs_the_reaper_every_minute():
 
 def _batch(world):
     Person.objects.update(activated_at=None)
-    return letters.letter_batch_create(etab=world.etab_a, actor=world.principal_a,
+    return letters.letter_batch_create(etab=world.etab_a, acting_user=world.principal_a,
                                        audience=activation_selectors.Audience.PARENTS)
 
 

@@ -90,7 +90,7 @@ def test_siecle_failure_is_told(siecle_world, tmp_path):  # noqa: F811
 def test_a_letter_batch_tells_who_printed_it_when_ready(world):
     Person.objects.update(activated_at=None)
     batch = letter_services.letter_batch_create(
-        etab=world.etab_a, actor=world.principal_a,
+        etab=world.etab_a, acting_user=world.principal_a,
         audience=letter_selectors.Audience.PARENTS)
     letter_services.letter_batch_render(batch_id=batch.pk)
     assert LetterBatch.objects.get().status == LetterBatch.Status.PRET
@@ -102,7 +102,7 @@ def test_a_letter_batch_tells_who_printed_it_when_ready(world):
 def test_a_failed_letter_batch_is_told(world, monkeypatch):
     Person.objects.update(activated_at=None)
     batch = letter_services.letter_batch_create(
-        etab=world.etab_a, actor=world.principal_a,
+        etab=world.etab_a, acting_user=world.principal_a,
         audience=letter_selectors.Audience.PARENTS)
 
     def broken(*args, **kwargs):
@@ -118,7 +118,7 @@ def test_a_failed_letter_batch_is_told(world, monkeypatch):
 def test_letters_printed_in_the_request_tell_no_one(world):
     Person.objects.update(activated_at=None)
     batch = letter_services.letter_batch_create(
-        etab=world.etab_a, actor=world.principal_a,
+        etab=world.etab_a, acting_user=world.principal_a,
         audience=letter_selectors.Audience.PARENTS)
     letter_services.letter_batch_render(batch_id=batch.pk, to_file=False)
     assert not Notification.objects.exists()

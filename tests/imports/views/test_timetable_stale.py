@@ -305,7 +305,7 @@ def test_a_validation_whose_row_is_held_is_never_put_back(college, monkeypatch):
 def _analysis_queued(etab):
     """Uploaded and queued, its task never run: a worker killed while analysing."""
     return services.timetable_import_start(
-        etab=etab, files=[(EDT.name, EDT.read_bytes())], user=None)
+        etab=etab, files=[(EDT.name, EDT.read_bytes())], acting_user=None)
 
 
 def _analysis_heartbeat_stopped(imp):
