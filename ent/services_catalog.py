@@ -11,6 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from . import rights
+from .rights import cahier as cahier_rights
 from .rights import catalogue as catalogue_rights
 
 
@@ -60,6 +61,9 @@ SERVICES = [
             "annuaire:directory", rights.can_browse_directory, service="annuaire"),
     Service("emploi_du_temps", "Emploi du temps", _timetable_description,
             "viescolaire:timetable", rights.can_use_timetable, service="emploi_du_temps"),
+    Service("cahier", "Cahier de textes",
+            "Contenu des séances et travail à faire ; visas de la direction.",
+            "cahier:home", cahier_rights.can_use_cahier),
     Service("comptes", "Comptes et activation",
             "Fiches de connexion, suivi des activations, contrôles avant distribution, charte.",
             "annuaire:accounts", rights.can_manage_letters, nav_label="Comptes", service="comptes"),

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "annuaire",
     "imports",
     "viescolaire",
+    "viescolaire.cahier",
 ]
 
 MIDDLEWARE = [
@@ -454,6 +455,12 @@ ENT_TIMETABLE_MAX_UNZIPPED_BYTES = int(
 # An encrypted EDT/PRONOTE export opens with the key Index Éducation registered for the ENT.
 ENT_EDT_PARTNER_NAME = os.environ.get("ENT_EDT_PARTNER_NAME", "")
 ENT_EDT_PRIVATE_KEY_PATH = os.environ.get("ENT_EDT_PRIVATE_KEY_PATH", "")
+
+# --- Cahier de textes ------------------------------------------------------------------------
+# Attachments: a private folder, never served as static or media (a view checks rights).
+ENT_CAHIER_FILES_DIR = Path(os.environ.get("ENT_CAHIER_FILES_DIR", VAR_DIR / "cahier"))
+ENT_CAHIER_MAX_FILE_BYTES = int(os.environ.get("ENT_CAHIER_MAX_FILE_MB", "10")) * 1024 * 1024
+ENT_CAHIER_QUOTA_BYTES = int(os.environ.get("ENT_CAHIER_QUOTA_MB", "200")) * 1024 * 1024
 
 # --- Notification centre -------------------------------------------------------------------
 # When the daily digest leaves (then after the person's quiet hours), as HH:MM local time.

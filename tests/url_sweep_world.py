@@ -72,6 +72,7 @@ def build_sweep_world() -> World:
         start=datetime.time(8), end=datetime.time(9), salle="LABO 1/2", matiere=w.maths)
     w.cours.enseignants.set([w.teacher_a])
     w.cours.regroupements.set([w.div_3a])
+    _cahier(w)
     w.notification = Notification.objects.create(
         recipient=w.parent_a, kind="test", title="Bienvenue", url="/",
         etablissement=w.etab_a, created_at=now)
@@ -83,3 +84,26 @@ def build_sweep_world() -> World:
         etablissement=w.etab_a, person=w.adviser, starts_on=now.date() - datetime.timedelta(10),
         ends_on=now.date() - datetime.timedelta(1), granted_by=w.principal_a)
     return w
+
+
+def _cahier(w: World) -> None:
+    """Monday's séance of the maths course with a published content and homework (due for
+    Thursday's séance) and a file; written through the cahier's services."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from viescolaire.cahier import services as cahier
+    from viescolaire.models import Seance
+
+    monday = datetime.date(2025, 9, 15)
+    w.seance = Seance.objects.create(cours=w.cours, date=monday, start=datetime.time(8),
+                                     end=datetime.time(9))
+    w.seance_next = Seance.objects.create(cours=w.cours, date=monday + datetime.timedelta(3),
+                                          start=datetime.time(8), end=datetime.time(9))
+    kinds = cahier.national_types_ensure()
+    cahier.contenu_save(seance=w.seance, acting_user=w.teacher_a, title="Les fractions",
+                        body="Cours", publish="maintenant")
+    w.devoir = cahier.devoir_save(seance=w.seance, acting_user=w.teacher_a, type=kinds[0],
+                                  minutes=20, description="Exercices", publish="maintenant",
+                                  due_seance=w.seance_next)
+    w.piece, = cahier.pieces_add(owner=w.teacher_a, devoir=w.devoir, uploads=[
+        SimpleUploadedFile("fiche.pdf", b"%PDF fiche")])

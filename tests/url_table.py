@@ -210,6 +210,35 @@ URLS: dict[str, Url] = {
     "viescolaire:week_regroupement": Url(STAFF_A | {PUPIL, ACADEMY}, kwargs=pk("div_3a")),
     "viescolaire:week_room": Url({CPE, PRINCIPAL, ADMIN_ETAB, ACADEMY},
                                  kwargs=lambda w: {"pk": w.etab_a.pk, "room": "LABO 1/2"}),
+    # --- viescolaire: the cahier de textes ------------------------------------------------------
+    # Each profile is sent to its own page (teacher's week, visas, Travail à faire).
+    "cahier:home": Url({PUPIL, PARENT, TEACHER, PRINCIPAL, OTHER_PRINCIPAL}, ok=302),
+    "cahier:teacher_week": Url({TEACHER}),
+    # Its teacher writes it; the direction and the division's families read it.
+    "cahier:seance": Url({TEACHER, PRINCIPAL, PUPIL, PARENT}, kwargs=pk("seance"), method=FORM,
+                         post_reach=frozenset({TEACHER}),
+                         data=lambda w: {"title": "T", "body": "B", "publish": "brouillon"}),
+    "cahier:seance_copy": Url({TEACHER}, kwargs=pk("seance"), method=POST),
+    "cahier:devoir_add": Url({TEACHER}, kwargs=pk("seance"), method=POST),
+    "cahier:devoir_edit": Url({TEACHER}, kwargs=pk("devoir"), method=FORM),
+    "cahier:devoir_delete": Url({TEACHER}, kwargs=pk("devoir"), method=POST),
+    "cahier:devoir_done": Url({PUPIL}, kwargs=pk("devoir"), method=POST,
+                              data=lambda w: {"fait": "1"}),
+    "cahier:travail": Url({PUPIL, PARENT}),
+    "cahier:contenus": Url({PUPIL, PARENT}),
+    "cahier:piece": Url({TEACHER, PRINCIPAL, PUPIL, PARENT}, kwargs=pk("piece")),
+    "cahier:piece_delete": Url({TEACHER}, kwargs=pk("piece"), method=POST),
+    # Each principal visas the cahiers of their own establishment.
+    "cahier:visas": Url({PRINCIPAL, OTHER_PRINCIPAL}),
+    "cahier:visa_cahier": Url({PRINCIPAL}, method=FORM, query="matiere=MATHEMATIQUES",
+                              kwargs=lambda w: {"etab_pk": w.etab_a.pk,
+                                                "enseignant_pk": w.teacher_a.pk,
+                                                "regroupement_pk": w.div_3a.pk},
+                              data=lambda w: {"up_to": "2025-09-30", "comment": "Vu"}),
+    "cahier:visa_pdf": Url({PRINCIPAL}, query="matiere=MATHEMATIQUES",
+                           kwargs=lambda w: {"etab_pk": w.etab_a.pk,
+                                             "enseignant_pk": w.teacher_a.pk,
+                                             "regroupement_pk": w.div_3a.pk}),
 }
 
 #: Library URLs, by name, with the reason we do not sweep them by role.

@@ -180,6 +180,7 @@ class SeanceView:
     remplacant: str = ""
     salle_habituelle: str = ""
     others: list = field(default_factory=list)
+    pk: int = 0
     # Its place on the desktop's hour grid (viescolaire.week_grid).
     grid_class: str = ""
     free = False
@@ -235,7 +236,7 @@ def _present(seance: Seance) -> SeanceView:
         salle=salle, cancelled=seance.cancelled, superseded=seance.superseded,
         remplacant=seance.remplacant.display_name if seance.remplacant else "",
         salle_habituelle=cours.salle if seance.salle and seance.salle != cours.salle else "",
-        others=list(cours.unmatched or []),
+        others=list(cours.unmatched or []), pk=seance.pk,
     )
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from ent import rights
 from ent.dates import monday_of
 from ent.errors import NotFound
+from ent.rights import cahier as cahier_rights
 
 from . import selectors
 from .week_grid import week_grid
@@ -68,7 +69,16 @@ def _week(request, *, kind, pk, room=""):
         "count": len(seances),
         "unplaced": not seances and selectors.timetable_pupil_unplaced(target=target),
         "children": children if len(children) > 1 else [],
+        "cahier_links": _cahier_links(request.user, target),
     })
+
+
+def _cahier_links(viewer, target):
+    """A teacher's own week, or the direction's week of one of its classes: each séance opens
+    in the cahier de textes (which checks again)."""
+    if target.kind == "enseignant" and target.pk == viewer.pk:
+        return cahier_rights.can_write_cahier(viewer)
+    return target.etab is not None and cahier_rights.can_give_visas(viewer, target.etab)
 
 
 @login_required

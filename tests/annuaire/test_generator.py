@@ -399,6 +399,15 @@ def test_demo_setup_prints_logins_that_work_and_is_idempotent(tmp_path):
     assert Seance.objects.filter(date__range=week, cours__enseignants=teacher).exists()
     assert TimetableImport.objects.filter(status="valide").count() == 2 * len(
         Cours.objects.values("etablissement").distinct())
+    # The cahier de textes is alive for the demo family and teacher, visas included; a rerun
+    # writes nothing twice.
+    from viescolaire.cahier.models import Contenu, Devoir, Visa
+
+    assert "Cahier de textes :" in out.getvalue()
+    assert Contenu.objects.filter(seance__cours__regroupements__in=divisions).exists()
+    assert Devoir.objects.filter(seance__cours__enseignants=teacher).exists()
+    assert Visa.objects.exists()
+    assert "Cahier de textes : 0 contenu de séance" in again.getvalue()
 
 
 @pytest.mark.django_db

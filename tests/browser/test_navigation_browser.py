@@ -54,7 +54,7 @@ def test_the_menu_is_a_bar_on_a_desktop(world, desktop, live_server, sign_in, ax
     expect(page.locator("summary", has_text="Menu")).to_be_hidden()
     services = page.get_by_role("navigation", name="Services")
     links = services.get_by_role("link")
-    expect(links).to_have_text(["Accueil", "Annuaire", "Emploi du temps"])
+    expect(links).to_have_text(["Accueil", "Annuaire", "Emploi du temps", "Cahier de textes"])
     boxes = [links.nth(n).bounding_box() for n in range(3)]
     assert boxes[0]["y"] == boxes[1]["y"] == boxes[2]["y"] and boxes[1]["x"] > boxes[0]["x"]
     services.get_by_role("link", name="Annuaire").click()

@@ -24,14 +24,14 @@ ETAB_ADMIN = {"siecle", "imports_edt"}
 @pytest.mark.parametrize("who, services", [
     ("academy_admin", {"annuaire", "imports_aaf", "emploi_du_temps", *ETAB_ADMIN,
                        *ACCOUNT_ADMIN}),
-    ("principal_a", {"annuaire", "emploi_du_temps", *ETAB_ADMIN, *ACCOUNT_ADMIN}),
+    ("principal_a", {"annuaire", "emploi_du_temps", "cahier", *ETAB_ADMIN, *ACCOUNT_ADMIN}),
     ("admin_etab_a", {"annuaire", "emploi_du_temps", *ETAB_ADMIN, *ACCOUNT_ADMIN}),
     ("cpe_a", {"annuaire", "emploi_du_temps"}),
     ("agent_a", {"annuaire"}),
-    ("teacher_a", {"annuaire", "emploi_du_temps"}),
-    ("parent_a", {"annuaire", "emploi_du_temps"}),
+    ("teacher_a", {"annuaire", "emploi_du_temps", "cahier"}),
+    ("parent_a", {"annuaire", "emploi_du_temps", "cahier"}),
     ("contact_a", set()),
-    ("pupil_a", {"annuaire", "emploi_du_temps"}),
+    ("pupil_a", {"annuaire", "emploi_du_temps", "cahier"}),
 ])
 def test_services_per_role(world, login, who, services):
     response = login(getattr(world, who)).get(reverse("home"))

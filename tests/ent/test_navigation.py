@@ -17,12 +17,12 @@ def _menu(html):
     ("academy_admin", ["Accueil", "Annuaire", "Emploi du temps", "Comptes", "Suspendus",
                        "Désactivés", "Blocages", "SIECLE et STS-web", "Imports EDT",
                        "Imports AAF", "Administration", "Journal"]),
-    ("principal_a", ["Accueil", "Annuaire", "Emploi du temps", "Comptes", "Suspendus",
-                     "Désactivés", "Blocages", "SIECLE et STS-web", "Imports EDT",
+    ("principal_a", ["Accueil", "Annuaire", "Emploi du temps", "Cahier de textes", "Comptes",
+                     "Suspendus", "Désactivés", "Blocages", "SIECLE et STS-web", "Imports EDT",
                      "Administration", "Journal"]),
-    ("teacher_a", ["Accueil", "Annuaire", "Emploi du temps"]),
+    ("teacher_a", ["Accueil", "Annuaire", "Emploi du temps", "Cahier de textes"]),
     ("agent_a", ["Accueil", "Annuaire"]),
-    ("pupil_a", ["Accueil", "Annuaire", "Emploi du temps"]),
+    ("pupil_a", ["Accueil", "Annuaire", "Emploi du temps", "Cahier de textes"]),
     ("contact_a", ["Accueil"]),
 ])
 def test_the_menu_lists_the_services_of_each_role(world, login, who, labels):

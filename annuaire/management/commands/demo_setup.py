@@ -26,7 +26,7 @@ from annuaire.models import (
 )
 from annuaire.siecle.generator import siecle_exports_write
 from ent.dates import monday_of
-from ent.french import french_number
+from ent.french import count_label, french_number
 from ent.notifications.demo import demo_notifications
 
 DEMO_PASSWORD = "demo-ENT-2026"
@@ -140,6 +140,7 @@ class Command(BaseCommand):
         siecle = siecle_exports_write(etab=etab, out_dir=out_dir.with_name(
             f"{out_dir.name}-siecle"), seed=seed)
         timetables = self._timetables(plan, out_dir.with_name(f"{out_dir.name}-edt"), seed)
+        timetables.append(self._cahier(rows))
         self._print(spec, generated, imp, rows, time.monotonic() - started)
         self.stdout.write("")
         for line in timetables:
@@ -201,6 +202,23 @@ class Command(BaseCommand):
             lines.append(f"Emploi du temps de {etab.name} ({source}, {paths[0].parent}) : "
                          f"{french_number(courses)} cours, {french_number(seances)} séances")
         return lines
+
+    def _cahier(self, rows):
+        """Four weeks of cahier de textes for the demo families and the demo teacher."""
+        from viescolaire.cahier.demo import demo_cahier
+
+        people = {label: person for label, person, _where in rows}
+        parent = people.get("Parent")
+        pupils = [people.get("Élève")]
+        if parent is not None:
+            pupils += [link.eleve for link in Parente.objects.filter(
+                responsable=parent, representant_legal=True).select_related("eleve")]
+        written = demo_cahier(pupils=pupils,
+                              teachers=[people.get("Enseignant (professeur principal)")])
+        return ("Cahier de textes : "
+                f"{count_label(written['contenus'], 'contenu de séance', 'contenus de séance')}, "
+                f"{count_label(written['devoirs'], 'travail à faire', 'travaux à faire')}, "
+                f"{count_label(written['visas'], 'visa')}")
 
     def _accounts(self, etab):
         parent, pupil = demo_family(etab)

@@ -208,6 +208,7 @@ def test_changed_quiet_hours_move_waiting_emails(world, kind, login):
     assert Notification.objects.get().email_due_at == paris(2027, 1, 14, 7)
     login(world.parent_a).post(reverse("notifications:preferences"), {
         "kind_essai": EmailMode.IMMEDIATE, "kind_portail": EmailMode.DIGEST,
+        "kind_cahier_devoir": EmailMode.DIGEST,
         "quiet_start": "19:00", "quiet_end": "07:00"})
     # Pause turned off: the waiting e-mail may leave now.
     assert Notification.objects.get().email_due_at < paris(2027, 1, 14, 7)
