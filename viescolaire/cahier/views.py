@@ -174,8 +174,8 @@ def _saved_message(item, what):
             f"{french_date(when, 'l j F')} à {when:%H:%M}.")
 
 
-@login_required
 @require_POST
+@login_required
 def seance_copy(request, pk):
     source = _or_404(selectors.seance_for_writer, viewer=request.user, pk=pk)
     wanted = request.POST.get("cible", "")
@@ -198,8 +198,8 @@ def seance_copy(request, pk):
     return redirect("cahier:seance", pk=target.pk)
 
 
-@login_required
 @require_POST
+@login_required
 def devoir_add(request, pk):
     seance = _or_404(selectors.seance_for_writer, viewer=request.user, pk=pk)
     form = _devoir_form(seance, data=request.POST)
@@ -253,8 +253,8 @@ def devoir_edit(request, pk):
     return _devoir_post(request, devoir.seance, form, devoir=devoir)
 
 
-@login_required
 @require_POST
+@login_required
 def devoir_delete(request, pk):
     devoir = _or_404(selectors.devoir_for_writer, viewer=request.user, pk=pk)
     seance_pk = devoir.seance_id
@@ -267,8 +267,8 @@ def devoir_delete(request, pk):
     return redirect(f"{reverse('cahier:seance', args=[seance_pk])}#travail")
 
 
-@login_required
 @require_POST
+@login_required
 def piece_delete(request, pk):
     piece = _or_404(selectors.piece_for_writer, viewer=request.user, pk=pk)
     parent = piece.contenu or piece.devoir
@@ -336,8 +336,8 @@ def travail(request):
     })
 
 
-@login_required
 @require_POST
+@login_required
 def devoir_done(request, pk):
     devoir = _or_404(selectors.devoir_for_pupil, viewer=request.user, pk=pk)
     services.devoir_mark_done(devoir=devoir, eleve=request.user,
