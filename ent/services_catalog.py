@@ -63,7 +63,7 @@ SERVICES = [
             "viescolaire:timetable", rights.can_use_timetable, service="emploi_du_temps"),
     Service("cahier", "Cahier de textes",
             "Contenu des séances et travail à faire ; visas de la direction.",
-            "cahier:home", cahier_rights.can_use_cahier),
+            "cahier:home", cahier_rights.can_use_cahier, service="cahier"),
     Service("comptes", "Comptes et activation",
             "Fiches de connexion, suivi des activations, contrôles avant distribution, charte.",
             "annuaire:accounts", rights.can_manage_letters, nav_label="Comptes", service="comptes"),
