@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "imports",
     "viescolaire",
     "viescolaire.cahier",
+    "viescolaire.appel",
 ]
 
 MIDDLEWARE = [
@@ -470,6 +471,26 @@ ENT_NOTIFICATIONS_DIGEST_TIME = datetime.time.fromisoformat(
 ENT_NOTIFICATIONS_EMAIL_BATCH = int(os.environ.get("ENT_NOTIFICATIONS_EMAIL_BATCH", "500"))
 ENT_NOTIFICATIONS_CLAIM_STALE_SECONDS = int(
     os.environ.get("ENT_NOTIFICATIONS_CLAIM_STALE_SECONDS", "900"))
+
+# --- Roll call and absences (viescolaire.appel) ----------------------------------------------
+# A teacher may open a séance's roll call this many minutes before it starts, until the end of
+# its day; afterwards only the vie scolaire changes it, unless this is on.
+ENT_APPEL_OPENS_MINUTES_BEFORE = int(os.environ.get("ENT_APPEL_OPENS_MINUTES_BEFORE", "10"))
+ENT_APPEL_TEACHER_EDITS_AFTER_DAY = env_bool("ENT_APPEL_TEACHER_EDITS_AFTER_DAY", False)
+# The teacher is reminded this many minutes after the start; the board shows « non fait » after
+# the second delay.
+ENT_APPEL_REMINDER_MINUTES = int(os.environ.get("ENT_APPEL_REMINDER_MINUTES", "10"))
+ENT_APPEL_NOT_DONE_MINUTES = int(os.environ.get("ENT_APPEL_NOT_DONE_MINUTES", "30"))
+# Justifications sent by families: PDF or image, stored outside the web root.
+ENT_APPEL_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("ENT_APPEL_ATTACHMENT_MAX_MB", "5")) * 1024 * 1024
+ENT_APPEL_ATTACHMENTS_DIR = Path(
+    os.environ.get("ENT_APPEL_ATTACHMENTS_DIR", VAR_DIR / "appel-justificatifs"))
+# Half-days: a séance starting before this time is in the morning.
+ENT_APPEL_MIDDAY = datetime.time.fromisoformat(os.environ.get("ENT_APPEL_MIDDAY", "12:00"))
+# The legal signalement: this many unjustified half-days within this many days.
+ENT_APPEL_SIGNALEMENT_HALF_DAYS = int(os.environ.get("ENT_APPEL_SIGNALEMENT_HALF_DAYS", "4"))
+ENT_APPEL_SIGNALEMENT_DAYS = int(os.environ.get("ENT_APPEL_SIGNALEMENT_DAYS", "30"))
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

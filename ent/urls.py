@@ -19,6 +19,7 @@ urlpatterns = [
     path("emploi-du-temps/imports/", include("imports.urls")),
     path("emploi-du-temps/", include("viescolaire.urls")),
     path("cahier-de-textes/", include("viescolaire.cahier.urls")),
+    path("appel/", include("viescolaire.appel.urls")),
     path("notifications/", include("ent.notifications.urls")),
     path("administration/", include("ent.catalogue.urls")),
     path("journal/", include("ent.audit.urls")),
