@@ -135,13 +135,15 @@ def appel_marks_save(*, seance: Seance, marks: dict[int, MarkData], expected_ver
             pid: mark for pid, mark in marks.items() if pid in pupils}
         was_done = appel.state == Appel.State.FAIT
         action = "correction" if was_done else ("validation" if validate else "saisie")
-        changes, touched, new_exclusions = [], [], []
+        changes, touched, new_exclusions, dropped = [], [], [], set()
         for pid, mark in wanted.items():
             row = existing.get(pid)
             before = MarkData.of(row)
             if before == mark:
                 continue
             if mark.blank:
+                if row.absence_id is not None:
+                    dropped.add(row.absence_id)
                 row.delete()
                 existing.pop(pid)
             else:
@@ -171,7 +173,7 @@ def appel_marks_save(*, seance: Seance, marks: dict[int, MarkData], expected_ver
         if appel.state == Appel.State.FAIT:
             sync = set(existing) | set(touched) if not was_done else set(touched)
             _absences_sync(appel=appel, seance=seance, pupil_ids=sync, marks=existing,
-                           acting_user=acting_user, now=now)
+                           dropped=dropped, acting_user=acting_user, now=now)
             appel_id = appel.pk
             transaction.on_commit(lambda: _notify_task_queue(appel_id))
         if new_exclusions:
@@ -180,7 +182,7 @@ def appel_marks_save(*, seance: Seance, marks: dict[int, MarkData], expected_ver
     return appel
 
 
-def _absences_sync(*, appel, seance, pupil_ids, marks, acting_user, now):
+def _absences_sync(*, appel, seance, pupil_ids, marks, dropped, acting_user, now):
     """Make the absences follow the absent marks of a roll call already « fait »: an absent
     pupil's mark joins the absence known for that time, or their absence of the previous
     séance of the day (consecutive séances are one period), else a new one; a mark no longer
@@ -191,10 +193,7 @@ def _absences_sync(*, appel, seance, pupil_ids, marks, acting_user, now):
     # Marks of these pupils that left their absence: every one is relinked or unlinked.
     leaving = [marks[pid] for pid in pupil_ids if pid in marks and not marks[pid].absent
                and marks[pid].absence_id is not None]
-    left = Marque.objects.filter(appel=appel).exclude(eleve_id__in=list(marks)).filter(
-        absence__isnull=False)
-    emptied = {m.absence_id for m in leaving}
-    emptied |= set(left.values_list("absence_id", flat=True))
+    emptied = {m.absence_id for m in leaving} | set(dropped)
     Marque.objects.filter(pk__in=[m.pk for m in leaving]).update(absence=None)
     if absent:
         known = selectors.known_absences(seance=seance, pupil_ids=absent)
@@ -346,8 +345,9 @@ def _exclusions_notify(*, seance, pupil_ids, acting_user, now):
     etab_id = seance.cours.etablissement_id
     names = ", ".join(p.display_name for p in Person.objects.filter(pk__in=pupil_ids))
     notification_send(
-        recipients=Role.objects.filter(etablissement_id=etab_id, role=Role.Kind.VIE_SCOLAIRE)
-        .values_list("person_id", flat=True),
+        recipients=Person.objects.filter(roles__etablissement_id=etab_id,
+                                         roles__role=Role.Kind.VIE_SCOLAIRE,
+                                         deactivated_at__isnull=True),
         kind=EXCLUSION.code, title=f"Exclusion de cours : {names}"[:200],
         body=f"{selectors.subject_label(seance.cours)}, {seance.start:%H:%M}, signalée par "
              f"{acting_user.display_name}.",
@@ -445,7 +445,7 @@ def absence_decide(*, absence: Absence, state: str, motif: Motif | None, comment
     if state not in Absence.State.values:
         raise AppelError("État d'absence inconnu.")
     with transaction.atomic():
-        absence = Absence.objects.select_for_update().select_related("motif").get(pk=absence.pk)
+        absence = Absence.objects.select_for_update().get(pk=absence.pk)
         if not appel_rights.can_manage_absences(acting_user, absence.etablissement_id):
             raise AppelError("Seule la vie scolaire de l'établissement statue sur une absence.")
         if motif is not None and motif.etablissement_id != absence.etablissement_id:
