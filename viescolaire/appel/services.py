@@ -101,13 +101,14 @@ def motifs_defaults_ensure(*, etablissement) -> int:
 # --- Roll call ------------------------------------------------------------------------------
 def appel_marks_save(*, seance: Seance, marks: dict[int, MarkData], expected_version: int,
                      validate: bool, acting_user, now: dt.datetime | None = None,
-                     partial: bool = False) -> Appel:
+                     partial: bool = False, notify: bool = True) -> Appel:
     """Record the marks of a séance's roll call.
 
     ``marks`` by pupil id; with ``partial`` (one tap) only those pupils change, else every
     pupil of the séance not in ``marks`` is present. ``validate`` makes the roll call « fait »
     (with no mark at all: « fait, aucun absent »). ``expected_version`` is the version the
-    writer read (0 before any write). Raises ``VersionConflict`` or ``AppelError``.
+    writer read (0 before any write). Raises ``VersionConflict`` or ``AppelError``. Once the
+    transaction commits, a task tells the families (``notify``: the demo's past weeks don't).
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -174,8 +175,9 @@ def appel_marks_save(*, seance: Seance, marks: dict[int, MarkData], expected_ver
             sync = set(existing) | set(touched) if not was_done else set(touched)
             _absences_sync(appel=appel, seance=seance, pupil_ids=sync, marks=existing,
                            dropped=dropped, acting_user=acting_user, now=now)
-            appel_id = appel.pk
-            transaction.on_commit(lambda: _notify_task_queue(appel_id))
+            if notify:
+                appel_id = appel.pk
+                transaction.on_commit(lambda: _notify_task_queue(appel_id))
         if new_exclusions:
             _exclusions_notify(seance=seance, pupil_ids=new_exclusions, acting_user=acting_user,
                                now=now)

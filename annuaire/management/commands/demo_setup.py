@@ -141,6 +141,15 @@ class Command(BaseCommand):
             f"{out_dir.name}-siecle"), seed=seed)
         timetables = self._timetables(plan, out_dir.with_name(f"{out_dir.name}-edt"), seed)
         timetables.append(self._cahier(rows))
+        from viescolaire.appel.demo import demo_appels
+
+        pupil = next((p for label, p, _ in rows if label == "Élève"), None)
+        appels = demo_appels(etab=etab, pupil=pupil, seed=seed)
+        if appels:
+            timetables.append(f"Appels de {etab.name} : {french_number(appels['appels'])} appels "
+                              f"sur quatre semaines, {french_number(appels['absences'])} absences "
+                              f"dont {french_number(appels['justified'])} justifiées par les "
+                              f"familles, {appels['today_done']} appels faits aujourd'hui")
         self._print(spec, generated, imp, rows, time.monotonic() - started)
         self.stdout.write("")
         for line in timetables:
