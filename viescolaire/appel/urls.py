@@ -16,4 +16,7 @@ urlpatterns = [
     path("etablissement/<int:pk>/tableau/grille/", views.board_grid, name="board_grid"),
     path("etablissement/<int:pk>/absences/", views.absences_list, name="absences"),
     path("etablissement/<int:pk>/absences/saisir/", views.absence_enter, name="absence_enter"),
+    path("etablissement/<int:pk>/signalements/", views.signalements, name="signalements"),
+    path("etablissement/<int:pk>/statistiques/", views.statistics, name="statistics"),
+    path("etablissement/<int:pk>/registre/", views.registre, name="registre"),
 ]

@@ -2,21 +2,25 @@
 « Absences et retards », the vie scolaire's board and absences. Thin: rights and reads in
 ``ent.rights.appel`` and ``selectors``, writes in ``services``."""
 
+import datetime as dt
 import mimetypes
+from itertools import chain
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from annuaire.models import Person, Role
+from ent import csvsafe
 from ent.french import count_label
 from ent.rights import appel as appel_rights
 
-from . import forms, selectors, services
+from . import forms, selectors, services, stats
 from .marks import PRESENT
 from .models import Absence
 
@@ -361,3 +365,73 @@ def absence_enter(request, pk):
     }, status=400 if request.method == "POST" else 200)
 
 
+
+
+# --- Follow-up: signalements, statistics, registre ------------------------------------------
+@login_required
+@require_GET
+def signalements(request, pk):
+    etab = _get(selectors.board_etab_get, viewer=request.user, pk=pk)
+    today = timezone.localdate()
+    return render(request, "appel/signalements.html", {
+        "etab": etab, "rows": stats.signalements(etab=etab, today=today),
+        "threshold": settings.ENT_APPEL_SIGNALEMENT_HALF_DAYS,
+        "days": settings.ENT_APPEL_SIGNALEMENT_DAYS,
+        "crumbs": _crumbs((f"Signalements à étudier — {etab.name}", "")),
+    })
+
+
+def _date_param(value, default):
+    try:
+        return dt.date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+@login_required
+@require_GET
+def statistics(request, pk):
+    etab = _get(selectors.board_etab_get, viewer=request.user, pk=pk)
+    today = timezone.localdate()
+    last = _date_param(request.GET.get("au"), today)
+    first = _date_param(request.GET.get("du"), last - dt.timedelta(days=29))
+    if first > last:
+        first, last = last, first
+    rows = stats.division_stats(etab=etab, first=first, last=last)
+    if request.GET.get("format") == "csv":
+        writer = csvsafe.writer(csvsafe.Echo())
+        lines = [writer.writerow(["Division", "Élèves", "Demi-journées d'absence",
+                                  "dont non justifiées", "Retards",
+                                  "Demi-journées par élève"])]
+        lines += [writer.writerow([r.division.code, r.pupils, r.half_days, r.unjustified,
+                                   r.retards, str(r.rate).replace(".", ",")]) for r in rows]
+        response = StreamingHttpResponse(iter(lines), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="absences-{etab.uai}-{first}-{last}.csv"')
+        return response
+    top = max((r.half_days for r in rows), default=0) or 1
+    return render(request, "appel/statistics.html", {
+        "etab": etab, "rows": rows, "first": first, "last": last,
+        "bars": [{"row": r, "width": round(300 * r.half_days / top),
+                  "unjustified": round(300 * r.unjustified / top), "y": 22 * n}
+                 for n, r in enumerate(rows)],
+        "chart_height": 22 * len(rows) + 4,
+        "crumbs": _crumbs((f"Statistiques — {etab.name}", "")),
+    })
+
+
+@login_required
+@require_GET
+def registre(request, pk):
+    """The registre d'appel of a day, as CSV."""
+    etab = _get(selectors.board_etab_get, viewer=request.user, pk=pk)
+    day = _date_param(request.GET.get("jour"), timezone.localdate())
+    writer = csvsafe.writer(csvsafe.Echo())
+    header = writer.writerow(["Date", "Début", "Fin", "Matière", "Classes et groupes",
+                              "Enseignant", "État de l'appel", "Validé par", "Absents",
+                              "Élèves absents", "Élèves en retard"])
+    rows = (writer.writerow(row) for row in stats.registre_rows(etab=etab, day=day))
+    response = StreamingHttpResponse(chain([header], rows),
+                                     content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="registre-appel-{etab.uai}-{day}.csv"'
+    return response
