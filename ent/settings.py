@@ -390,6 +390,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ent.jobs.tasks.jobs_reap_task",
         "schedule": 60.0,
     },
+    "remind-forgotten-roll-calls": {
+        "task": "viescolaire.appel.tasks.appels_forgotten_task",
+        "schedule": crontab(minute="*/5"),
+    },
     "send-notification-emails": {
         "task": "ent.notifications.tasks.notifications_email_task",
         "schedule": crontab(minute="*/5"),

@@ -216,3 +216,23 @@ class AbsenceChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-id"]
+
+
+class AppelReminder(models.Model):
+    """A reminder sent for a séance whose roll call was not taken: by the beat task (once per
+    séance) or by the vie scolaire from its board. CASCADE: a reminder is no data to keep."""
+
+    class Origin(models.TextChoices):
+        AUTO = "auto", "Automatique"
+        VIE_SCOLAIRE = "vie_scolaire", "Vie scolaire"
+
+    seance = models.ForeignKey("viescolaire.Seance", on_delete=models.CASCADE,
+                               related_name="appel_reminders")
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.AUTO)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                blank=True, related_name="+")
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["seance"], condition=models.Q(origin="auto"), name="appel_reminder_auto_once")]

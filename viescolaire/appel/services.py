@@ -8,8 +8,10 @@ séance and a version check: a write that read an older version is refused with 
 
 import datetime as dt
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -22,9 +24,9 @@ from ent.rights import appel as appel_rights
 from viescolaire.models import Seance
 
 from . import selectors
-from .kinds import ABSENCE, EXCLUSION
+from .kinds import ABSENCE, EXCLUSION, FORGOTTEN
 from .marks import MARK_FIELDS, PRESENT, MarkData
-from .models import Absence, AbsenceChange, Appel, AppelChange, Marque, Motif
+from .models import Absence, AbsenceChange, Appel, AppelChange, AppelReminder, Marque, Motif
 
 logger = logging.getLogger(__name__)
 
@@ -472,3 +474,63 @@ def absence_decide(*, absence: Absence, state: str, motif: Motif | None, comment
                 changed_by=acting_user, changed_at=now, before=before,
                 after=after | ({"commentaire": comment} if comment else {}))
     return absence
+
+
+# --- Forgotten roll calls -------------------------------------------------------------------
+def _teachers_of(seances):
+    """Who takes each séance's roll call: its replacing teacher, else its teachers."""
+    from viescolaire.models import Cours
+
+    by_cours = defaultdict(list)
+    for cours_id, person_id in Cours.enseignants.through.objects.filter(
+            cours_id__in={s.cours_id for s in seances}).values_list("cours_id", "person_id"):
+        by_cours[cours_id].append(person_id)
+    return {s.pk: [s.remplacant_id] if s.remplacant_id else by_cours[s.cours_id]
+            for s in seances}
+
+
+def _remind(seances, *, now, origin, acting_user=None):
+    teachers = _teachers_of(seances)
+    AppelReminder.objects.bulk_create(
+        [AppelReminder(seance=s, origin=origin, sent_by=acting_user, sent_at=now)
+         for s in seances], ignore_conflicts=origin == AppelReminder.Origin.AUTO)
+    told = 0
+    for s in seances:
+        regs = ", ".join(s.cours.regroupements.values_list("code", flat=True))
+        told += notification_send(
+            recipients=teachers[s.pk], kind=FORGOTTEN.code,
+            title=f"Appel à faire : {selectors.subject_label(s.cours)} {regs}, "
+                  f"{s.start.hour}h{s.start.minute:02d}".strip(),
+            body="L'appel de cette séance n'est pas encore validé."
+            + (f" Relance de {acting_user.display_name} (vie scolaire)." if acting_user else ""),
+            url=reverse("appel:sheet", args=[s.pk]), establishment=s.cours.etablissement_id,
+            now=now)
+    return told
+
+
+def appels_forgotten_notify(*, now: dt.datetime | None = None) -> int:
+    """Remind the teachers of today's séances started ``ENT_APPEL_REMINDER_MINUTES`` ago
+    without a validated roll call, once per séance (the beat task runs it every few minutes;
+    a rerun reminds no one twice). Returns how many notifications were written."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    since = (local - dt.timedelta(minutes=settings.ENT_APPEL_REMINDER_MINUTES))
+    if since.date() != local.date():
+        return 0
+    with transaction.atomic():
+        seances = list(Seance.objects.filter(
+            date=local.date(), cancelled=False, start__lte=since.time()).exclude(
+                appel__state=Appel.State.FAIT).exclude(
+                    appel_reminders__origin=AppelReminder.Origin.AUTO).select_related(
+                        "cours", "cours__matiere").select_for_update(of=("self",)))
+        return _remind(seances, now=now, origin=AppelReminder.Origin.AUTO)
+
+
+def appel_remind(*, seance: Seance, acting_user, now: dt.datetime | None = None) -> int:
+    """The vie scolaire's one-click reminder from its board."""
+    if not appel_rights.can_manage_absences(acting_user, seance.cours.etablissement_id):
+        raise AppelError("Seule la vie scolaire de l'établissement relance un appel.")
+    if Appel.objects.filter(seance=seance, state=Appel.State.FAIT).exists():
+        raise AppelError("Cet appel est déjà fait.")
+    return _remind([seance], now=now or timezone.now(), origin=AppelReminder.Origin.VIE_SCOLAIRE,
+                   acting_user=acting_user)

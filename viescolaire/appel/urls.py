@@ -6,6 +6,7 @@ app_name = "appel"
 urlpatterns = [
     path("", views.appel_home, name="home"),
     path("seance/<int:pk>/", views.appel_sheet, name="sheet"),
+    path("seance/<int:pk>/relancer/", views.appel_remind, name="remind"),
     path("seance/<int:pk>/eleve/<int:eleve>/", views.appel_pupil_save, name="pupil_save"),
     path("eleve/<int:pk>/", views.pupil_absences, name="pupil_absences"),
     path("eleve/<int:pk>/declarer/", views.absence_declare, name="absence_declare"),

@@ -299,7 +299,7 @@ def _board_context(request, pk):
     etab = _get(selectors.board_etab_get, viewer=request.user, pk=pk)
     today = timezone.localdate()
     return {"board": selectors.board(viewer=request.user, etab=etab, day=today), "etab": etab,
-            "today": today}
+            "today": today, "can_manage": appel_rights.can_manage_absences(request.user, etab)}
 
 
 @login_required
@@ -307,7 +307,6 @@ def _board_context(request, pk):
 def board(request, pk):
     context = _board_context(request, pk)
     context["crumbs"] = _crumbs((f"Tableau du jour — {context['etab'].name}", ""))
-    context["can_manage"] = appel_rights.can_manage_absences(request.user, context["etab"])
     return render(request, "appel/board.html", context)
 
 
@@ -435,3 +434,17 @@ def registre(request, pk):
                                      content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="registre-appel-{etab.uai}-{day}.csv"'
     return response
+
+
+@login_required
+@require_POST
+def appel_remind(request, pk):
+    """The board's « Relancer »: the séance's teacher reminded in one click."""
+    seance = _get(selectors.appel_seance_get, viewer=request.user, pk=pk)
+    try:
+        services.appel_remind(seance=seance, acting_user=request.user)
+    except services.AppelError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Relance envoyée à l'enseignant.")
+    return redirect("appel:board", seance.cours.etablissement_id)

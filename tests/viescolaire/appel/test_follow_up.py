@@ -78,3 +78,42 @@ def test_pages_and_csv(world, login):
         for name in ("signalements", "statistics", "registre"):
             assert other.get(reverse(f"appel:{name}", args=[world.etab_a.pk])).status_code \
                 == 404
+
+
+def test_forgotten_roll_calls_remind_the_teacher_once(world, today):
+    from ent.notifications.models import Notification
+
+    start = timezone.make_aware(dt.datetime.combine(today.day, today.seance.start))
+    assert services.appels_forgotten_notify(now=start + dt.timedelta(minutes=5)) == 0
+    later = start + dt.timedelta(minutes=11)
+    if timezone.localtime(later).date() != today.day:
+        pytest.skip("too close to midnight")
+    # Two séances of two collèges forgotten: each teacher told once.
+    assert services.appels_forgotten_notify(now=later) == 2
+    assert services.appels_forgotten_notify(now=later) == 0
+    told = Notification.objects.filter(kind="appel_oubli")
+    assert set(told.values_list("recipient_id", flat=True)) == {world.teacher_a.pk,
+                                                                world.teacher_b.pk}
+
+
+def test_done_roll_call_is_not_reminded(world, today):
+    services.appel_marks_save(seance=today.seance, marks={}, expected_version=0, validate=True,
+                              acting_user=world.teacher_a)
+    start = timezone.make_aware(dt.datetime.combine(today.day, today.seance.start))
+    later = start + dt.timedelta(minutes=11)
+    if timezone.localtime(later).date() != today.day:
+        pytest.skip("too close to midnight")
+    assert services.appels_forgotten_notify(now=later) == 1  # only collège B's
+
+
+def test_board_reminder_in_one_click(world, today, login):
+    from ent.notifications.models import Notification
+
+    response = login(world.cpe_a).post(reverse("appel:remind", args=[today.seance.pk]))
+    assert response.status_code == 302
+    assert Notification.objects.filter(kind="appel_oubli", recipient=world.teacher_a).exists()
+    assert login(world.principal_a).post(
+        reverse("appel:remind", args=[today.seance.pk])).status_code == 302
+    assert Notification.objects.filter(kind="appel_oubli").count() == 1
+    assert login(world.teacher_b).post(
+        reverse("appel:remind", args=[today.seance.pk])).status_code == 404
