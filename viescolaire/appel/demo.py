@@ -16,9 +16,13 @@ from . import selectors, services
 from .marks import MarkData
 from .models import Absence, Appel
 
-DIVISIONS = 6
-ABSENT_RATE = 0.05
+DIVISIONS = 3
+# A pupil away for a whole day, or missing one séance: about 5 % of the marks together.
+DAY_ABSENT_RATE = 0.02
+SEANCE_ABSENT_RATE = 0.025
 LATE_RATE = 0.02
+# Pupils absent without motive on two whole days: « signalements à étudier ».
+TRUANTS = 2
 
 
 def _aware(day, time):
@@ -49,6 +53,14 @@ def demo_appels(*, etab, pupil=None, weeks: int = 4, seed: int = 1,
         cours__etablissement=etab, cours__regroupements__in=chosen, date__gte=first,
         date__lte=today, cancelled=False, appel__isnull=True).select_related(
             "cours").prefetch_related("cours__enseignants").distinct().order_by("date", "start"))
+    school_days = sorted({s.date for s in seances if s.date < today})
+    pool = sorted(Person.objects.filter(
+        inscriptions__regroupement__in=chosen).exclude(pk=getattr(pupil, "pk", None))
+        .values_list("pk", flat=True).distinct())
+    truants = rng.sample(pool, min(TRUANTS, len(pool)))
+    away = {(pid, day) for pid in truants
+            for day in rng.sample(school_days[-10:], min(2, len(school_days[-10:])))}
+    day_rolls = {}
     done = 0
     with transaction.atomic():
         for seance in seances:
@@ -60,10 +72,13 @@ def demo_appels(*, etab, pupil=None, weeks: int = 4, seed: int = 1,
             pupils = sorted(selectors.seance_pupil_ids(seance=seance))
             marks = {}
             for pid in pupils:
+                if (pid, seance.date) not in day_rolls:
+                    day_rolls[(pid, seance.date)] = rng.random() < DAY_ABSENT_RATE
                 roll = rng.random()
-                if roll < ABSENT_RATE:
+                if (pid, seance.date) in away or day_rolls[(pid, seance.date)] \
+                        or roll < SEANCE_ABSENT_RATE:
                     marks[pid] = MarkData(absent=True)
-                elif roll < ABSENT_RATE + LATE_RATE:
+                elif roll < SEANCE_ABSENT_RATE + LATE_RATE:
                     late = start + dt.timedelta(minutes=rng.randint(3, 15))
                     marks[pid] = MarkData(retard=True, arrivee=timezone.localtime(late).time()
                                           .replace(second=0, microsecond=0))
@@ -72,15 +87,16 @@ def demo_appels(*, etab, pupil=None, weeks: int = 4, seed: int = 1,
                 acting_user=who, now=start + dt.timedelta(minutes=5),
                 notify=seance.date == today)
             done += 1
-        justified = _families_justify(etab=etab, cpe=cpe, today=today, rng=rng)
+        justified = _families_justify(etab=etab, cpe=cpe, today=today, rng=rng,
+                                      skip=set(truants))
     return {"appels": done, "absences": Absence.objects.filter(etablissement=etab).count(),
             "justified": justified, "today_done": Appel.objects.filter(
                 seance__cours__etablissement=etab, seance__date=today,
                 state=Appel.State.FAIT).count()}
 
 
-def _families_justify(*, etab, cpe, today, rng):
-    """About half the past absences justified by a legal guardian; the vie scolaire decides on
+def _families_justify(*, etab, cpe, today, rng, skip):
+    """Most past absences justified by a legal guardian; the vie scolaire decides on
     most of them; the last few days' wait."""
     motifs = {m.code: m for m in selectors.motifs(etab=etab)}
     parent_of = dict(Parente.objects.filter(
@@ -92,7 +108,7 @@ def _families_justify(*, etab, cpe, today, rng):
                                           source=Absence.Source.APPEL,
                                           start__date__lt=today).order_by("start"):
         parent = parents.get(parent_of.get(absence.eleve_id))
-        if parent is None or rng.random() < 0.45:
+        if parent is None or absence.eleve_id in skip or rng.random() < 0.2:
             continue
         at = absence.end + dt.timedelta(hours=rng.randint(2, 30))
         motif = motifs[rng.choice(["maladie", "maladie", "rdv_medical", "familial", "transport"])]
