@@ -22,16 +22,17 @@ ETAB_ADMIN = {"siecle", "imports_edt"}
 
 
 @pytest.mark.parametrize("who, services", [
-    ("academy_admin", {"annuaire", "imports_aaf", "emploi_du_temps", *ETAB_ADMIN,
+    ("academy_admin", {"annuaire", "imports_aaf", "emploi_du_temps", "appel", *ETAB_ADMIN,
                        *ACCOUNT_ADMIN}),
-    ("principal_a", {"annuaire", "emploi_du_temps", "cahier", *ETAB_ADMIN, *ACCOUNT_ADMIN}),
-    ("admin_etab_a", {"annuaire", "emploi_du_temps", *ETAB_ADMIN, *ACCOUNT_ADMIN}),
-    ("cpe_a", {"annuaire", "emploi_du_temps"}),
+    ("principal_a", {"annuaire", "emploi_du_temps", "cahier", "appel", *ETAB_ADMIN,
+                     *ACCOUNT_ADMIN}),
+    ("admin_etab_a", {"annuaire", "emploi_du_temps", "appel", *ETAB_ADMIN, *ACCOUNT_ADMIN}),
+    ("cpe_a", {"annuaire", "emploi_du_temps", "appel"}),
     ("agent_a", {"annuaire"}),
-    ("teacher_a", {"annuaire", "emploi_du_temps", "cahier"}),
-    ("parent_a", {"annuaire", "emploi_du_temps", "cahier"}),
+    ("teacher_a", {"annuaire", "emploi_du_temps", "cahier", "appel"}),
+    ("parent_a", {"annuaire", "emploi_du_temps", "cahier", "appel"}),
     ("contact_a", set()),
-    ("pupil_a", {"annuaire", "emploi_du_temps", "cahier"}),
+    ("pupil_a", {"annuaire", "emploi_du_temps", "cahier", "appel"}),
 ])
 def test_services_per_role(world, login, who, services):
     response = login(getattr(world, who)).get(reverse("home"))

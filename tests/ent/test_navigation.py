@@ -14,15 +14,15 @@ def _menu(html):
 
 
 @pytest.mark.parametrize("who, labels", [
-    ("academy_admin", ["Accueil", "Annuaire", "Emploi du temps", "Comptes", "Suspendus",
+    ("academy_admin", ["Accueil", "Annuaire", "Emploi du temps", "Appel", "Comptes", "Suspendus",
                        "Désactivés", "Blocages", "SIECLE et STS-web", "Imports EDT",
                        "Imports AAF", "Administration", "Journal"]),
-    ("principal_a", ["Accueil", "Annuaire", "Emploi du temps", "Cahier de textes", "Comptes",
-                     "Suspendus", "Désactivés", "Blocages", "SIECLE et STS-web", "Imports EDT",
-                     "Administration", "Journal"]),
-    ("teacher_a", ["Accueil", "Annuaire", "Emploi du temps", "Cahier de textes"]),
+    ("principal_a", ["Accueil", "Annuaire", "Emploi du temps", "Cahier de textes", "Appel",
+                     "Comptes", "Suspendus", "Désactivés", "Blocages", "SIECLE et STS-web",
+                     "Imports EDT", "Administration", "Journal"]),
+    ("teacher_a", ["Accueil", "Annuaire", "Emploi du temps", "Cahier de textes", "Appel"]),
     ("agent_a", ["Accueil", "Annuaire"]),
-    ("pupil_a", ["Accueil", "Annuaire", "Emploi du temps", "Cahier de textes"]),
+    ("pupil_a", ["Accueil", "Annuaire", "Emploi du temps", "Cahier de textes", "Appel"]),
     ("contact_a", ["Accueil"]),
 ])
 def test_the_menu_lists_the_services_of_each_role(world, login, who, labels):

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ent.notifications import services
-from ent.notifications.kinds import EmailMode
+from ent.notifications.kinds import KINDS, EmailMode
 from ent.notifications.models import Notification, NotificationPreference, NotificationSettings
 from ent.notifications.selectors import unread_count
 from ent.notifications.views import PAGE_SIZE
@@ -206,8 +206,11 @@ def test_changed_quiet_hours_move_waiting_emails(world, kind, login):
     services.notification_send(recipients=[world.parent_a], kind="essai", title="Soir",
                                now=paris(2027, 1, 13, 21))
     assert Notification.objects.get().email_due_at == paris(2027, 1, 14, 7)
+    # Every kind offered to a parent keeps its default; the test's own changes.
+    defaults = {f"kind_{k.code}": k.default_email for k in KINDS.values()
+                if k.offered_to(world.parent_a)}
     login(world.parent_a).post(reverse("notifications:preferences"), {
-        "kind_essai": EmailMode.IMMEDIATE, "kind_portail": EmailMode.DIGEST,
+        **defaults, "kind_essai": EmailMode.IMMEDIATE, "kind_portail": EmailMode.DIGEST,
         "kind_cahier_devoir": EmailMode.DIGEST,
         "quiet_start": "19:00", "quiet_end": "07:00"})
     # Pause turned off: the waiting e-mail may leave now.
