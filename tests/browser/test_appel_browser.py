@@ -71,3 +71,22 @@ def test_teacher_roll_call_on_a_phone(world, phone, live_server, sign_in, axe_ch
     assert absence.state == Absence.State.EN_ATTENTE and absence.attachment_name == \
         "certificat.pdf"
     expect(page.get_by_role("link", name="Justificatif : certificat.pdf")).to_be_visible()
+
+
+def test_cpe_board_on_a_phone(world, phone, live_server, sign_in, axe_check):
+    from viescolaire.appel import services
+    from viescolaire.appel.marks import MarkData
+
+    seance = _today_seance(world)
+    services.appel_marks_save(seance=seance, marks={world.pupil_a.pk: MarkData(absent=True)},
+                              expected_version=0, validate=True, acting_user=world.teacher_a)
+    page = sign_in(phone, world.cpe_a)
+    page.goto(f"{live_server.url}/appel/etablissement/{world.etab_a.pk}/tableau/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Tableau du jour")
+    expect(page.locator("#board-grid")).to_contain_text("1 fait")
+    expect(page.get_by_role("heading", name="Absences du jour (1)")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    axe_check(page)
+    page.get_by_role("link", name="suivi").first.tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Absence de DUPONT Léa")
+    axe_check(page)

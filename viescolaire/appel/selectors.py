@@ -266,6 +266,7 @@ class Board:
     totals: dict
     absents: list
     retards: list
+    demi_pensionnaires_absents: int = 0
 
 
 def board(*, viewer, etab, day, now=None):
@@ -300,9 +301,12 @@ def board(*, viewer, etab, day, now=None):
         appel__state=Appel.State.FAIT).filter(Q(absent=True) | Q(retard=True)).select_related(
             "eleve", "appel__seance", "appel__seance__cours").order_by(
                 "appel__seance__start", "eleve__search_name"))
+    absents = [m for m in day_marks if m.absent]
+    # The canteen's count: demi-pensionnaires (régime from SIECLE) absent at some roll call.
+    dp = len({m.eleve_id for m in absents if m.eleve.regime_type == "demi_pensionnaire"})
     return Board(etab=etab, day=day, slots=list(slots.values()), totals=totals,
-                 absents=[m for m in day_marks if m.absent],
-                 retards=[m for m in day_marks if m.retard and not m.absent])
+                 absents=absents, retards=[m for m in day_marks if m.retard and not m.absent],
+                 demi_pensionnaires_absents=dp)
 
 
 # --- Absences -------------------------------------------------------------------------------
@@ -331,7 +335,7 @@ class PupilAbsences:
     absences: list
     retards: list
     can_justify: bool
-    show_motif_to_family: bool
+    is_family: bool
 
 
 def pupil_absences(*, viewer, pupil):
@@ -347,7 +351,7 @@ def pupil_absences(*, viewer, pupil):
         else True
     return PupilAbsences(pupil=pupil, absences=absences, retards=retards,
                          can_justify=appel_rights.is_legal_guardian(viewer, pupil.pk),
-                         show_motif_to_family=family)
+                         is_family=family)
 
 
 def family_children(*, viewer):
