@@ -194,3 +194,11 @@ def absence_justify_refusal(viewer, absence):
 def can_declare_absence(viewer, eleve_id):
     """A legal guardian declares an absence of their child in advance."""
     return is_legal_guardian(viewer, eleve_id)
+
+
+def can_manage_motifs(viewer, etab):
+    """The establishment's motives and their flags: its direction and its vie scolaire."""
+    if not _authenticated(viewer):
+        return False
+    return getattr(etab, "pk", etab) in etab_ids_with(
+        viewer, {R.DIRECTION, R.ADMIN_ETAB, R.VIE_SCOLAIRE})

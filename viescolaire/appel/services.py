@@ -534,3 +534,38 @@ def appel_remind(*, seance: Seance, acting_user, now: dt.datetime | None = None)
         raise AppelError("Cet appel est déjà fait.")
     return _remind([seance], now=now or timezone.now(), origin=AppelReminder.Origin.VIE_SCOLAIRE,
                    acting_user=acting_user)
+
+
+# --- Motives' settings ----------------------------------------------------------------------
+MOTIF_FLAGS = ("justifies", "counts_half_days", "shown_to_parents", "usable_by_parents", "active")
+
+
+def motif_update(*, motif: Motif, flags: dict, acting_user) -> Motif:
+    if not appel_rights.can_manage_motifs(acting_user, motif.etablissement_id):
+        raise AppelError("Seules la direction et la vie scolaire règlent les motifs.")
+    for name in MOTIF_FLAGS:
+        setattr(motif, name, bool(flags.get(name)))
+    motif.save(update_fields=list(MOTIF_FLAGS))
+    return motif
+
+
+def motif_create(*, etablissement, label: str, flags: dict, acting_user) -> Motif:
+    from django.utils.text import slugify
+
+    if not appel_rights.can_manage_motifs(acting_user, etablissement):
+        raise AppelError("Seules la direction et la vie scolaire règlent les motifs.")
+    label = label.strip()[:120]
+    if not label:
+        raise AppelError("Donnez un libellé au motif.")
+    code = slugify(label)[:30] or "motif"
+    if Motif.objects.filter(etablissement=etablissement, label__iexact=label).exists():
+        raise AppelError(f"Le motif « {label} » existe déjà.")
+    n = 1
+    base = code
+    while Motif.objects.filter(etablissement=etablissement, code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    last = Motif.objects.filter(etablissement=etablissement).order_by("-position").first()
+    return Motif.objects.create(etablissement=etablissement, code=code, label=label,
+                                position=(last.position + 1) if last else 0,
+                                **{name: bool(flags.get(name)) for name in MOTIF_FLAGS})

@@ -20,4 +20,5 @@ urlpatterns = [
     path("etablissement/<int:pk>/signalements/", views.signalements, name="signalements"),
     path("etablissement/<int:pk>/statistiques/", views.statistics, name="statistics"),
     path("etablissement/<int:pk>/registre/", views.registre, name="registre"),
+    path("etablissement/<int:pk>/motifs/", views.motifs_settings, name="motifs"),
 ]

@@ -448,3 +448,41 @@ def appel_remind(request, pk):
     else:
         messages.success(request, "Relance envoyée à l'enseignant.")
     return redirect("appel:board", seance.cours.etablissement_id)
+
+
+MOTIF_FLAG_LABELS = (("justifies", "Justifie l'absence"),
+                     ("counts_half_days", "Compte dans les demi-journées"),
+                     ("shown_to_parents", "Visible des parents"),
+                     ("usable_by_parents", "Proposé aux parents"), ("active", "En usage"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def motifs_settings(request, pk):
+    viewer = request.user
+    etab = _get(selectors.board_etab_get, viewer=viewer, pk=pk)
+    if not appel_rights.can_manage_motifs(viewer, etab):
+        raise Http404
+    services.motifs_defaults_ensure(etablissement=etab)
+    if request.method == "POST":
+        flags = {name: request.POST.get(name) == "1" for name, _ in MOTIF_FLAG_LABELS}
+        try:
+            if request.POST.get("motif"):
+                motif = etab.motifs_absence.filter(pk=request.POST["motif"]).first()
+                if motif is None:
+                    raise Http404
+                services.motif_update(motif=motif, flags=flags, acting_user=viewer)
+                messages.success(request, f"Motif « {motif.label} » enregistré.")
+            else:
+                motif = services.motif_create(etablissement=etab,
+                                              label=request.POST.get("label", ""),
+                                              flags=flags, acting_user=viewer)
+                messages.success(request, f"Motif « {motif.label} » ajouté.")
+        except services.AppelError as error:
+            messages.error(request, error.message)
+        return redirect("appel:motifs", etab.pk)
+    return render(request, "appel/motifs.html", {
+        "etab": etab, "motifs": list(etab.motifs_absence.order_by("position", "label")),
+        "flags": MOTIF_FLAG_LABELS,
+        "crumbs": _crumbs((f"Motifs d'absence — {etab.name}", "")),
+    })

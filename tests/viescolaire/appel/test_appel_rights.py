@@ -123,3 +123,26 @@ def test_cpe_decision_refused_to_direction(world, login):
 def test_service_listed_on_home(world, login):
     page = login(world.teacher_a).get(reverse("home")).content.decode()
     assert "Appel et absences" in page
+
+
+@pytest.mark.parametrize("who, status", [
+    ("cpe_a", 200), ("principal_a", 200), ("teacher_a", 404), ("parent_a", 404),
+    ("principal_b", 404),
+])
+def test_motifs_settings_reach(world, login, who, status):
+    client = login(getattr(world, who))
+    assert client.get(reverse("appel:motifs", args=[world.etab_a.pk])).status_code == status
+
+
+def test_principal_changes_a_motif_and_adds_one(world, login):
+    client = login(world.principal_a)
+    client.get(reverse("appel:motifs", args=[world.etab_a.pk]))
+    transport = world.etab_a.motifs_absence.get(code="transport")
+    client.post(reverse("appel:motifs", args=[world.etab_a.pk]),
+                {"motif": transport.pk, "justifies": "1", "active": "1"})
+    transport.refresh_from_db()
+    assert transport.justifies and not transport.usable_by_parents
+    client.post(reverse("appel:motifs", args=[world.etab_a.pk]),
+                {"label": "Intempéries", "justifies": "1", "active": "1",
+                 "usable_by_parents": "1"})
+    assert world.etab_a.motifs_absence.get(label="Intempéries").usable_by_parents
