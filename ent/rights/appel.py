@@ -11,41 +11,56 @@
 """
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from annuaire.models import Inscription, Parente
+from annuaire.models import Inscription, Parente, Role
 
-from . import R, etab_ids_with, is_academy_admin, legal_children_ids, roles_of, taught_regroupement_ids
+from .core import (
+    EtabRef,
+    R,
+    Viewer,
+    etab_ids_with,
+    is_academy_admin,
+    is_signed_in,
+    legal_children_ids,
+    roles_of,
+)
+from .directory import taught_regroupement_ids
+
+if TYPE_CHECKING:
+    from viescolaire.appel.models import Absence
+    from viescolaire.models import Seance
 
 # Who follows the absences of an establishment, and who only reads them.
 APPEL_MANAGER_ROLES = {R.VIE_SCOLAIRE}
 APPEL_READER_ROLES = {R.VIE_SCOLAIRE, R.DIRECTION, R.ADMIN_ETAB}
 
 
-def _authenticated(viewer):
-    return bool(getattr(viewer, "is_authenticated", False))
+def _authenticated(viewer: Viewer) -> bool:
+    return is_signed_in(viewer)
 
 
-def appel_manager_etab_ids(viewer):
+def appel_manager_etab_ids(viewer: Viewer) -> set[int]:
     return etab_ids_with(viewer, APPEL_MANAGER_ROLES)
 
 
-def appel_reader_etab_ids(viewer):
+def appel_reader_etab_ids(viewer: Viewer) -> set[int] | None:
     """Establishments whose every roll call and absence the viewer reads (None: all)."""
     if is_academy_admin(viewer):
         return None
     return etab_ids_with(viewer, APPEL_READER_ROLES)
 
 
-def _teacher_seances_q(viewer):
+def _teacher_seances_q(viewer: Viewer) -> Q:
     return (Q(remplacant_id=viewer.pk)
             | (Q(remplacant__isnull=True) & Q(cours__enseignants=viewer.pk)))
 
 
-def appel_seances_q(viewer):
+def appel_seances_q(viewer: Viewer) -> Q:
     """Séances whose roll call the viewer may open (Q on ``viescolaire.Seance``)."""
     if not _authenticated(viewer):
         return Q(pk__in=[])
@@ -58,7 +73,7 @@ def appel_seances_q(viewer):
     return q
 
 
-def is_seance_teacher(viewer, seance):
+def is_seance_teacher(viewer: Viewer, seance: "Seance") -> bool:
     """Whether the viewer teaches the séance (or replaces its teacher): ``seance.cours`` with
     ``enseignant_ids`` prefetched, or read here."""
     if seance.remplacant_id is not None:
@@ -69,7 +84,7 @@ def is_seance_teacher(viewer, seance):
     return viewer.pk in ids
 
 
-def appel_window(seance):
+def appel_window(seance: "Seance") -> tuple[dt.datetime, dt.datetime]:
     """When a teacher may take the roll call: from N minutes before the start to midnight."""
     tz = timezone.get_current_timezone()
     opens = dt.datetime.combine(seance.date, seance.start, tzinfo=tz) - dt.timedelta(
@@ -78,7 +93,8 @@ def appel_window(seance):
     return opens, closes
 
 
-def appel_edit_refusal(viewer, seance, *, now=None):
+def appel_edit_refusal(viewer: Viewer, seance: "Seance", *,
+                       now: dt.datetime | None = None) -> str | None:
     """Why the viewer may not write the séance's roll call (French), or None when they may.
     The viewer already reaches the séance (``appel_seances_q``)."""
     if seance.cancelled:
@@ -98,11 +114,12 @@ def appel_edit_refusal(viewer, seance, *, now=None):
     return None
 
 
-def can_edit_appel(viewer, seance, *, now=None):
+def can_edit_appel(viewer: Viewer, seance: "Seance", *,
+                   now: dt.datetime | None = None) -> bool:
     return appel_edit_refusal(viewer, seance, now=now) is None
 
 
-def can_use_appel(viewer):
+def can_use_appel(viewer: Viewer) -> bool:
     """The service « Appel et absences »: teachers, the vie scolaire and direction, parents
     of a pupil, pupils."""
     if not _authenticated(viewer):
@@ -113,7 +130,7 @@ def can_use_appel(viewer):
     return bool(kinds & (APPEL_READER_ROLES | {R.ENSEIGNANT, R.ELEVE, R.PARENT}))
 
 
-def can_see_board(viewer, etab=None):
+def can_see_board(viewer: Viewer, etab: EtabRef | None = None) -> bool:
     """Today's board and the absences lists of an establishment (of one at least if None)."""
     readers = appel_reader_etab_ids(viewer)
     if readers is None:
@@ -121,13 +138,13 @@ def can_see_board(viewer, etab=None):
     return bool(readers) if etab is None else getattr(etab, "pk", etab) in readers
 
 
-def can_manage_absences(viewer, etab=None):
+def can_manage_absences(viewer: Viewer, etab: EtabRef | None = None) -> bool:
     """Enter absences in advance, decide on them, change motives: the vie scolaire."""
     mine = appel_manager_etab_ids(viewer)
     return bool(mine) if etab is None else getattr(etab, "pk", etab) in mine
 
 
-def absences_visible_q(viewer):
+def absences_visible_q(viewer: Viewer) -> Q:
     """Absences the viewer may read (Q on ``Absence``)."""
     if not _authenticated(viewer):
         return Q(pk__in=[])
@@ -149,13 +166,11 @@ def absences_visible_q(viewer):
     return q
 
 
-def absence_pupils_q(viewer):
+def absence_pupils_q(viewer: Viewer) -> Q:
     """Pupils whose « Absences et retards » page the viewer may open (Q on ``Person``)."""
     if not _authenticated(viewer):
         return Q(pk__in=[])
     readers = appel_reader_etab_ids(viewer)
-    from annuaire.models import Role
-
     if readers is None:
         return Q(roles__role=R.ELEVE)
     q = Q(pk__in=Role.objects.filter(etablissement_id__in=readers, role=R.ELEVE).values(
@@ -172,7 +187,7 @@ def absence_pupils_q(viewer):
     return q
 
 
-def is_legal_guardian(viewer, eleve_id):
+def is_legal_guardian(viewer: Viewer, eleve_id: int) -> bool:
     if not _authenticated(viewer):
         return False
     return Parente.objects.filter(responsable_id=viewer.pk, eleve_id=eleve_id,
@@ -180,7 +195,7 @@ def is_legal_guardian(viewer, eleve_id):
                                   eleve__deactivated_at__isnull=True).exists()
 
 
-def absence_justify_refusal(viewer, absence):
+def absence_justify_refusal(viewer: Viewer, absence: "Absence") -> str | None:
     """Why the viewer may not justify this absence online (French), or None."""
     if not is_legal_guardian(viewer, absence.eleve_id):
         return "Seul un représentant légal de l'élève peut justifier une absence."
@@ -191,12 +206,12 @@ def absence_justify_refusal(viewer, absence):
     return None
 
 
-def can_declare_absence(viewer, eleve_id):
+def can_declare_absence(viewer: Viewer, eleve_id: int) -> bool:
     """A legal guardian declares an absence of their child in advance."""
     return is_legal_guardian(viewer, eleve_id)
 
 
-def can_manage_motifs(viewer, etab):
+def can_manage_motifs(viewer: Viewer, etab: EtabRef) -> bool:
     """The establishment's motives and their flags: its direction and its vie scolaire."""
     if not _authenticated(viewer):
         return False

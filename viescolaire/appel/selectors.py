@@ -11,7 +11,8 @@ from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from annuaire.models import Etablissement, Inscription, Parente, Person
+from annuaire.models import Etablissement, Inscription, Parente, Person, Role
+from ent import errors
 from ent.rights import appel as appel_rights
 from viescolaire.models import Cours, Seance
 
@@ -19,7 +20,7 @@ from .marks import PRESENT, MarkData
 from .models import Absence, Appel, AppelChange, Marque, Motif
 
 
-class NotFound(ObjectDoesNotExist):
+class NotFound(errors.NotFound, ObjectDoesNotExist):
     """Nothing of that id, or nothing the viewer may see: both answer 404."""
 
 
@@ -378,3 +379,18 @@ def absences_list(*, viewer, etab, state="", limit=200):
 
 def absence_history(*, absence):
     return list(absence.changes.select_related("changed_by")[:100])
+
+
+def pupil_etab_get(*, pupil):
+    """The establishment a pupil is enrolled in (their pupil role's)."""
+    role = Role.objects.filter(person=pupil, role=Role.Kind.ELEVE).select_related(
+        "etablissement").first()
+    if role is None:
+        raise NotFound
+    return role.etablissement
+
+
+def etab_pupils(*, etab):
+    """The establishment's pupils still in the feed, by name (a queryset, for a form)."""
+    return Person.objects.filter(roles__etablissement=etab, roles__role=Role.Kind.ELEVE,
+                                 deactivated_at__isnull=True).order_by(*Person.NAME_ORDER)

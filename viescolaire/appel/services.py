@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from annuaire.models import Parente, Person, Role
+from ent.errors import ApplicationError
 from ent.french import de
 from ent.notifications.services import notification_send
 from ent.rights import appel as appel_rights
@@ -31,7 +32,7 @@ from .models import Absence, AbsenceChange, Appel, AppelChange, AppelReminder, M
 logger = logging.getLogger(__name__)
 
 
-class AppelError(Exception):
+class AppelError(ApplicationError):
     """A write refused, with a French message."""
 
     def __init__(self, message):

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from annuaire.models import Person, Role
 from ent import csvsafe
 from ent.french import count_label
 from ent.rights import appel as appel_rights
@@ -170,11 +169,7 @@ def pupil_absences(request, pk):
 
 
 def _pupil_etab(pupil):
-    role = Role.objects.filter(person=pupil, role=Role.Kind.ELEVE).select_related(
-        "etablissement").first()
-    if role is None:
-        raise Http404
-    return role.etablissement
+    return _get(selectors.pupil_etab_get, pupil=pupil)
 
 
 @login_required
@@ -339,9 +334,7 @@ def absence_enter(request, pk):
     if not appel_rights.can_manage_absences(viewer, etab):
         raise Http404
     services.motifs_defaults_ensure(etablissement=etab)
-    pupils = Person.objects.filter(
-        roles__etablissement=etab, roles__role=Role.Kind.ELEVE,
-        deactivated_at__isnull=True).order_by(*Person.NAME_ORDER)
+    pupils = selectors.etab_pupils(etab=etab)
     form = forms.EnterForm(request.POST or None, motifs=etab.motifs_absence.filter(active=True),
                            pupils=pupils, initial={"start_date": timezone.localdate(),
                                                    "end_date": timezone.localdate()})
