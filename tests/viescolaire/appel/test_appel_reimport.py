@@ -1,14 +1,13 @@
 """A timetable reimport that drops a séance carrying a roll call keeps the roll call.
 
-``Appel.seance`` is PROTECT: until the timetable's writer cancels such a séance instead of
-deleting it (the « seances » branch), the reimport is refused rather than losing the roll
-call; once it does, the séance stays, cancelled, with its roll call and absences reachable.
+``Appel.seance`` is PROTECT, and the timetable's writer cancels (« superseded ») a dropped
+séance that carries rows instead of deleting it: the séance stays, cancelled, with its roll
+call and absences reachable.
 """
 
 import datetime
 
 import pytest
-from django.db.models import ProtectedError
 
 from imports.apply import timetable_apply
 from imports.models import TimetableImport
@@ -41,9 +40,6 @@ def _apply(world, weeks):
                            directory=directory_for_matching(etab=world.etab_a), today=MONDAY)
 
 
-@pytest.mark.xfail(raises=ProtectedError, strict=False,
-                   reason="needs the timetable writer to cancel, not delete, a séance that "
-                          "carries rows (the « seances » branch)")
 def test_reimport_dropping_a_called_seance_keeps_the_roll_call(world):
     _apply(world, WEEKS)
     seance = Seance.objects.get(date=WEEKS[2])
@@ -53,5 +49,6 @@ def test_reimport_dropping_a_called_seance_keeps_the_roll_call(world):
     _apply(world, [w for w in WEEKS if w != WEEKS[2]])
     appel = Appel.objects.get()
     assert appel.seance_id == seance.pk
-    assert Seance.objects.get(pk=seance.pk).cancelled
+    kept = Seance.objects.get(pk=seance.pk)
+    assert kept.cancelled and kept.superseded
     assert Absence.objects.get().eleve == world.pupil_a
