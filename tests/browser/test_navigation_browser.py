@@ -41,8 +41,8 @@ def test_the_menu_on_a_phone_passes_axe(world, phone, live_server, sign_in, axe_
     page = sign_in(phone, world.academy_admin)
     page.locator("summary", has_text="Menu").click()
     services = page.get_by_role("navigation", name="Services")
-    # Every service of the académie, its Administration and journal of actions included.
-    expect(services.get_by_role("link")).to_have_count(12)
+    # Every service of the académie, its Administration, journal of actions and Appel included.
+    expect(services.get_by_role("link")).to_have_count(13)
     _no_horizontal_scroll(page)
     axe_check(page)
     services.get_by_role("link", name="Désactivés").click()
@@ -54,7 +54,8 @@ def test_the_menu_is_a_bar_on_a_desktop(world, desktop, live_server, sign_in, ax
     expect(page.locator("summary", has_text="Menu")).to_be_hidden()
     services = page.get_by_role("navigation", name="Services")
     links = services.get_by_role("link")
-    expect(links).to_have_text(["Accueil", "Annuaire", "Emploi du temps", "Cahier de textes"])
+    expect(links).to_have_text(["Accueil", "Annuaire", "Emploi du temps", "Cahier de textes",
+                                "Appel"])
     boxes = [links.nth(n).bounding_box() for n in range(3)]
     assert boxes[0]["y"] == boxes[1]["y"] == boxes[2]["y"] and boxes[1]["x"] > boxes[0]["x"]
     services.get_by_role("link", name="Annuaire").click()
