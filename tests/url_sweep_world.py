@@ -27,7 +27,8 @@ from ent.notifications.models import Notification
 from imports.models import Rapprochement, TimetableImport
 from tests.conftest import World, build_world
 from tests.factories import PersonFactory, RoleFactory
-from viescolaire.models import Cours
+from viescolaire.appel.models import Absence
+from viescolaire.models import Cours, Seance
 
 #: The sweep's roles, each a person of ``World`` (None: not logged in).
 ROLE_PEOPLE: dict[str, str | None] = {
@@ -73,6 +74,12 @@ def build_sweep_world() -> World:
     w.cours.enseignants.set([w.teacher_a])
     w.cours.regroupements.set([w.div_3a])
     _cahier(w)
+    # Today's séance of that course (its roll call), and an absence of Léa.
+    w.seance = Seance.objects.create(cours=w.cours, date=timezone.localdate(),
+                                     start=datetime.time(8), end=datetime.time(9))
+    w.absence = Absence.objects.create(eleve=w.pupil_a, etablissement=w.etab_a, start=now,
+                                       end=now + datetime.timedelta(hours=1), created_at=now,
+                                       updated_at=now)
     w.notification = Notification.objects.create(
         recipient=w.parent_a, kind="test", title="Bienvenue", url="/",
         etablissement=w.etab_a, created_at=now)

@@ -239,6 +239,34 @@ URLS: dict[str, Url] = {
                            kwargs=lambda w: {"etab_pk": w.etab_a.pk,
                                              "enseignant_pk": w.teacher_a.pk,
                                              "regroupement_pk": w.div_3a.pk}),
+    # --- viescolaire.appel: roll call and absences ------------------------------------------
+    # A pupil with no child, séance or board of their own goes straight to their absences.
+    "appel:home": Url(LOGGED_IN, status={PUPIL: 302}),
+    # The séance's teacher and collège A's vie scolaire write; direction and académie read
+    # (their POST is refused with a message: 302).
+    "appel:sheet": Url(STAFF_A | {ACADEMY}, kwargs=pk("seance"), method=FORM,
+                       data=lambda w: {"version": "0", "valider": "1"}),
+    "appel:pupil_save": Url(STAFF_A | {ACADEMY}, method=POST,
+                            kwargs=lambda w: {"pk": w.seance.pk, "eleve": w.pupil_a.pk},
+                            data=lambda w: {"version": "0", f"absent-{w.pupil_a.pk}": "1"}),
+    "appel:remind": Url(STAFF_A | {ACADEMY}, kwargs=pk("seance"), method=POST),
+    "appel:pupil_absences": Url(STAFF_A | {PUPIL, PARENT, ACADEMY}, kwargs=pk("pupil_a")),
+    # Only a legal guardian declares and justifies.
+    "appel:absence_declare": Url({PARENT}, kwargs=pk("pupil_a"), method=FORM),
+    "appel:absence_justify": Url({PARENT}, kwargs=pk("absence"), method=FORM),
+    # The sweep's absence has no file: 404 for all; the download is tested with one in
+    # tests/viescolaire/appel/test_justification.py (the parent 200, the other collège's 404).
+    "appel:absence_attachment": Url(set(), kwargs=pk("absence")),
+    "appel:absence_detail": Url({CPE, PRINCIPAL, ADMIN_ETAB, ACADEMY}, kwargs=pk("absence"),
+                                method=FORM, post_reach=frozenset({CPE})),
+    "appel:board": Url({CPE, PRINCIPAL, ADMIN_ETAB, ACADEMY}, kwargs=pk("etab_a")),
+    "appel:board_grid": Url({CPE, PRINCIPAL, ADMIN_ETAB, ACADEMY}, kwargs=pk("etab_a")),
+    "appel:absences": Url({CPE, PRINCIPAL, ADMIN_ETAB, ACADEMY}, kwargs=pk("etab_a")),
+    "appel:absence_enter": Url({CPE}, kwargs=pk("etab_a"), method=FORM),
+    "appel:signalements": Url({CPE, PRINCIPAL, ADMIN_ETAB, ACADEMY}, kwargs=pk("etab_a")),
+    "appel:statistics": Url({CPE, PRINCIPAL, ADMIN_ETAB, ACADEMY}, kwargs=pk("etab_a")),
+    "appel:registre": Url({CPE, PRINCIPAL, ADMIN_ETAB, ACADEMY}, kwargs=pk("etab_a")),
+    "appel:motifs": Url({CPE, PRINCIPAL, ADMIN_ETAB}, kwargs=pk("etab_a"), method=FORM),
 }
 
 #: Library URLs, by name, with the reason we do not sweep them by role.

@@ -117,8 +117,8 @@ def _conflict_rows(conflict, pupils, mine):
     return rows
 
 
-@login_required
 @require_POST
+@login_required
 def appel_pupil_save(request, pk, eleve):
     """One tap: one pupil's mark saved at once; htmx swaps the pupil's row and the version."""
     viewer = request.user
@@ -429,8 +429,8 @@ def registre(request, pk):
     return response
 
 
-@login_required
 @require_POST
+@login_required
 def appel_remind(request, pk):
     """The board's « Relancer »: the séance's teacher reminded in one click."""
     seance = _get(selectors.appel_seance_get, viewer=request.user, pk=pk)
