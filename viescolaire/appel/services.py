@@ -20,6 +20,7 @@ from django.utils import timezone
 from annuaire.models import Parente, Person, Role
 from ent.errors import ApplicationError
 from ent.french import de
+from ent.lib.tasks import enqueue_on_commit
 from ent.notifications.services import notification_send
 from ent.rights import appel as appel_rights
 from viescolaire.models import Seance
@@ -179,8 +180,10 @@ def appel_marks_save(*, seance: Seance, marks: dict[int, MarkData], expected_ver
             _absences_sync(appel=appel, seance=seance, pupil_ids=sync, marks=existing,
                            dropped=dropped, acting_user=acting_user, now=now)
             if notify:
-                appel_id = appel.pk
-                transaction.on_commit(lambda: _notify_task_queue(appel_id))
+                from .tasks import appel_families_notify_task
+
+                # The broker out of reach fails no validation: the task is rerun-safe.
+                enqueue_on_commit(appel_families_notify_task, appel.pk, broker_down_ok=True)
         if new_exclusions:
             _exclusions_notify(seance=seance, pupil_ids=new_exclusions, acting_user=acting_user,
                                now=now)
@@ -278,16 +281,6 @@ def _absence_change(absence, action, acting_user, now, before, after=None):
 
 
 # --- Notifications --------------------------------------------------------------------------
-def _notify_task_queue(appel_id):
-    from .tasks import appel_families_notify_task
-
-    try:
-        appel_families_notify_task.delay(appel_id)
-    except Exception:
-        # The broker out of reach: the beat's sweep of forgotten notices catches up.
-        logger.exception("roll call %s: families' notices left to the beat task", appel_id)
-
-
 def appel_families_notify(*, appel_id: int, now: dt.datetime | None = None) -> int:
     """Tell the legal guardians of each pupil the validated roll call found absent or late,
     once: the marks keep when they were told, so a rerun tells no one twice. Returns how many

@@ -61,6 +61,7 @@ def _measure(world, today, login):
     counts["validate"] = _count(client, "post", sheet, post)
     counts["sheet_done"] = _count(client, "get", sheet)
     cpe = login(world.cpe_a)
+    cpe.get(reverse("home"))
     counts["board"] = _count(cpe, "get", reverse("appel:board", args=[world.etab_a.pk]))
     return counts
 
