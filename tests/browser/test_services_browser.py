@@ -29,7 +29,8 @@ def test_the_principal_switches_a_service_off_for_parents(world, browser, phone,
     expect(services.get_by_text("Emploi du temps")).to_have_count(0)
     page.locator("summary", has_text="Menu").click()
     menu = page.get_by_role("navigation", name="Services")
-    expect(menu.get_by_role("link")).to_have_text(["Accueil", "Annuaire", "Appel"])
+    expect(menu.get_by_role("link")).to_have_text(["Accueil", "Annuaire", "Cahier de textes",
+                                                   "Appel"])
     axe_check(page)
     response = page.goto(f"{live_server.url}/emploi-du-temps/")
     assert response.status == 404
