@@ -65,10 +65,10 @@ SERVICES = [
     Service("cahier", "Cahier de textes",
             "Contenu des séances et travail à faire ; visas de la direction.",
             "cahier:home", cahier_rights.can_use_cahier, service="cahier"),
-    # Not yet in the catalogue's registry (ent.catalogue.registry): shown by its rights only.
     Service("appel", "Appel et absences",
             "Appel des séances, absences et retards, justifications des familles, suivi de la "
-            "vie scolaire.", "appel:home", rights_appel.can_use_appel, nav_label="Appel"),
+            "vie scolaire.", "appel:home", rights_appel.can_use_appel, nav_label="Appel",
+            service="appel"),
     Service("comptes", "Comptes et activation",
             "Fiches de connexion, suivi des activations, contrôles avant distribution, charte.",
             "annuaire:accounts", rights.can_manage_letters, nav_label="Comptes", service="comptes"),

@@ -12,42 +12,44 @@ Every ``*_q`` is a Q over the named model; selectors filter with it, so lists an
 """
 
 import datetime as dt
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from annuaire.models import Inscription, Person, Role
 
 from . import R, etab_ids_with, legal_children_ids, roles_of, timetable_children
+from .core import EtabRef, Viewer
 
 # Who reads every cahier of their establishment and puts visas on it.
 CAHIER_DIRECTION_ROLES = {R.DIRECTION}
 NOTHING = Q(pk__in=[])
 
 
-def _authenticated(viewer):
+def _authenticated(viewer: Viewer) -> bool:
     return getattr(viewer, "is_authenticated", False)
 
 
-def _models():
+def _models() -> tuple[type[Model], type[Model]]:
     from viescolaire.models import Cours, Seance
 
     return Cours, Seance
 
 
-def cahier_direction_etab_ids(viewer) -> set:
+def cahier_direction_etab_ids(viewer: Viewer) -> set[int]:
     if not _authenticated(viewer):
         return set()
     return etab_ids_with(viewer, CAHIER_DIRECTION_ROLES)
 
 
-def cahier_teacher_etab_ids(viewer) -> set:
+def cahier_teacher_etab_ids(viewer: Viewer) -> set[int]:
     if not _authenticated(viewer):
         return set()
     return etab_ids_with(viewer, {R.ENSEIGNANT})
 
 
-def cahier_children(viewer) -> list:
+def cahier_children(viewer: Viewer) -> list[Person]:
     """The children whose cahier a parent reads: those whose timetable they see (legal link,
     active account), read once per request."""
     if not (_authenticated(viewer) and etab_ids_with(viewer, {R.PARENT})):
@@ -55,7 +57,7 @@ def cahier_children(viewer) -> list:
     return timetable_children(viewer)
 
 
-def cahier_pupils_q(viewer):
+def cahier_pupils_q(viewer: Viewer) -> Q:
     """Pupils whose « Travail à faire » and séance contents the viewer reads: themselves, or
     their children."""
     if not _authenticated(viewer):
@@ -68,7 +70,7 @@ def cahier_pupils_q(viewer):
     return q
 
 
-def can_use_cahier(viewer) -> bool:
+def can_use_cahier(viewer: Viewer) -> bool:
     if not _authenticated(viewer):
         return False
     kinds = {r.role for r in roles_of(viewer)}
@@ -77,23 +79,23 @@ def can_use_cahier(viewer) -> bool:
     return R.PARENT in kinds and bool(cahier_children(viewer))
 
 
-def can_write_cahier(viewer) -> bool:
+def can_write_cahier(viewer: Viewer) -> bool:
     return bool(cahier_teacher_etab_ids(viewer))
 
 
-def can_read_family_cahier(viewer) -> bool:
+def can_read_family_cahier(viewer: Viewer) -> bool:
     """The « Travail à faire » and « Contenu des séances » pages: pupils and parents."""
     if not _authenticated(viewer):
         return False
     return bool(etab_ids_with(viewer, {R.ELEVE})) or bool(cahier_children(viewer))
 
 
-def can_give_visas(viewer, etab=None) -> bool:
+def can_give_visas(viewer: Viewer, etab: EtabRef | None = None) -> bool:
     mine = cahier_direction_etab_ids(viewer)
     return bool(mine) if etab is None else getattr(etab, "pk", etab) in mine
 
 
-def writable_seances_q(viewer):
+def writable_seances_q(viewer: Viewer) -> Q:
     """Séances whose content and homework the viewer writes (a Q over Seance)."""
     etabs = cahier_teacher_etab_ids(viewer)
     if not etabs:
@@ -104,7 +106,7 @@ def writable_seances_q(viewer):
         | Q(remplacant_id=viewer.pk))
 
 
-def _audience_cours(viewer):
+def _audience_cours(viewer: Viewer) -> Any:
     """Courses whose published items reach the viewer as a pupil or parent, or None."""
     Cours, _Seance = _models()
     pupils = Person.objects.filter(cahier_pupils_q(viewer)).values("pk")
@@ -114,7 +116,7 @@ def _audience_cours(viewer):
     return Cours.objects.filter(regroupements__in=regs).values("pk")
 
 
-def readable_seances_q(viewer):
+def readable_seances_q(viewer: Viewer) -> Q:
     """Séances the viewer may open in the cahier (what shows inside follows the items' Qs)."""
     if not _authenticated(viewer):
         return NOTHING
@@ -128,7 +130,7 @@ def readable_seances_q(viewer):
     return q
 
 
-def items_visible_q(viewer, *, now: dt.datetime | None = None):
+def items_visible_q(viewer: Viewer, *, now: dt.datetime | None = None) -> Q:
     """Séance contents or homework (both have ``seance``, ``state``, ``publish_at`` and
     ``author``) the viewer may read."""
     if not _authenticated(viewer):
@@ -150,15 +152,15 @@ def items_visible_q(viewer, *, now: dt.datetime | None = None):
     return q
 
 
-def contenus_visible_q(viewer, *, now=None):
+def contenus_visible_q(viewer: Viewer, *, now: dt.datetime | None = None) -> Q:
     return items_visible_q(viewer, now=now)
 
 
-def devoirs_visible_q(viewer, *, now=None):
+def devoirs_visible_q(viewer: Viewer, *, now: dt.datetime | None = None) -> Q:
     return items_visible_q(viewer, now=now)
 
 
-def pieces_visible_q(viewer, *, now=None):
+def pieces_visible_q(viewer: Viewer, *, now: dt.datetime | None = None) -> Q:
     """Attachments: those of a content or homework the viewer reads."""
     from viescolaire.cahier.models import Contenu, Devoir
 
@@ -168,7 +170,7 @@ def pieces_visible_q(viewer, *, now=None):
             | Q(devoir__in=Devoir.objects.filter(items_visible_q(viewer, now=now)).values("pk")))
 
 
-def can_edit_item(viewer, item, *, seance_writable: bool) -> bool:
+def can_edit_item(viewer: Viewer, item: Any, *, seance_writable: bool) -> bool:
     """Change or delete a content or a homework: a teacher of its séance; someone else's draft
     stays its author's (it is not shown to co-teachers)."""
     from viescolaire.cahier.models import State
@@ -178,12 +180,12 @@ def can_edit_item(viewer, item, *, seance_writable: bool) -> bool:
     return item.state == State.PUBLISHED or item.author_id == viewer.pk
 
 
-def visa_etabs_q(viewer):
+def visa_etabs_q(viewer: Viewer) -> Q:
     """Establishments whose cahiers the viewer visas (a Q over Etablissement)."""
     return Q(pk__in=cahier_direction_etab_ids(viewer))
 
 
-def visas_visible_q(viewer):
+def visas_visible_q(viewer: Viewer) -> Q:
     """Visas: the direction's of its establishment, a teacher's on their own cahier."""
     if not _authenticated(viewer):
         return NOTHING
@@ -191,5 +193,5 @@ def visas_visible_q(viewer):
         enseignant_id=viewer.pk)
 
 
-def is_pupil(viewer) -> bool:
+def is_pupil(viewer: Viewer) -> bool:
     return _authenticated(viewer) and bool(etab_ids_with(viewer, {Role.Kind.ELEVE}))

@@ -29,7 +29,7 @@ def test_the_apps_declare_their_services():
 
 def test_defaults_are_what_a_college_expects(world):
     assert catalogue_rights.enabled_services(world.parent_a) == {
-        "annuaire", "emploi_du_temps", "cahier"}
+        "annuaire", "emploi_du_temps", "cahier", "appel"}
     assert catalogue_rights.enabled_services(world.principal_a) >= {
         "annuaire", "emploi_du_temps", "comptes", "imports"}
     assert catalogue_rights.enabled_services(world.academy_admin) is None
@@ -84,6 +84,7 @@ def test_the_academies_default_applies_where_the_establishment_did_not_decide(
     ("comptes", "personnel", "agent_a", "annuaire:accounts", ()),
     ("imports", "personnel", "agent_a", "annuaire:siecle_imports", ()),
     ("cahier", "parent", "parent_a", "cahier:travail", ()),
+    ("appel", "parent", "parent_a", "appel:home", ()),
 ])
 def test_each_service_s_urls_answer_404_to_a_profile_without_it(
         world, login, save_services, service, profile, who, url_name, args):
@@ -103,7 +104,7 @@ def test_every_url_of_the_services_apps_is_gated_by_a_service():
     """A new page of the directory, the timetable or the imports must say which service it
     belongs to, or the Services page could not close it."""
     resolver = get_resolver()
-    for namespace in ("annuaire", "viescolaire", "imports", "cahier"):
+    for namespace in ("annuaire", "viescolaire", "imports", "cahier", "appel"):
         names = [n for n in resolver.namespace_dict[namespace][1].reverse_dict if isinstance(n, str)]
         assert names
         for name in names:
@@ -121,5 +122,5 @@ def test_the_header_reads_the_grants_in_one_query(world, django_assert_num_queri
     catalogue_rights.roles_of(world.teacher_a)
     with django_assert_num_queries(1):
         assert catalogue_rights.enabled_services(world.teacher_a) == {
-            "emploi_du_temps", "cahier"}
+            "emploi_du_temps", "cahier", "appel"}
         catalogue_rights.has_service(world.teacher_a, "annuaire")
