@@ -212,10 +212,13 @@ URLS: dict[str, Url] = {
                                  kwargs=lambda w: {"pk": w.etab_a.pk, "room": "LABO 1/2"}),
     # --- viescolaire: the cahier de textes ------------------------------------------------------
     # Each profile is sent to its own page (teacher's week, visas, Travail à faire).
-    "cahier:home": Url({PUPIL, PARENT, TEACHER, PRINCIPAL, OTHER_PRINCIPAL}, ok=302),
+    "cahier:home": Url({PUPIL, PARENT, TEACHER, CPE, PRINCIPAL, OTHER_PRINCIPAL}, ok=302),
+    # A class's published cahier: the direction, and the vie scolaire (its toggle is on by
+    # default; the teachers' « tous les enseignants » is off).
+    "cahier:classe": Url({CPE, PRINCIPAL, OTHER_PRINCIPAL}),
     "cahier:teacher_week": Url({TEACHER}),
-    # Its teacher writes it; the direction and the division's families read it.
-    "cahier:seance": Url({TEACHER, PRINCIPAL, PUPIL, PARENT}, kwargs=pk("seance"), method=FORM,
+    # Its teacher writes it; the direction, the vie scolaire and the division's families read it.
+    "cahier:seance": Url({TEACHER, CPE, PRINCIPAL, PUPIL, PARENT}, kwargs=pk("seance"), method=FORM,
                          post_reach=frozenset({TEACHER}),
                          data=lambda w: {"title": "T", "body": "B", "publish": "brouillon"}),
     "cahier:seance_copy": Url({TEACHER}, kwargs=pk("seance"), method=POST),
@@ -226,7 +229,7 @@ URLS: dict[str, Url] = {
                               data=lambda w: {"fait": "1"}),
     "cahier:travail": Url({PUPIL, PARENT}),
     "cahier:contenus": Url({PUPIL, PARENT}),
-    "cahier:piece": Url({TEACHER, PRINCIPAL, PUPIL, PARENT}, kwargs=pk("piece")),
+    "cahier:piece": Url({TEACHER, CPE, PRINCIPAL, PUPIL, PARENT}, kwargs=pk("piece")),
     "cahier:piece_delete": Url({TEACHER}, kwargs=pk("piece"), method=POST),
     # Each principal visas the cahiers of their own establishment.
     "cahier:visas": Url({PRINCIPAL, OTHER_PRINCIPAL}),

@@ -7,6 +7,9 @@
 - A draft is seen by its author and the direction only; a co-teacher sees the content once
   published (even before its ``publish_at``).
 - The direction reads everything of its establishment and puts visas on it.
+- Where the principal opened it (Administration > Services, the ``cahier.*`` toggles), the
+  teachers, the vie scolaire and the médico-social staff (AAF functions MDS, ORI) read what is
+  published in every class of the establishment; never the drafts.
 
 Every ``*_q`` is a Q over the named model; selectors filter with it, so lists and 404s agree.
 """
@@ -17,9 +20,11 @@ from typing import Any
 from django.db.models import Model, Q
 from django.utils import timezone
 
-from annuaire.models import Inscription, Person, Role
+from annuaire.models import Fonction, Inscription, Person, Role
 
 from . import R, etab_ids_with, legal_children_ids, roles_of, timetable_children
+from .catalogue import toggle_etab_ids
+from .directory import CONTACT_FUNCTIONS
 from .core import EtabRef, Viewer
 
 # Who reads every cahier of their establishment and puts visas on it.
@@ -49,6 +54,45 @@ def cahier_teacher_etab_ids(viewer: Viewer) -> set[int]:
     return etab_ids_with(viewer, {R.ENSEIGNANT})
 
 
+# The specific rights (toggles) that open every class's published cahier to a profile.
+ALL_TEACHERS_TOGGLE = "cahier.enseignants_tous"
+VIE_SCOLAIRE_TOGGLE = "cahier.vie_scolaire"
+MEDICO_SOCIAL_TOGGLE = "cahier.medico_social"
+
+
+def cahier_reader_etab_ids(viewer: Viewer) -> set[int]:
+    """Establishments whose every class's published cahier the viewer reads: the direction's,
+    and where the principal opened it, a teacher's, the vie scolaire's, the médico-social
+    staff's. Read once per request (cached on the viewer, like its roles)."""
+    if not _authenticated(viewer):
+        return set()
+    cached = getattr(viewer, "_cahier_reader_etabs", None)
+    if cached is not None:
+        return cached
+    etabs: set[int] = set(cahier_direction_etab_ids(viewer))
+    for role, toggle in ((R.ENSEIGNANT, ALL_TEACHERS_TOGGLE),
+                         (R.VIE_SCOLAIRE, VIE_SCOLAIRE_TOGGLE)):
+        mine = etab_ids_with(viewer, {role}) - etabs
+        if mine:
+            etabs |= toggle_etab_ids(toggle, mine)
+    medico = set(Fonction.objects.filter(person_id=viewer.pk, code__in=CONTACT_FUNCTIONS)
+                 .values_list("etablissement_id", flat=True)) - etabs
+    if medico:
+        etabs |= toggle_etab_ids(MEDICO_SOCIAL_TOGGLE, medico)
+    viewer._cahier_reader_etabs = etabs
+    return etabs
+
+
+def can_read_class_cahier(viewer: Viewer) -> bool:
+    """The « Cahier de textes d'une classe » page."""
+    return bool(cahier_reader_etab_ids(viewer))
+
+
+def class_regroupements_q(viewer: Viewer) -> Q:
+    """Divisions and groups whose cahier the viewer browses (a Q over Regroupement)."""
+    return Q(etablissement_id__in=cahier_reader_etab_ids(viewer))
+
+
 def cahier_children(viewer: Viewer) -> list[Person]:
     """The children whose cahier a parent reads: those whose timetable they see (legal link,
     active account), read once per request."""
@@ -75,6 +119,8 @@ def can_use_cahier(viewer: Viewer) -> bool:
         return False
     kinds = {r.role for r in roles_of(viewer)}
     if kinds & (CAHIER_DIRECTION_ROLES | {R.ENSEIGNANT, R.ELEVE}):
+        return True
+    if can_read_class_cahier(viewer):
         return True
     return R.PARENT in kinds and bool(cahier_children(viewer))
 
@@ -124,6 +170,9 @@ def readable_seances_q(viewer: Viewer) -> Q:
     direction = cahier_direction_etab_ids(viewer)
     if direction:
         q |= Q(cours__etablissement_id__in=direction)
+    readers = cahier_reader_etab_ids(viewer) - direction
+    if readers:
+        q |= Q(cours__etablissement_id__in=readers)
     audience = _audience_cours(viewer)
     if audience is not None:
         q |= Q(cours__in=audience)
@@ -146,6 +195,10 @@ def items_visible_q(viewer: Viewer, *, now: dt.datetime | None = None) -> Q:
     if cahier_teacher_etab_ids(viewer):
         q |= Q(state=State.PUBLISHED) & Q(
             seance__in=Seance.objects.filter(writable_seances_q(viewer)).values("pk"))
+    readers = cahier_reader_etab_ids(viewer) - direction
+    if readers:
+        q |= Q(state=State.PUBLISHED, publish_at__lte=now,
+               seance__cours__etablissement_id__in=readers)
     audience = _audience_cours(viewer)
     if audience is not None:
         q |= Q(state=State.PUBLISHED, publish_at__lte=now, seance__cours__in=audience)

@@ -434,3 +434,46 @@ def visa_cahier(*, etab, enseignant_id, regroupement_id, matiere_label, until: d
         etablissement=etab, enseignant=enseignant, regroupement=regroupement,
         matiere_label=matiere_label).select_related("given_by")]
     return enseignant, regroupement, seances, past_visas
+
+
+# --- A class's cahier (direction; teachers, vie scolaire, médico-social where opened) -------
+def class_regroupements(*, viewer) -> list:
+    """The divisions and groups whose published cahier the viewer browses."""
+    return list(Regroupement.objects.filter(rights.class_regroupements_q(viewer))
+                .select_related("etablissement")
+                .order_by("etablissement__name", "nature", "code"))
+
+
+def class_regroupement_get(*, viewer, pk) -> Regroupement:
+    regroupement = Regroupement.objects.filter(rights.class_regroupements_q(viewer), pk=pk).first()
+    if regroupement is None:
+        raise NotFound
+    return regroupement
+
+
+@dataclass
+class ClassSeance:
+    seance: Seance
+    subject: str
+    contenu: Contenu | None
+    devoirs: list = field(default_factory=list)
+
+
+def class_week(*, viewer, regroupement, monday: dt.date,
+               now: dt.datetime | None = None) -> list[ClassSeance]:
+    """The class's séances of the week with what the viewer reads of them (published contents
+    and homework): a fixed number of queries whatever the number of séances."""
+    now = now or timezone.now()
+    seances = list(_seances().filter(rights.readable_seances_q(viewer),
+                                     cours__regroupements=regroupement,
+                                     date__range=(monday, monday + 6 * DAY))
+                   .order_by("date", "start", "pk").distinct())
+    ids = [s.pk for s in seances]
+    contenus = {c.seance_id: c for c in Contenu.objects.filter(
+        rights.contenus_visible_q(viewer, now=now), seance_id__in=ids).prefetch_related("pieces")}
+    devoirs = defaultdict(list)
+    visible = Devoir.objects.filter(rights.devoirs_visible_q(viewer, now=now), seance_id__in=ids)
+    for devoir in visible.select_related("type").prefetch_related("pieces").order_by("pk"):
+        devoirs[devoir.seance_id].append(devoir)
+    return [ClassSeance(s, subject_label(s.cours), contenus.get(s.pk), devoirs[s.pk])
+            for s in seances]

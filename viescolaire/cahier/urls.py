@@ -5,6 +5,7 @@ from . import views
 app_name = "cahier"
 urlpatterns = [
     path("", views.cahier_home, name="home"),
+    path("classe/", views.class_cahier, name="classe"),
     path("mon-cahier/", views.teacher_week, name="teacher_week"),
     path("seance/<int:pk>/", views.seance_page, name="seance"),
     path("seance/<int:pk>/copier/", views.seance_copy, name="seance_copy"),

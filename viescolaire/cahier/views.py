@@ -46,7 +46,43 @@ def cahier_home(request):
         return redirect("cahier:visas")
     if rights.can_read_family_cahier(user):
         return redirect("cahier:travail")
+    if rights.can_read_class_cahier(user):
+        return redirect("cahier:classe")
     raise Http404
+
+
+# --- A class's cahier, read-only --------------------------------------------------------------
+@login_required
+@require_GET
+def class_cahier(request):
+    """« Cahier de textes d'une classe »: a division's or group's published contents and
+    homework, week by week, for the direction and those the principal opened it to."""
+    if not rights.can_read_class_cahier(request.user):
+        raise Http404
+    regroupements = selectors.class_regroupements(viewer=request.user)
+    chosen = request.GET.get("classe", "")
+    regroupement = None
+    if chosen:
+        if not chosen.isdigit():
+            raise Http404
+        regroupement = _or_404(selectors.class_regroupement_get, viewer=request.user,
+                               pk=int(chosen))
+    today = timezone.localdate()
+    monday, error = week_monday(value=request.GET.get("semaine", ""), today=today)
+    if error:
+        messages.error(request, error)
+    days: dict = {}
+    if regroupement is not None:
+        for row in selectors.class_week(viewer=request.user, regroupement=regroupement,
+                                        monday=monday):
+            days.setdefault(row.seance.date, []).append(row)
+    return render(request, "viescolaire/cahier/class_cahier.html", {
+        "regroupements": regroupements, "regroupement": regroupement,
+        "several_etabs": len({r.etablissement_id for r in regroupements}) > 1,
+        "monday": monday, "sunday": monday + 6 * DAY, "previous": monday - 7 * DAY,
+        "next": monday + 7 * DAY, "this_week": monday_of(today) == monday,
+        "days": sorted(days.items()),
+    })
 
 
 # --- Teachers -------------------------------------------------------------------------------
