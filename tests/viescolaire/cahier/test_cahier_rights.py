@@ -8,7 +8,7 @@ from viescolaire.cahier import services
 from viescolaire.cahier.models import Contenu, Devoir
 
 # Who opens Monday's maths séance of 3A (teacher A's course) in the cahier.
-SEANCE_READERS = {"teacher_a", "principal_a", "pupil_a", "pupil_a2", "parent_a"}
+SEANCE_READERS = {"teacher_a", "principal_a", "cpe_a", "pupil_a", "pupil_a2", "parent_a"}
 TRAVAIL_READERS = {"pupil_a", "pupil_a2", "pupil_a3", "parent_a", "pupil_b", "parent_b"}
 
 
