@@ -26,6 +26,8 @@ class Publishable(models.Model):
                                    blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField()
+    # Not a column: the subject's label, set by the selectors that list items across courses.
+    subject: str
 
     class Meta:
         abstract = True

@@ -98,6 +98,8 @@ def piece_for_writer(*, viewer, pk) -> PieceJointe:
     if piece is None:
         raise NotFound
     parent = piece.contenu or piece.devoir
+    if parent is None:  # an attachment always belongs to one of them; be strict anyway
+        raise NotFound
     if not rights.can_edit_item(viewer, parent, seance_writable=seance_is_writable(
             viewer=viewer, seance=parent.seance)):
         raise NotFound
@@ -291,20 +293,20 @@ def family_travail(*, viewer, pupil, start: dt.date, end: dt.date, subject: str 
     """The pupil's homework due from ``start`` to ``end`` that the viewer reads, by due date,
     with each day's load and the pupil's ticks. Four queries whatever their number."""
     now = now or timezone.now()
-    devoirs = (Devoir.objects.filter(rights.devoirs_visible_q(viewer, now=now),
-                                     seance__cours__in=_pupil_cours(pupil),
-                                     due_date__range=(start, end))
-               .select_related("type", "seance", "seance__cours", "seance__cours__matiere",
-                               "author")
-               .prefetch_related("pieces").order_by("due_date", "seance__cours__matiere_label",
-                                                    "pk"))
-    devoirs = list(devoirs)
+    query = (Devoir.objects.filter(rights.devoirs_visible_q(viewer, now=now),
+                                   seance__cours__in=_pupil_cours(pupil),
+                                   due_date__range=(start, end))
+             .select_related("type", "seance", "seance__cours", "seance__cours__matiere",
+                             "author")
+             .prefetch_related("pieces").order_by("due_date", "seance__cours__matiere_label",
+                                                  "pk"))
+    devoirs: list[Devoir] = list(query)
     subjects = sorted({subject_label(d.seance.cours) for d in devoirs})
     if subject:
         devoirs = [d for d in devoirs if subject_label(d.seance.cours) == subject]
     done = set(DevoirFait.objects.filter(eleve=pupil, devoir_id__in=[d.pk for d in devoirs])
                .values_list("devoir_id", flat=True))
-    days = {}
+    days: dict[dt.date, TravailDay] = {}
     for devoir in devoirs:
         devoir.subject = subject_label(devoir.seance.cours)
         day = days.setdefault(devoir.due_date, TravailDay(devoir.due_date))
@@ -387,7 +389,7 @@ def visa_overview(*, etab, today: dt.date) -> list:
             "cours_id", "regroupement_id"):
         regs[cours_id].append(reg_id)
     labels = dict(Cours.objects.filter(pk__in=per_cours).values_list("pk", "matiere_label"))
-    rows = {}
+    rows: dict[tuple[int, int, str], tuple[int, int]] = {}
     for cours_id, counts in per_cours.items():
         for person_id in teachers[cours_id]:
             for reg_id in regs[cours_id]:
