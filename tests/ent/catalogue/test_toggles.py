@@ -18,7 +18,7 @@ def test_teachers_see_the_pupils_full_card_once_the_principal_allows_it(
     url = reverse("annuaire:person", args=[world.pupil_a.pk])
     assert "123456789AB" not in login(world.teacher_a).get(url).content.decode()
     save_services(login(world.principal_a), world.etab_a, toggles=[PUPIL_CARDS])
-    assert ServiceToggle.objects.get(etablissement=world.etab_a).enabled
+    assert ServiceToggle.objects.get(etablissement=world.etab_a, toggle=PUPIL_CARDS).enabled
     page = login(world.teacher_a).get(url).content.decode()
     assert "123456789AB" in page
     # Not the login and account state, which stay the administrators'.

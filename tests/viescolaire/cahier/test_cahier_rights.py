@@ -114,14 +114,16 @@ def test_an_attachment_is_served_only_to_those_who_read_its_item(world, cahier, 
     draft_piece, = services.pieces_add(owner=world.teacher_a, devoir=cahier.draft_devoir,
                                        uploads=[SimpleUploadedFile("sujet.pdf", b"sujet")])
     url, draft_url = (reverse("cahier:piece", args=[p.pk]) for p in (piece, draft_piece))
-    for who in ("teacher_a", "principal_a", "pupil_a", "parent_a"):
+    # The vie scolaire reads the published cahier by default (toggle « cahier.vie_scolaire »).
+    for who in ("teacher_a", "principal_a", "cpe_a", "pupil_a", "parent_a"):
         response = login(getattr(world, who)).get(url)
         assert response.status_code == 200, who
         assert b"".join(response.streaming_content) == b"%PDF-1.4 fiche"
         assert response["Content-Disposition"].startswith("attachment")
-    for who in ("pupil_a3", "parent_b", "teacher_a2", "principal_b", "cpe_a"):
+    for who in ("pupil_a3", "parent_b", "teacher_a2", "principal_b"):
         assert login(getattr(world, who)).get(url).status_code == 404, who
     assert login(world.pupil_a).get(draft_url).status_code == 404
+    assert login(world.cpe_a).get(draft_url).status_code == 404
     assert login(world.principal_a).get(draft_url).status_code == 200
 
 
