@@ -24,8 +24,8 @@ from annuaire.models import Fonction, Inscription, Person, Role
 
 from . import R, etab_ids_with, legal_children_ids, roles_of, timetable_children
 from .catalogue import toggle_etab_ids
-from .directory import CONTACT_FUNCTIONS
 from .core import EtabRef, Viewer
+from .directory import CONTACT_FUNCTIONS
 
 # Who reads every cahier of their establishment and puts visas on it.
 CAHIER_DIRECTION_ROLES = {R.DIRECTION}
