@@ -103,6 +103,7 @@ def teacher_week(request):
         "monday": monday, "sunday": monday + 6 * DAY, "previous": monday - 7 * DAY,
         "next": monday + 7 * DAY, "this_week": monday_of(today) == monday,
         "days": sorted(days.items()), "count": len(rows), "today": today,
+        "class_cahier": rights.can_read_class_cahier(request.user),
     })
 
 

@@ -133,3 +133,10 @@ def test_the_class_page_reads_in_fixed_queries(world, cahier, timetable, types, 
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(url)
     assert page.status_code == 200 and "T5" in page.content.decode()
+
+
+def test_a_teachers_week_links_to_the_class_cahier_once_opened(world, timetable, login):
+    link = reverse("cahier:classe")
+    assert link not in login(world.teacher_a2).get(reverse("cahier:teacher_week")).content.decode()
+    _toggle(world.etab_a, ALL_TEACHERS, True)
+    assert link in login(world.teacher_a2).get(reverse("cahier:teacher_week")).content.decode()
