@@ -75,8 +75,11 @@ def cahier_reader_etab_ids(viewer: Viewer) -> set[int]:
         mine = etab_ids_with(viewer, {role}) - etabs
         if mine:
             etabs |= toggle_etab_ids(toggle, mine)
-    medico = set(Fonction.objects.filter(person_id=viewer.pk, code__in=CONTACT_FUNCTIONS)
-                 .values_list("etablissement_id", flat=True)) - etabs
+    # Médico-social staff are personnels of the AAF: the others' pages pay no query for it.
+    personnel = etab_ids_with(viewer, {R.PERSONNEL}) - etabs
+    medico = set(Fonction.objects.filter(person_id=viewer.pk, code__in=CONTACT_FUNCTIONS,
+                                         etablissement_id__in=personnel)
+                 .values_list("etablissement_id", flat=True)) if personnel else set()
     if medico:
         etabs |= toggle_etab_ids(MEDICO_SOCIAL_TOGGLE, medico)
     viewer._cahier_reader_etabs = etabs

@@ -140,9 +140,17 @@ def toggle_etab_ids(key: str, etab_ids: Iterable[int]) -> set[int]:
         academie = ServiceToggle.objects.filter(etablissement__isnull=True, toggle=key).first()
         default = toggle.default if academie is None else academie.enabled
     else:
-        choices: dict[int | None, bool] = {
-            row.etablissement_id: row.enabled for row in ServiceToggle.objects.filter(
+        # Read by headers (the cahier's readers): cached like the grants, until the next save
+        # of the Services page replaces the version.
+        version = cache.get(GRANTS_VERSION_KEY) or "0"
+        cache_key = "catalogue:toggles:{}:{}:{}".format(
+            version, key, ",".join(map(str, sorted(etab_ids))))
+        choices: dict[int | None, bool] | None = cache.get(cache_key)
+        if choices is None:
+            choices = {row.etablissement_id: row.enabled for row in ServiceToggle.objects.filter(
                 Q(etablissement__isnull=True) | Q(etablissement_id__in=etab_ids), toggle=key)}
+            cache.set(cache_key, choices, GRANTS_CACHE_SECONDS)
+        choices = dict(choices)
         default = choices.pop(None, toggle.default)
         rows = {e: v for e, v in choices.items() if e is not None}
     return {e for e in etab_ids if rows.get(e, default)}

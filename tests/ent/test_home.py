@@ -27,7 +27,8 @@ ETAB_ADMIN = {"siecle", "imports_edt"}
     ("principal_a", {"annuaire", "emploi_du_temps", "cahier", "appel", *ETAB_ADMIN,
                      *ACCOUNT_ADMIN}),
     ("admin_etab_a", {"annuaire", "emploi_du_temps", "appel", *ETAB_ADMIN, *ACCOUNT_ADMIN}),
-    ("cpe_a", {"annuaire", "emploi_du_temps", "appel"}),
+    # The CPE reads the cahier de textes by default (a toggle of Administration > Services).
+    ("cpe_a", {"annuaire", "emploi_du_temps", "cahier", "appel"}),
     ("agent_a", {"annuaire"}),
     ("teacher_a", {"annuaire", "emploi_du_temps", "cahier", "appel"}),
     ("parent_a", {"annuaire", "emploi_du_temps", "cahier", "appel"}),

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from annuaire.models import Fonction
 from ent.catalogue.models import ServiceToggle
+from ent.rights.catalogue import grants_cache_invalidate
 from tests.viescolaire.conftest import MONDAY, make_seance
 from viescolaire.cahier import services
 
@@ -18,8 +19,10 @@ MEDICO_SOCIAL = "cahier.medico_social"
 
 
 def _toggle(etab, key, enabled):
+    """Written as the Services page's service does: the row, then the cache's version."""
     ServiceToggle.objects.update_or_create(etablissement=etab, toggle=key,
                                            defaults={"enabled": enabled})
+    grants_cache_invalidate()
 
 
 def _class_url(world, regroupement=None):
