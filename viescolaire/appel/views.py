@@ -28,13 +28,6 @@ def _crumbs(*items):
     return [("Appel et absences", reverse("appel:home")), *items]
 
 
-def _get(getter, **kwargs):
-    try:
-        return getter(**kwargs)
-    except selectors.NotFound:
-        raise Http404 from None
-
-
 @login_required
 @require_GET
 def appel_home(request):
@@ -66,7 +59,7 @@ def _sheet_context(request, sheet, **extra):
 @require_http_methods(["GET", "POST"])
 def appel_sheet(request, pk):
     viewer = request.user
-    seance = _get(selectors.appel_seance_get, viewer=viewer, pk=pk)
+    seance = selectors.appel_seance_get(viewer=viewer, pk=pk)
     if request.method == "GET":
         sheet = selectors.appel_sheet(viewer=viewer, seance=seance, with_history=True)
         return render(request, "appel/sheet.html", _sheet_context(request, sheet))
@@ -122,7 +115,7 @@ def _conflict_rows(conflict, pupils, mine):
 def appel_pupil_save(request, pk, eleve):
     """One tap: one pupil's mark saved at once; htmx swaps the pupil's row and the version."""
     viewer = request.user
-    seance = _get(selectors.appel_seance_get, viewer=viewer, pk=pk)
+    seance = selectors.appel_seance_get(viewer=viewer, pk=pk)
     now = timezone.now()
     pupil = next((p for p in selectors.seance_pupils(seance=seance) if p.pk == eleve), None)
     if pupil is None:
@@ -160,7 +153,7 @@ def appel_pupil_save(request, pk, eleve):
 @require_GET
 def pupil_absences(request, pk):
     viewer = request.user
-    pupil = _get(selectors.pupil_get, viewer=viewer, pk=pk)
+    pupil = selectors.pupil_get(viewer=viewer, pk=pk)
     data = selectors.pupil_absences(viewer=viewer, pupil=pupil)
     return render(request, "appel/pupil_absences.html", {
         "data": data, "pupil": pupil,
@@ -169,14 +162,14 @@ def pupil_absences(request, pk):
 
 
 def _pupil_etab(pupil):
-    return _get(selectors.pupil_etab_get, pupil=pupil)
+    return selectors.pupil_etab_get(pupil=pupil)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def absence_justify(request, pk):
     viewer = request.user
-    absence = _get(selectors.absence_get, viewer=viewer, pk=pk)
+    absence = selectors.absence_get(viewer=viewer, pk=pk)
     refusal = appel_rights.absence_justify_refusal(viewer, absence)
     if refusal and not appel_rights.is_legal_guardian(viewer, absence.eleve_id):
         raise Http404
@@ -206,7 +199,7 @@ def absence_justify(request, pk):
 @require_http_methods(["GET", "POST"])
 def absence_declare(request, pk):
     viewer = request.user
-    pupil = _get(selectors.pupil_get, viewer=viewer, pk=pk)
+    pupil = selectors.pupil_get(viewer=viewer, pk=pk)
     if not appel_rights.can_declare_absence(viewer, pupil.pk):
         raise Http404
     etab = _pupil_etab(pupil)
@@ -238,7 +231,7 @@ def absence_declare(request, pk):
 @login_required
 @require_GET
 def absence_attachment(request, pk):
-    absence = _get(selectors.absence_get, viewer=request.user, pk=pk)
+    absence = selectors.absence_get(viewer=request.user, pk=pk)
     if not absence.attachment:
         raise Http404
     try:
@@ -258,7 +251,7 @@ def absence_attachment(request, pk):
 @require_http_methods(["GET", "POST"])
 def absence_detail(request, pk):
     viewer = request.user
-    absence = _get(selectors.absence_get, viewer=viewer, pk=pk)
+    absence = selectors.absence_get(viewer=viewer, pk=pk)
     can_decide = appel_rights.can_manage_absences(viewer, absence.etablissement_id)
     if not can_decide and not appel_rights.can_see_board(viewer, absence.etablissement_id):
         raise Http404  # families and teachers read absences on the pupil's page
@@ -291,7 +284,7 @@ def absence_detail(request, pk):
 
 
 def _board_context(request, pk):
-    etab = _get(selectors.board_etab_get, viewer=request.user, pk=pk)
+    etab = selectors.board_etab_get(viewer=request.user, pk=pk)
     today = timezone.localdate()
     return {"board": selectors.board(viewer=request.user, etab=etab, day=today), "etab": etab,
             "today": today, "can_manage": appel_rights.can_manage_absences(request.user, etab)}
@@ -316,7 +309,7 @@ def board_grid(request, pk):
 @require_GET
 def absences_list(request, pk):
     viewer = request.user
-    etab = _get(selectors.board_etab_get, viewer=viewer, pk=pk)
+    etab = selectors.board_etab_get(viewer=viewer, pk=pk)
     state = request.GET.get("etat", "")
     return render(request, "appel/absences.html", {
         "etab": etab, "absences": selectors.absences_list(viewer=viewer, etab=etab, state=state),
@@ -330,7 +323,7 @@ def absences_list(request, pk):
 @require_http_methods(["GET", "POST"])
 def absence_enter(request, pk):
     viewer = request.user
-    etab = _get(selectors.board_etab_get, viewer=viewer, pk=pk)
+    etab = selectors.board_etab_get(viewer=viewer, pk=pk)
     if not appel_rights.can_manage_absences(viewer, etab):
         raise Http404
     services.motifs_defaults_ensure(etablissement=etab)
@@ -363,7 +356,7 @@ def absence_enter(request, pk):
 @login_required
 @require_GET
 def signalements(request, pk):
-    etab = _get(selectors.board_etab_get, viewer=request.user, pk=pk)
+    etab = selectors.board_etab_get(viewer=request.user, pk=pk)
     today = timezone.localdate()
     return render(request, "appel/signalements.html", {
         "etab": etab, "rows": stats.signalements(etab=etab, today=today),
@@ -383,7 +376,7 @@ def _date_param(value, default):
 @login_required
 @require_GET
 def statistics(request, pk):
-    etab = _get(selectors.board_etab_get, viewer=request.user, pk=pk)
+    etab = selectors.board_etab_get(viewer=request.user, pk=pk)
     today = timezone.localdate()
     last = _date_param(request.GET.get("au"), today)
     first = _date_param(request.GET.get("du"), last - dt.timedelta(days=29))
@@ -416,7 +409,7 @@ def statistics(request, pk):
 @require_GET
 def registre(request, pk):
     """The registre d'appel of a day, as CSV."""
-    etab = _get(selectors.board_etab_get, viewer=request.user, pk=pk)
+    etab = selectors.board_etab_get(viewer=request.user, pk=pk)
     day = _date_param(request.GET.get("jour"), timezone.localdate())
     writer = csvsafe.writer(csvsafe.Echo())
     header = writer.writerow(["Date", "Début", "Fin", "Matière", "Classes et groupes",
@@ -433,7 +426,7 @@ def registre(request, pk):
 @login_required
 def appel_remind(request, pk):
     """The board's « Relancer »: the séance's teacher reminded in one click."""
-    seance = _get(selectors.appel_seance_get, viewer=request.user, pk=pk)
+    seance = selectors.appel_seance_get(viewer=request.user, pk=pk)
     try:
         services.appel_remind(seance=seance, acting_user=request.user)
     except services.AppelError as error:
@@ -453,7 +446,7 @@ MOTIF_FLAG_LABELS = (("justifies", "Justifie l'absence"),
 @require_http_methods(["GET", "POST"])
 def motifs_settings(request, pk):
     viewer = request.user
-    etab = _get(selectors.board_etab_get, viewer=viewer, pk=pk)
+    etab = selectors.board_etab_get(viewer=viewer, pk=pk)
     if not appel_rights.can_manage_motifs(viewer, etab):
         raise Http404
     services.motifs_defaults_ensure(etablissement=etab)

@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from annuaire.models import Etablissement, Inscription, Person, Regroupement
+from ent import errors
 from ent.rights import cahier as rights
 from viescolaire.models import Cours, Seance
 
@@ -19,7 +20,7 @@ from .models import Contenu, Devoir, DevoirFait, PieceJointe, State, TypeTravail
 DAY = dt.timedelta(days=1)
 
 
-class NotFound(ObjectDoesNotExist):
+class NotFound(errors.NotFound, ObjectDoesNotExist):
     """Nothing of that id, or nothing the viewer may reach: both answer 404."""
 
 

@@ -28,13 +28,6 @@ from .services import CahierError, Publish
 DAY = dt.timedelta(days=1)
 
 
-def _or_404(call, **kwargs):
-    try:
-        return call(**kwargs)
-    except selectors.NotFound:
-        raise Http404 from None
-
-
 @login_required
 @require_GET
 def cahier_home(request):
@@ -65,7 +58,7 @@ def class_cahier(request):
     if chosen:
         if not chosen.isdigit():
             raise Http404
-        regroupement = _or_404(selectors.class_regroupement_get, viewer=request.user,
+        regroupement = selectors.class_regroupement_get(viewer=request.user,
                                pk=int(chosen))
     today = timezone.localdate()
     monday, error = week_monday(value=request.GET.get("semaine", ""), today=today)
@@ -177,10 +170,10 @@ def _told_later(request, item):
 @login_required
 @require_http_methods(["GET", "POST"])
 def seance_page(request, pk):
-    seance = _or_404(selectors.seance_for_reader, viewer=request.user, pk=pk)
+    seance = selectors.seance_for_reader(viewer=request.user, pk=pk)
     if request.method == "GET":
         return _seance_page(request, seance)
-    seance = _or_404(selectors.seance_for_writer, viewer=request.user, pk=pk)
+    seance = selectors.seance_for_writer(viewer=request.user, pk=pk)
     form = ContenuForm(request.POST)
     uploads = request.FILES.getlist("fichiers")
     if form.is_valid():
@@ -214,12 +207,12 @@ def _saved_message(item, what):
 @require_POST
 @login_required
 def seance_copy(request, pk):
-    source = _or_404(selectors.seance_for_writer, viewer=request.user, pk=pk)
+    source = selectors.seance_for_writer(viewer=request.user, pk=pk)
     wanted = request.POST.get("cible", "")
     if not wanted.isdigit():
         messages.error(request, "Choisissez la séance où copier ce contenu.")
         return redirect("cahier:seance", pk=source.pk)
-    target = _or_404(selectors.seance_for_writer, viewer=request.user, pk=int(wanted))
+    target = selectors.seance_for_writer(viewer=request.user, pk=int(wanted))
     try:
         count = services.seance_copy(
             source=source, target=target, acting_user=request.user,
@@ -238,7 +231,7 @@ def seance_copy(request, pk):
 @require_POST
 @login_required
 def devoir_add(request, pk):
-    seance = _or_404(selectors.seance_for_writer, viewer=request.user, pk=pk)
+    seance = selectors.seance_for_writer(viewer=request.user, pk=pk)
     form = _devoir_form(seance, data=request.POST)
     return _devoir_post(request, seance, form, devoir=None)
 
@@ -283,7 +276,7 @@ def _devoir_page(request, devoir, form, status=200):
 @login_required
 @require_http_methods(["GET", "POST"])
 def devoir_edit(request, pk):
-    devoir = _or_404(selectors.devoir_for_writer, viewer=request.user, pk=pk)
+    devoir = selectors.devoir_for_writer(viewer=request.user, pk=pk)
     if request.method == "GET":
         return _devoir_page(request, devoir, _devoir_form(devoir.seance, devoir=devoir))
     form = _devoir_form(devoir.seance, data=request.POST, devoir=devoir)
@@ -293,7 +286,7 @@ def devoir_edit(request, pk):
 @require_POST
 @login_required
 def devoir_delete(request, pk):
-    devoir = _or_404(selectors.devoir_for_writer, viewer=request.user, pk=pk)
+    devoir = selectors.devoir_for_writer(viewer=request.user, pk=pk)
     seance_pk = devoir.seance_id
     try:
         services.devoir_delete(devoir=devoir, acting_user=request.user)
@@ -307,7 +300,7 @@ def devoir_delete(request, pk):
 @require_POST
 @login_required
 def piece_delete(request, pk):
-    piece = _or_404(selectors.piece_for_writer, viewer=request.user, pk=pk)
+    piece = selectors.piece_for_writer(viewer=request.user, pk=pk)
     parent = piece.contenu or piece.devoir
     try:
         services.piece_delete(piece=piece, acting_user=request.user)
@@ -321,7 +314,7 @@ def piece_delete(request, pk):
 @login_required
 @require_GET
 def piece_download(request, pk):
-    piece = _or_404(selectors.piece_get, viewer=request.user, pk=pk)
+    piece = selectors.piece_get(viewer=request.user, pk=pk)
     path = services.piece_path(piece)
     if not path.exists():
         raise Http404
@@ -341,7 +334,7 @@ def _family_pupil(request):
     if wanted:
         if not wanted.isdigit():
             raise Http404
-        pupil = _or_404(selectors.family_pupil_get, viewer=request.user, pk=int(wanted))
+        pupil = selectors.family_pupil_get(viewer=request.user, pk=int(wanted))
     elif pupils:
         pupil = pupils[0]
     else:
@@ -376,7 +369,7 @@ def travail(request):
 @require_POST
 @login_required
 def devoir_done(request, pk):
-    devoir = _or_404(selectors.devoir_for_pupil, viewer=request.user, pk=pk)
+    devoir = selectors.devoir_for_pupil(viewer=request.user, pk=pk)
     services.devoir_mark_done(devoir=devoir, eleve=request.user,
                               done=request.POST.get("fait") == "1")
     target = request.POST.get("next", "")
@@ -432,7 +425,7 @@ def visas(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def visa_cahier(request, etab_pk, enseignant_pk, regroupement_pk):
-    etab = _or_404(selectors.visa_etab_get, viewer=request.user, pk=etab_pk)
+    etab = selectors.visa_etab_get(viewer=request.user, pk=etab_pk)
     enseignant_id, regroupement_id = enseignant_pk, regroupement_pk
     matiere = request.GET.get("matiere", "")
     today = timezone.localdate()
@@ -440,8 +433,8 @@ def visa_cahier(request, etab_pk, enseignant_pk, regroupement_pk):
     until = today
     if form.is_bound and form.is_valid():
         until = form.cleaned_data["up_to"]
-    enseignant, regroupement, seances, past = _or_404(
-        selectors.visa_cahier, etab=etab, enseignant_id=enseignant_id,
+    enseignant, regroupement, seances, past = selectors.visa_cahier(
+        etab=etab, enseignant_id=enseignant_id,
         regroupement_id=regroupement_id, matiere_label=matiere, until=max(until, today))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -468,11 +461,11 @@ def visa_pdf(request, etab_pk, enseignant_pk, regroupement_pk):
 
     from .pdf import cahier_pdf
 
-    etab = _or_404(selectors.visa_etab_get, viewer=request.user, pk=etab_pk)
+    etab = selectors.visa_etab_get(viewer=request.user, pk=etab_pk)
     enseignant_id, regroupement_id = enseignant_pk, regroupement_pk
     matiere = request.GET.get("matiere", "")
-    enseignant, regroupement, seances, past = _or_404(
-        selectors.visa_cahier, etab=etab, enseignant_id=enseignant_id,
+    enseignant, regroupement, seances, past = selectors.visa_cahier(
+        etab=etab, enseignant_id=enseignant_id,
         regroupement_id=regroupement_id, matiere_label=matiere, until=timezone.localdate())
     pdf = cahier_pdf(etab=etab, enseignant=enseignant, regroupement=regroupement,
                      matiere=matiere, seances=list(reversed(seances)), visas=past)
